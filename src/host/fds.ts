@@ -1,0 +1,448 @@
+/**
+ * File descriptors for @bjorn3/browser_wasi_shim backed by Node's fs: stdio, regular files and
+ * preopened directories. Every method returns a WASI errno (see src/wasi/errno.ts) and never throws
+ * for an fs error.
+ */
+import * as fs from 'node:fs';
+import { Fd, wasi as shim } from '@bjorn3/browser_wasi_shim';
+import { errno, errnoFromError } from '../wasi/errno.js';
+import { Fdstat, Filestat, FDFLAGS, FILETYPE, FSTFLAGS, LOOKUPFLAGS, OFLAGS, RIGHT_FD_WRITE, RIGHTS_ALL, WHENCE } from '../wasi/layout.js';
+import { hostPath, resolvePath } from './sandbox.js';
+
+type StatsLike = fs.BigIntStats;
+
+/** WASI filetype of a Node stat result. */
+export function filetypeOf(st: fs.BigIntStats | fs.Stats | fs.Dirent): number {
+  if (st.isFile()) return FILETYPE.REGULAR_FILE;
+  if (st.isDirectory()) return FILETYPE.DIRECTORY;
+  if (st.isSymbolicLink()) return FILETYPE.SYMBOLIC_LINK;
+  if (st.isCharacterDevice()) return FILETYPE.CHARACTER_DEVICE;
+  if (st.isBlockDevice()) return FILETYPE.BLOCK_DEVICE;
+  if (st.isSocket()) return FILETYPE.SOCKET_STREAM;
+  return FILETYPE.UNKNOWN;
+}
+
+/** A WASI filestat from a Node bigint stat result (times in ns). */
+export function filestatOf(st: StatsLike): Filestat {
+  return new Filestat(st.dev, st.ino, filetypeOf(st), st.nlink, st.size, st.atimeNs, st.mtimeNs, st.ctimeNs);
+}
+
+/**
+ * Apply `fd_filestat_set_times` / `path_filestat_set_times` semantics: `fst_flags` picks which of
+ * atim/mtim (ns) to set, to the given value or to now; the other keeps its current value.
+ * Precision is that of Node's `utimes` (a double of seconds, about 0.25 µs today).
+ */
+export function setTimes(current: () => StatsLike, apply: (atime: number, mtime: number) => void, atim: bigint, mtim: bigint, fstFlags: number): number {
+  if ((fstFlags & FSTFLAGS.ATIM && fstFlags & FSTFLAGS.ATIM_NOW) || (fstFlags & FSTFLAGS.MTIM && fstFlags & FSTFLAGS.MTIM_NOW)) {
+    return errno.INVAL;
+  }
+  try {
+    const st = current();
+    const now = Date.now() / 1000;
+    const pick = (set: number, setNow: number, value: bigint, cur: bigint) =>
+      fstFlags & set ? Number(value) / 1e9 : fstFlags & setNow ? now : Number(cur) / 1e9;
+    apply(pick(FSTFLAGS.ATIM, FSTFLAGS.ATIM_NOW, atim, st.atimeNs), pick(FSTFLAGS.MTIM, FSTFLAGS.MTIM_NOW, mtim, st.mtimeNs));
+    return 0;
+  } catch (e) {
+    return errnoFromError(e);
+  }
+}
+
+const sleepCell = new Int32Array(new SharedArrayBuffer(4));
+/** Block the thread for `ms` milliseconds (fractions allowed). */
+export function sleepMs(ms: number): void {
+  if (ms > 0) Atomics.wait(sleepCell, 0, 0, ms);
+}
+
+/**
+ * Our file descriptors add direct I/O into guest memory (no intermediate copy) to the shim's `Fd`.
+ * `readInto` / `writeFrom` return the byte count, or a negative errno.
+ */
+export abstract class HostFd extends Fd {
+  /** Read up to `len` bytes into `mem` at `off`; at `position` when given (pread). */
+  readInto(_mem: Uint8Array, _off: number, _len: number, _position: bigint | null): number {
+    return -errno.BADF;
+  }
+  /** Write `len` bytes from `mem` at `off`; at `position` when given (pwrite). */
+  writeFrom(_mem: Uint8Array, _off: number, _len: number, _position: bigint | null): number {
+    return -errno.BADF;
+  }
+  /** Bytes available to read without blocking, for poll_oneoff (0 when unknown). */
+  readable(): bigint {
+    return 0n;
+  }
+  /** The host fd, when there is one. */
+  hostFd(): number | undefined {
+    return undefined;
+  }
+}
+
+/** Retry a synchronous fs call while it reports EAGAIN (a non-blocking stdio pipe). */
+function retryAgain<T>(f: () => T): T {
+  for (;;) {
+    try {
+      return f();
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'EAGAIN') throw e;
+      sleepMs(1);
+    }
+  }
+}
+
+/** stdin, stdout or stderr: the process's own fd 0, 1 or 2, unbuffered. Not seekable. */
+export class StdioFd extends HostFd {
+  constructor(private readonly fd: number) {
+    super();
+  }
+  override hostFd(): number {
+    return this.fd;
+  }
+  override readInto(mem: Uint8Array, off: number, len: number, position: bigint | null): number {
+    if (position !== null) return -errno.SPIPE;
+    try {
+      return retryAgain(() => fs.readSync(this.fd, mem, off, len, null));
+    } catch (e) {
+      if ((e as { code?: string }).code === 'EOF') return 0;
+      return -errnoFromError(e);
+    }
+  }
+  override writeFrom(mem: Uint8Array, off: number, len: number, position: bigint | null): number {
+    if (position !== null) return -errno.SPIPE;
+    try {
+      let done = 0;
+      while (done < len) done += retryAgain(() => fs.writeSync(this.fd, mem, off + done, len - done));
+      return done;
+    } catch (e) {
+      return -errnoFromError(e);
+    }
+  }
+  override fd_fdstat_get() {
+    let filetype: number = FILETYPE.CHARACTER_DEVICE;
+    try {
+      filetype = filetypeOf(fs.fstatSync(this.fd));
+      if (filetype === FILETYPE.UNKNOWN) filetype = FILETYPE.CHARACTER_DEVICE; // a pipe
+    } catch {
+      /* closed: keep CHARACTER_DEVICE */
+    }
+    return { ret: 0, fdstat: new Fdstat(filetype, 0) as never };
+  }
+  override fd_filestat_get() {
+    try {
+      return { ret: 0, filestat: filestatOf(fs.fstatSync(this.fd, { bigint: true })) as never };
+    } catch (e) {
+      return { ret: errnoFromError(e), filestat: null };
+    }
+  }
+  override fd_fdstat_set_flags(_flags: number): number {
+    return 0;
+  }
+  override fd_seek(_offset: bigint, _whence: number) {
+    return { ret: errno.SPIPE, offset: 0n };
+  }
+  override fd_tell() {
+    return { ret: errno.SPIPE, offset: 0n };
+  }
+  override fd_close(): number {
+    return 0;
+  }
+  override fd_sync(): number {
+    return 0;
+  }
+}
+
+/** A regular file opened on the host. The position is kept here; all I/O is positional, except appends. */
+export class FileFd extends HostFd {
+  position = 0n;
+  constructor(
+    private fd: number,
+    private flags: number,
+    private readonly rightsBase: bigint,
+    private readonly rightsInheriting: bigint,
+  ) {
+    super();
+  }
+  override hostFd(): number {
+    return this.fd;
+  }
+  override readInto(mem: Uint8Array, off: number, len: number, position: bigint | null): number {
+    try {
+      const n = fs.readSync(this.fd, mem, off, len, Number(position ?? this.position));
+      if (position === null) this.position += BigInt(n);
+      return n;
+    } catch (e) {
+      return -errnoFromError(e);
+    }
+  }
+  override writeFrom(mem: Uint8Array, off: number, len: number, position: bigint | null): number {
+    try {
+      if (position === null && this.flags & FDFLAGS.APPEND) {
+        const n = fs.writeSync(this.fd, mem, off, len, null);
+        this.position = fs.fstatSync(this.fd, { bigint: true }).size;
+        return n;
+      }
+      const n = fs.writeSync(this.fd, mem, off, len, Number(position ?? this.position));
+      if (position === null) this.position += BigInt(n);
+      return n;
+    } catch (e) {
+      return -errnoFromError(e);
+    }
+  }
+  override readable(): bigint {
+    try {
+      const size = fs.fstatSync(this.fd, { bigint: true }).size;
+      return size > this.position ? size - this.position : 0n;
+    } catch {
+      return 0n;
+    }
+  }
+  override fd_seek(offset: bigint, whence: number) {
+    let base: bigint;
+    if (whence === WHENCE.SET) base = 0n;
+    else if (whence === WHENCE.CUR) base = this.position;
+    else if (whence === WHENCE.END) {
+      try {
+        base = fs.fstatSync(this.fd, { bigint: true }).size;
+      } catch (e) {
+        return { ret: errnoFromError(e), offset: 0n };
+      }
+    } else return { ret: errno.INVAL, offset: 0n };
+    const next = base + offset;
+    if (next < 0n) return { ret: errno.INVAL, offset: 0n };
+    this.position = next;
+    return { ret: 0, offset: next };
+  }
+  override fd_tell() {
+    return { ret: 0, offset: this.position };
+  }
+  override fd_fdstat_get() {
+    return { ret: 0, fdstat: new Fdstat(FILETYPE.REGULAR_FILE, this.flags, this.rightsBase, this.rightsInheriting) as never };
+  }
+  override fd_fdstat_set_flags(flags: number): number {
+    this.flags = flags & (FDFLAGS.APPEND | FDFLAGS.NONBLOCK | FDFLAGS.DSYNC | FDFLAGS.RSYNC | FDFLAGS.SYNC);
+    return 0;
+  }
+  override fd_fdstat_set_rights(_base: bigint, _inheriting: bigint): number {
+    return 0;
+  }
+  override fd_filestat_get() {
+    try {
+      return { ret: 0, filestat: filestatOf(fs.fstatSync(this.fd, { bigint: true })) as never };
+    } catch (e) {
+      return { ret: errnoFromError(e), filestat: null };
+    }
+  }
+  override fd_filestat_set_size(size: bigint): number {
+    try {
+      fs.ftruncateSync(this.fd, Number(size));
+      return 0;
+    } catch (e) {
+      return errnoFromError(e);
+    }
+  }
+  override fd_filestat_set_times(atim: bigint, mtim: bigint, fstFlags: number): number {
+    return setTimes(() => fs.fstatSync(this.fd, { bigint: true }), (a, m) => fs.futimesSync(this.fd, a, m), atim, mtim, fstFlags);
+  }
+  /** Node has no fallocate: grow the file with ftruncate when offset+len passes its end (as node:wasi). */
+  override fd_allocate(offset: bigint, len: bigint): number {
+    try {
+      const size = fs.fstatSync(this.fd, { bigint: true }).size;
+      if (offset + len > size) fs.ftruncateSync(this.fd, Number(offset + len));
+      return 0;
+    } catch (e) {
+      return errnoFromError(e);
+    }
+  }
+  override fd_sync(): number {
+    try {
+      fs.fsyncSync(this.fd);
+      return 0;
+    } catch (e) {
+      return errnoFromError(e);
+    }
+  }
+  datasync(): number {
+    try {
+      fs.fdatasyncSync(this.fd);
+      return 0;
+    } catch (e) {
+      return errnoFromError(e);
+    }
+  }
+  override fd_close(): number {
+    try {
+      fs.closeSync(this.fd);
+      this.fd = -1;
+      return 0;
+    } catch (e) {
+      return errnoFromError(e);
+    }
+  }
+}
+
+/** A directory inside a preopen: the preopen's host root and the components below it. */
+export class DirFd extends HostFd {
+  private entries: { name: string; type: number; ino: bigint }[] | null = null;
+
+  /**
+   * @param root host path of the preopen this directory lies in
+   * @param rel components of this directory below `root`
+   * @param preopenName the guest name when this fd is a preopen itself (fd_prestat_get), else null
+   */
+  constructor(
+    readonly root: string,
+    readonly rel: readonly string[],
+    readonly preopenName: string | null,
+  ) {
+    super();
+  }
+
+  get path(): string {
+    return hostPath(this.root, this.rel);
+  }
+
+  /** Resolve a guest path relative to this directory; see {@link resolvePath}. */
+  resolve(path: string, follow: boolean) {
+    return resolvePath(this.root, this.rel, path, follow);
+  }
+
+  override fd_prestat_get() {
+    if (this.preopenName === null) return { ret: errno.BADF, prestat: null };
+    return { ret: 0, prestat: shim.Prestat.dir(this.preopenName) };
+  }
+  override fd_fdstat_get() {
+    return { ret: 0, fdstat: new Fdstat(FILETYPE.DIRECTORY, 0) as never };
+  }
+  override fd_fdstat_set_flags(_flags: number): number {
+    return 0;
+  }
+  override fd_fdstat_set_rights(_base: bigint, _inheriting: bigint): number {
+    return 0;
+  }
+  override fd_filestat_get() {
+    try {
+      return { ret: 0, filestat: filestatOf(fs.statSync(this.path, { bigint: true })) as never };
+    } catch (e) {
+      return { ret: errnoFromError(e), filestat: null };
+    }
+  }
+  override fd_filestat_set_times(atim: bigint, mtim: bigint, fstFlags: number): number {
+    const p = this.path;
+    return setTimes(() => fs.statSync(p, { bigint: true }), (a, m) => fs.utimesSync(p, a, m), atim, mtim, fstFlags);
+  }
+  override fd_seek(_offset: bigint, _whence: number) {
+    return { ret: errno.ISDIR, offset: 0n };
+  }
+  override fd_tell() {
+    return { ret: errno.ISDIR, offset: 0n };
+  }
+  override readInto(): number {
+    return -errno.ISDIR;
+  }
+  override fd_sync(): number {
+    return 0;
+  }
+  override fd_close(): number {
+    return 0;
+  }
+
+  /**
+   * One entry at `cookie` (its index); `.` and `..` are not listed (as node:wasi). The listing is read
+   * once at cookie 0, sorted by name so that it is the same on every host.
+   */
+  override fd_readdir_single(cookie: bigint) {
+    try {
+      if (cookie === 0n || this.entries === null) {
+        const dir = this.path;
+        this.entries = fs
+          .readdirSync(dir, { withFileTypes: true })
+          .map((d) => {
+            const st = fs.lstatSync(`${dir}/${d.name}`, { bigint: true, throwIfNoEntry: false });
+            return { name: d.name, type: filetypeOf(d), ino: st?.ino ?? 0n };
+          })
+          .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      }
+      const e = this.entries[Number(cookie)];
+      if (e === undefined) return { ret: 0, dirent: null };
+      return { ret: 0, dirent: new shim.Dirent(cookie + 1n, e.ino, e.name, e.type) };
+    } catch (err) {
+      return { ret: errnoFromError(err), dirent: null };
+    }
+  }
+
+  override path_create_directory(path: string): number {
+    return this.onPath(path, false, (p) => fs.mkdirSync(p));
+  }
+  override path_remove_directory(path: string): number {
+    return this.onPath(path, false, (p) => {
+      if (!fs.lstatSync(p).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      fs.rmdirSync(p);
+    });
+  }
+  override path_unlink_file(path: string): number {
+    return this.onPath(path, false, (p) => {
+      if (p.endsWith('/')) throw Object.assign(new Error('is a directory'), { code: fs.lstatSync(p).isDirectory() ? 'EISDIR' : 'ENOTDIR' });
+      if (fs.lstatSync(p).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      fs.unlinkSync(p);
+    });
+  }
+  override path_filestat_get(flags: number, path: string) {
+    const r = this.resolve(path, (flags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0);
+    if (!('host' in r)) return { ret: r.errno, filestat: null };
+    try {
+      return { ret: 0, filestat: filestatOf(fs.lstatSync(r.host, { bigint: true })) as never };
+    } catch (e) {
+      return { ret: errnoFromError(e), filestat: null };
+    }
+  }
+  override path_filestat_set_times(flags: number, path: string, atim: bigint, mtim: bigint, fstFlags: number): number {
+    const r = this.resolve(path, (flags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0);
+    if (!('host' in r)) return r.errno;
+    const p = r.host;
+    return setTimes(() => fs.lstatSync(p, { bigint: true }), (a, m) => fs.lutimesSync(p, a, m), atim, mtim, fstFlags);
+  }
+
+  /**
+   * path_open: a directory opens as a {@link DirFd}, anything else through `open(2)` with the flags the
+   * rights and oflags ask for. The symlink in the last component is followed only with SYMLINK_FOLLOW.
+   */
+  override path_open(dirflags: number, path: string, oflags: number, rightsBase: bigint, rightsInheriting: bigint, fdflags: number) {
+    const follow = (dirflags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0;
+    const r = this.resolve(path, follow);
+    if (!('host' in r)) return { ret: r.errno, fd_obj: null };
+    const st = (follow ? fs.statSync : fs.lstatSync)(r.host, { throwIfNoEntry: false });
+    if (st?.isDirectory()) {
+      if (oflags & OFLAGS.CREAT && oflags & OFLAGS.EXCL) return { ret: errno.EXIST, fd_obj: null };
+      if (oflags & OFLAGS.TRUNC) return { ret: errno.ISDIR, fd_obj: null };
+      return { ret: 0, fd_obj: new DirFd(this.root, r.rel, null) };
+    }
+    if (oflags & OFLAGS.DIRECTORY) return { ret: st === undefined ? errno.NOENT : errno.NOTDIR, fd_obj: null };
+    const write = (rightsBase & (RIGHT_FD_WRITE | (1n << 8n) | (1n << 22n))) !== 0n || (oflags & OFLAGS.TRUNC) !== 0;
+    const read = (rightsBase & ((1n << 1n) | (1n << 14n))) !== 0n || !write;
+    const c = fs.constants;
+    let flags = read && write ? c.O_RDWR : write ? c.O_WRONLY : c.O_RDONLY;
+    if (oflags & OFLAGS.CREAT) flags |= c.O_CREAT;
+    if (oflags & OFLAGS.EXCL) flags |= c.O_EXCL;
+    if (oflags & OFLAGS.TRUNC) flags |= c.O_TRUNC;
+    if (fdflags & FDFLAGS.APPEND) flags |= c.O_APPEND;
+    if (fdflags & FDFLAGS.DSYNC) flags |= c.O_DSYNC;
+    if (fdflags & FDFLAGS.SYNC) flags |= c.O_SYNC;
+    if (!follow) flags |= c.O_NOFOLLOW;
+    try {
+      const fd = fs.openSync(r.host, flags, 0o666);
+      return { ret: 0, fd_obj: new FileFd(fd, fdflags, rightsBase & RIGHTS_ALL, rightsInheriting & RIGHTS_ALL) };
+    } catch (e) {
+      return { ret: errnoFromError(e), fd_obj: null };
+    }
+  }
+
+  private onPath(path: string, follow: boolean, op: (host: string) => void): number {
+    const r = this.resolve(path, follow);
+    if (!('host' in r)) return r.errno;
+    try {
+      op(r.host);
+      return 0;
+    } catch (e) {
+      return errnoFromError(e);
+    }
+  }
+}

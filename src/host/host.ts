@@ -1,0 +1,391 @@
+/**
+ * The WASI preview1 host for Node: @bjorn3/browser_wasi_shim's `WASI` with our Node-backed file
+ * descriptors, plus our own implementation of the functions the shim leaves out or that need the host
+ * (clocks, poll_oneoff, random_get, links/renames/symlinks across directories, direct I/O into guest
+ * memory). docs/RATIONALE.md lists what is overridden and why.
+ *
+ * Spec: https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md
+ */
+import * as fs from 'node:fs';
+import { randomFillSync } from 'node:crypto';
+import { WASI, WASIProcExit } from '@bjorn3/browser_wasi_shim';
+import { errno, errnoFromError } from '../wasi/errno.js';
+import { CLOCKID, EVENTTYPE, LOOKUPFLAGS, SUBCLOCKFLAGS } from '../wasi/layout.js';
+import { SIZEOF, type SyscallName } from '../wasi/syscalls.js';
+import { DirFd, FileFd, HostFd, StdioFd, sleepMs } from './fds.js';
+
+export { WASIProcExit };
+
+/** A host directory made visible to the guest under `guest` (e.g. `/work`). */
+export interface Preopen {
+  readonly host: string;
+  readonly guest: string;
+}
+
+export interface HostOptions {
+  /** argv as the guest sees it, argv[0] included. */
+  readonly args: readonly string[];
+  /** Environment entries `NAME=VALUE`. */
+  readonly env: readonly string[];
+  readonly preopens: readonly Preopen[];
+  /** Host fds behind guest fds 0, 1, 2 (default 0, 1, 2). */
+  readonly stdio?: readonly [number, number, number];
+}
+
+/** A WASI import function: wasm values in, errno (or nothing) out. */
+export type ImportFn = (...args: never[]) => number | void;
+
+/** The host: one function per syscall, and the memory binding they need. */
+export interface WasiHost {
+  readonly imports: { readonly [K in SyscallName]: ImportFn };
+  /** Bind to the instance's exported memory before `_start`. */
+  bind(memory: WebAssembly.Memory): void;
+  /** argv / environ as the guest sees them (for the recorder's sizes). */
+  readonly args: readonly string[];
+  readonly env: readonly string[];
+}
+
+const enc = new TextEncoder();
+
+/** Bytes taken by a list of strings in an argv/environ buffer (UTF-8 plus a NUL each). */
+export function stringsSize(list: readonly string[]): number {
+  let n = 0;
+  for (const s of list) n += enc.encode(s).byteLength + 1;
+  return n;
+}
+
+/** Monotonic ns since an arbitrary origin. */
+const monotonicNs = (): bigint => process.hrtime.bigint();
+const realtimeOrigin = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+/** Realtime ns since the Unix epoch, with the resolution of the monotonic clock. */
+const realtimeNs = (): bigint => realtimeOrigin + process.hrtime.bigint();
+const cputimeNs = (): bigint => {
+  const u = process.cpuUsage();
+  return BigInt(u.user + u.system) * 1000n;
+};
+
+function clockNow(id: number): bigint | null {
+  switch (id) {
+    case CLOCKID.REALTIME:
+      return realtimeNs();
+    case CLOCKID.MONOTONIC:
+      return monotonicNs();
+    case CLOCKID.PROCESS_CPUTIME_ID:
+    case CLOCKID.THREAD_CPUTIME_ID:
+      return cputimeNs();
+    default:
+      return null;
+  }
+}
+
+/** Resolution in ns of each clock. */
+const CLOCK_RESOLUTION: Record<number, bigint> = {
+  [CLOCKID.REALTIME]: 1000n,
+  [CLOCKID.MONOTONIC]: 1n,
+  [CLOCKID.PROCESS_CPUTIME_ID]: 1000n,
+  [CLOCKID.THREAD_CPUTIME_ID]: 1000n,
+};
+
+/** Build a host for one process. Opening a preopen that is not a readable directory throws. */
+export function createHost(options: HostOptions): WasiHost {
+  const [in0, out1, err2] = options.stdio ?? [0, 1, 2];
+  const fds: (HostFd | undefined)[] = [new StdioFd(in0), new StdioFd(out1), new StdioFd(err2)];
+  for (const p of options.preopens) fds.push(new DirFd(p.host, [], p.guest));
+  const wasi = new WASI([...options.args], [...options.env], fds as HostFd[]);
+  const base = wasi.wasiImport as unknown as Record<SyscallName, ImportFn>;
+
+  let memory: WebAssembly.Memory | null = null;
+  let u8 = new Uint8Array(0);
+  let view = new DataView(new ArrayBuffer(0));
+  /** Current views of guest memory (refreshed after memory.grow detaches the old buffer). */
+  const mem = (): Uint8Array => {
+    if (u8.byteLength === 0 && memory !== null) {
+      u8 = new Uint8Array(memory.buffer);
+      view = new DataView(memory.buffer);
+    }
+    return u8;
+  };
+  const dv = (): DataView => (mem(), view);
+
+  const fd = (n: number): HostFd | undefined => fds[n];
+  const dir = (n: number): DirFd | number => {
+    const f = fds[n];
+    if (f === undefined) return errno.BADF;
+    return f instanceof DirFd ? f : errno.NOTDIR;
+  };
+  const str = (ptr: number, len: number): string => Buffer.from(mem().buffer, ptr, len).toString('utf8');
+
+  /** Walk an (i)ovec array calling `io` per buffer until it returns short; writes the total at `countPtr`. */
+  const vectored = (f: HostFd, iovs: number, iovsLen: number, countPtr: number, position: bigint | null, write: boolean): number => {
+    const m = mem();
+    const v = view;
+    let total = 0;
+    for (let i = 0; i < iovsLen; i++) {
+      const buf = v.getUint32(iovs + i * 8, true);
+      const len = v.getUint32(iovs + i * 8 + 4, true);
+      if (len === 0) continue;
+      const pos = position === null ? null : position + BigInt(total);
+      const n = write ? f.writeFrom(m, buf, len, pos) : f.readInto(m, buf, len, pos);
+      if (n < 0) {
+        if (total > 0) break;
+        return -n;
+      }
+      total += n;
+      if (n < len) break;
+    }
+    v.setUint32(countPtr, total, true);
+    return 0;
+  };
+
+  const lowestFreeFd = (): number => {
+    let i = 0;
+    while (fds[i] !== undefined) i++;
+    return i;
+  };
+
+  const imports: Record<SyscallName, ImportFn> = {
+    ...base,
+    args_sizes_get(argc: number, bufSize: number) {
+      dv().setUint32(argc, options.args.length, true);
+      view.setUint32(bufSize, stringsSize(options.args), true);
+      return 0;
+    },
+    clock_res_get(id: number, ptr: number) {
+      const res = CLOCK_RESOLUTION[id];
+      if (res === undefined) return errno.INVAL;
+      dv().setBigUint64(ptr, res, true);
+      return 0;
+    },
+    clock_time_get(id: number, _precision: bigint, ptr: number) {
+      const now = clockNow(id);
+      if (now === null) return errno.INVAL;
+      dv().setBigUint64(ptr, now, true);
+      return 0;
+    },
+    fd_advise(n: number, _offset: bigint, _len: bigint, advice: number) {
+      const f = fd(n);
+      if (f === undefined) return errno.BADF;
+      if (advice > 5) return errno.INVAL;
+      return f instanceof DirFd ? errno.BADF : 0;
+    },
+    fd_datasync(n: number) {
+      const f = fd(n);
+      if (f === undefined) return errno.BADF;
+      return f instanceof FileFd ? f.datasync() : f.fd_sync();
+    },
+    fd_read(n: number, iovs: number, iovsLen: number, nread: number) {
+      const f = fd(n);
+      return f === undefined ? errno.BADF : vectored(f, iovs, iovsLen, nread, null, false);
+    },
+    fd_write(n: number, iovs: number, iovsLen: number, nwritten: number) {
+      const f = fd(n);
+      return f === undefined ? errno.BADF : vectored(f, iovs, iovsLen, nwritten, null, true);
+    },
+    fd_pread(n: number, iovs: number, iovsLen: number, offset: bigint, nread: number) {
+      const f = fd(n);
+      if (f === undefined) return errno.BADF;
+      if (f instanceof StdioFd) return errno.SPIPE;
+      return vectored(f, iovs, iovsLen, nread, offset, false);
+    },
+    fd_pwrite(n: number, iovs: number, iovsLen: number, offset: bigint, nwritten: number) {
+      const f = fd(n);
+      if (f === undefined) return errno.BADF;
+      if (f instanceof StdioFd) return errno.SPIPE;
+      return vectored(f, iovs, iovsLen, nwritten, offset, true);
+    },
+    fd_renumber(from: number, to: number) {
+      const a = fd(from);
+      const b = fd(to);
+      if (a === undefined || b === undefined) return errno.BADF;
+      if (from === to) return 0;
+      b.fd_close();
+      fds[to] = a;
+      fds[from] = undefined;
+      return 0;
+    },
+    path_open(
+      dirfd: number, dirflags: number, pathPtr: number, pathLen: number, oflags: number,
+      rightsBase: bigint, rightsInheriting: bigint, fdflags: number, openedPtr: number,
+    ) {
+      const d = dir(dirfd);
+      if (typeof d === 'number') return d;
+      const { ret, fd_obj } = d.path_open(dirflags, str(pathPtr, pathLen), oflags, rightsBase, rightsInheriting, fdflags);
+      if (ret !== 0 || fd_obj === null) return ret;
+      const n = lowestFreeFd();
+      fds[n] = fd_obj as HostFd;
+      dv().setUint32(openedPtr, n, true);
+      return 0;
+    },
+    path_readlink(dirfd: number, pathPtr: number, pathLen: number, buf: number, bufLen: number, bufused: number) {
+      const d = dir(dirfd);
+      if (typeof d === 'number') return d;
+      const r = d.resolve(str(pathPtr, pathLen), false);
+      if (!('host' in r)) return r.errno;
+      try {
+        const target = fs.readlinkSync(r.host, { encoding: 'buffer' });
+        const n = Math.min(target.byteLength, bufLen);
+        mem().set(target.subarray(0, n), buf);
+        view.setUint32(bufused, n, true);
+        return 0;
+      } catch (e) {
+        return errnoFromError(e);
+      }
+    },
+    path_link(oldFd: number, oldFlags: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number) {
+      const a = dir(oldFd);
+      if (typeof a === 'number') return a;
+      const b = dir(newFd);
+      if (typeof b === 'number') return b;
+      const from = a.resolve(str(oldPtr, oldLen), (oldFlags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0);
+      if (!('host' in from)) return from.errno;
+      const to = b.resolve(str(newPtr, newLen), false);
+      if (!('host' in to)) return to.errno;
+      try {
+        fs.linkSync(from.host, to.host);
+        return 0;
+      } catch (e) {
+        return errnoFromError(e);
+      }
+    },
+    path_rename(oldFd: number, oldPtr: number, oldLen: number, newFd: number, newPtr: number, newLen: number) {
+      const a = dir(oldFd);
+      if (typeof a === 'number') return a;
+      const b = dir(newFd);
+      if (typeof b === 'number') return b;
+      const from = a.resolve(str(oldPtr, oldLen), false);
+      if (!('host' in from)) return from.errno;
+      const to = b.resolve(str(newPtr, newLen), false);
+      if (!('host' in to)) return to.errno;
+      if (from.rel.length === 0 || to.rel.length === 0) return errno.BUSY;
+      try {
+        fs.renameSync(from.host, to.host);
+        return 0;
+      } catch (e) {
+        return errnoFromError(e);
+      }
+    },
+    path_symlink(oldPtr: number, oldLen: number, dirfd: number, newPtr: number, newLen: number) {
+      const d = dir(dirfd);
+      if (typeof d === 'number') return d;
+      const target = str(oldPtr, oldLen);
+      if (target.startsWith('/')) return errno.NOTCAPABLE;
+      const r = d.resolve(str(newPtr, newLen), false);
+      if (!('host' in r)) return r.errno;
+      try {
+        fs.symlinkSync(target, r.host);
+        return 0;
+      } catch (e) {
+        return errnoFromError(e);
+      }
+    },
+    poll_oneoff(inPtr: number, outPtr: number, nsubscriptions: number, neventsPtr: number) {
+      return pollOneoff(dv(), fd, inPtr, outPtr, nsubscriptions, neventsPtr);
+    },
+    proc_exit(code: number) {
+      throw new WASIProcExit(code);
+    },
+    proc_raise(_sig: number) {
+      return errno.NOSYS;
+    },
+    sched_yield() {
+      return 0;
+    },
+    random_get(buf: number, len: number) {
+      randomFillSync(mem(), buf, len);
+      return 0;
+    },
+    sock_accept(n: number) {
+      return fd(n) === undefined ? errno.BADF : errno.NOTSOCK;
+    },
+    sock_recv(n: number) {
+      return fd(n) === undefined ? errno.BADF : errno.NOTSOCK;
+    },
+    sock_send(n: number) {
+      return fd(n) === undefined ? errno.BADF : errno.NOTSOCK;
+    },
+    sock_shutdown(n: number) {
+      return fd(n) === undefined ? errno.BADF : errno.NOTSOCK;
+    },
+  };
+
+  return {
+    imports,
+    args: options.args,
+    env: options.env,
+    bind(m: WebAssembly.Memory) {
+      memory = m;
+      u8 = new Uint8Array(0);
+      (wasi as unknown as { inst: unknown }).inst = { exports: { memory: m } };
+    },
+  };
+}
+
+/**
+ * poll_oneoff: fd_read/fd_write subscriptions are ready at once (regular files report the bytes left,
+ * anything else 0); with none of those, sleep until the earliest clock subscription and report every
+ * clock that has expired by then.
+ */
+function pollOneoff(
+  view: DataView,
+  fd: (n: number) => HostFd | undefined,
+  inPtr: number,
+  outPtr: number,
+  nsubscriptions: number,
+  neventsPtr: number,
+): number {
+  if (nsubscriptions === 0) return errno.INVAL;
+  type Clock = { userdata: bigint; deadline: bigint; id: number };
+  const clocks: Clock[] = [];
+  let nevents = 0;
+  const event = (userdata: bigint, error: number, type: number, nbytes: bigint) => {
+    const p = outPtr + nevents * SIZEOF.event;
+    view.setBigUint64(p, userdata, true);
+    view.setUint16(p + 8, error, true);
+    view.setUint8(p + 10, type);
+    for (let i = 11; i < 16; i++) view.setUint8(p + i, 0);
+    view.setBigUint64(p + 16, nbytes, true);
+    view.setBigUint64(p + 24, 0n, true);
+    nevents++;
+  };
+  for (let i = 0; i < nsubscriptions; i++) {
+    const s = inPtr + i * SIZEOF.subscription;
+    const userdata = view.getBigUint64(s, true);
+    const tag = view.getUint8(s + 8);
+    if (tag === EVENTTYPE.CLOCK) {
+      const id = view.getUint32(s + 16, true);
+      const timeout = view.getBigUint64(s + 24, true);
+      const flags = view.getUint16(s + 40, true);
+      const now = clockNow(id);
+      if (now === null) {
+        event(userdata, errno.INVAL, EVENTTYPE.CLOCK, 0n);
+        continue;
+      }
+      const deadline = flags & SUBCLOCKFLAGS.SUBSCRIPTION_CLOCK_ABSTIME ? timeout : now + timeout;
+      clocks.push({ userdata, deadline, id });
+    } else if (tag === EVENTTYPE.FD_READ || tag === EVENTTYPE.FD_WRITE) {
+      const f = fd(view.getUint32(s + 16, true));
+      if (f === undefined) event(userdata, errno.BADF, tag, 0n);
+      else event(userdata, 0, tag, tag === EVENTTYPE.FD_READ ? f.readable() : 0n);
+    } else {
+      event(userdata, errno.INVAL, tag, 0n);
+    }
+  }
+  if (nevents === 0 && clocks.length > 0) {
+    let wait = clocks[0]!.deadline - clockNow(clocks[0]!.id)!;
+    for (const c of clocks) {
+      const left = c.deadline - clockNow(c.id)!;
+      if (left < wait) wait = left;
+    }
+    // Atomics.wait can wake a little early: sleep until the earliest deadline has really passed.
+    while (wait > 0n) {
+      sleepMs(Number(wait) / 1e6);
+      wait = clocks.reduce((m, c) => {
+        const left = c.deadline - clockNow(c.id)!;
+        return left < m ? left : m;
+      }, clocks[0]!.deadline - clockNow(clocks[0]!.id)!);
+    }
+    for (const c of clocks) if (clockNow(c.id)! >= c.deadline) event(c.userdata, 0, EVENTTYPE.CLOCK, 0n);
+  }
+  view.setUint32(neventsPtr, nevents, true);
+  return 0;
+}

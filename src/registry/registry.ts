@@ -1,0 +1,154 @@
+/**
+ * The registry: modules by sha256 and processes by uuid, in a directory (docs/registry.md).
+ *
+ *   modules/<sha256>              the module's exact bytes
+ *   modules/<sha256>.json         { digest, name, size } (the name it was first stored under)
+ *   processes/<uuid>/manifest.json
+ *   processes/<uuid>/log/00000000 log segments (docs/log-format.md)
+ */
+import { createHash } from 'node:crypto';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import type { SegmentSummary } from '../timemachine/log.js';
+import { DirStore, RegistryError, type Store } from './store.js';
+
+export { RegistryError };
+
+/** A module in the registry. `digest` is `sha256:<64 hex>`; size in bytes. */
+export interface ModuleInfo {
+  readonly digest: string;
+  readonly name: string;
+  readonly size: number;
+}
+
+/**
+ * recording: the run is under way, or was killed (a process that is gone shows as incomplete);
+ * exited: the guest returned from _start or called proc_exit; trapped: the guest trapped;
+ * interrupted: tc got SIGINT/SIGTERM; incomplete: the recording stopped early (a write failed).
+ */
+export type ProcessStatus = 'recording' | 'exited' | 'trapped' | 'interrupted' | 'incomplete';
+
+/** A process's manifest (processes/<uuid>/manifest.json). Times are ISO 8601 strings. */
+export interface Manifest {
+  readonly version: 1;
+  readonly id: string;
+  readonly startTime: string;
+  endTime?: string;
+  readonly module: ModuleInfo;
+  /** The guest's argv, argv[0] included. */
+  readonly args: readonly string[];
+  /** The guest's environment, `NAME=VALUE`. */
+  readonly env: readonly string[];
+  /** Preopened directories. */
+  readonly dirs: readonly { readonly host: string; readonly guest: string }[];
+  readonly runtime: { readonly tc: string; readonly node: string; readonly v8: string };
+  /** Host pid of the recording tc (to tell a killed recording from a running one). */
+  readonly pid: number;
+  status: ProcessStatus;
+  exitCode?: number;
+  /** The trap message when status is trapped. */
+  trap?: string;
+  /** Total records, once the recording ended. */
+  records?: number;
+  segments: SegmentSummary[];
+}
+
+/** An id that matches no process/module, or more than one. Lists the candidates. */
+export class UnknownIdError extends RegistryError {}
+
+const MODULES = 'modules';
+const PROCESSES = 'processes';
+
+/** The registry directory: `dir`, else $TC_REGISTRY, else ~/.tc. */
+export function registryDir(dir?: string): string {
+  return dir ?? process.env.TC_REGISTRY ?? join(homedir(), '.tc');
+}
+
+export const sha256 = (bytes: Uint8Array): string => `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+const hexOf = (digest: string) => digest.replace(/^sha256:/, '');
+
+export class Registry {
+  readonly store: Store;
+  constructor(readonly root: string) {
+    this.store = new DirStore(root);
+  }
+
+  /** Store a module once by digest; returns its info (the first stored name wins). */
+  putModule(bytes: Uint8Array, name: string): ModuleInfo {
+    const digest = sha256(bytes);
+    const hex = hexOf(digest);
+    const existing = this.moduleInfo(digest);
+    if (existing) return existing;
+    const info: ModuleInfo = { digest, name, size: bytes.byteLength };
+    this.store.putIfAbsent(`${MODULES}/${hex}`, bytes);
+    this.store.put(`${MODULES}/${hex}.json`, JSON.stringify(info, null, 2) + '\n');
+    return info;
+  }
+
+  moduleInfo(digest: string): ModuleInfo | undefined {
+    const meta = this.store.get(`${MODULES}/${hexOf(digest)}.json`);
+    return meta === undefined ? undefined : (JSON.parse(Buffer.from(meta).toString('utf8')) as ModuleInfo);
+  }
+
+  /** The exact bytes of a module; throws when missing. */
+  getModule(digest: string): Uint8Array {
+    const bytes = this.store.get(`${MODULES}/${hexOf(digest)}`);
+    if (bytes === undefined) throw new RegistryError(`module ${digest} is not in the registry`);
+    return bytes;
+  }
+
+  listModules(): ModuleInfo[] {
+    return this.store
+      .list(MODULES)
+      .filter((k) => k.endsWith('.json'))
+      .map((k) => this.moduleInfo(k.slice(0, -5)))
+      .filter((m): m is ModuleInfo => m !== undefined);
+  }
+
+  writeManifest(m: Manifest): void {
+    this.store.put(`${PROCESSES}/${m.id}/manifest.json`, JSON.stringify(m, null, 2) + '\n');
+  }
+
+  /** The manifest of process `id` (a full uuid); throws when missing or unreadable. */
+  readManifest(id: string): Manifest {
+    const bytes = this.store.get(`${PROCESSES}/${id}/manifest.json`);
+    if (bytes === undefined) throw new UnknownIdError(`no process ${id}`);
+    try {
+      return JSON.parse(Buffer.from(bytes).toString('utf8')) as Manifest;
+    } catch (e) {
+      throw new RegistryError(`process ${id}: manifest is damaged (${(e as Error).message})`);
+    }
+  }
+
+  processIds(): string[] {
+    return this.store.list(PROCESSES);
+  }
+
+  /** Directory holding the log segments of process `id`. */
+  logDir(id: string): string {
+    return this.store.path(`${PROCESSES}/${id}/log`);
+  }
+
+  /** Full id of the one process whose id starts with `prefix`; throws UnknownIdError otherwise. */
+  resolveProcess(prefix: string): string {
+    return resolveId('process', prefix, this.processIds());
+  }
+
+  /** Digest of the one module whose hex digest starts with `prefix` (`sha256:` optional). */
+  resolveModule(prefix: string): string {
+    const digests = this.listModules().map((m) => m.digest);
+    return resolveId('module', prefix, digests, hexOf);
+  }
+}
+
+/** Pick the one id starting with `prefix`; the error lists the candidates. */
+export function resolveId(kind: string, prefix: string, ids: readonly string[], key: (id: string) => string = (x) => x): string {
+  const p = key(prefix.trim()).toLowerCase();
+  if (p.length === 0) throw new UnknownIdError(`empty ${kind} id`);
+  const exact = ids.find((id) => key(id) === p);
+  if (exact) return exact;
+  const hits = ids.filter((id) => key(id).startsWith(p));
+  if (hits.length === 1) return hits[0]!;
+  if (hits.length === 0) throw new UnknownIdError(`no ${kind} matches '${prefix}'`);
+  throw new UnknownIdError(`${kind} id '${prefix}' is ambiguous: ${hits.slice(0, 8).join(', ')}${hits.length > 8 ? ', ...' : ''}`);
+}

@@ -1,0 +1,86 @@
+/**
+ * The registry's storage: keyed blobs in a directory. Keys are `/`-separated relative paths.
+ * Writes are atomic (temp file + rename), so readers and concurrent writers never see a partial blob.
+ * Directories are created 0700 and files 0600: recordings hold environment values and file data.
+ */
+import * as fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { dirname, join } from 'node:path';
+
+/** A store of keyed blobs; a remote object store can implement it later. */
+export interface Store {
+  /** The blob at `key`, or undefined. */
+  get(key: string): Uint8Array | undefined;
+  /** Write `bytes` at `key` atomically, replacing any blob there. */
+  put(key: string, bytes: Uint8Array | string): void;
+  /** Write `bytes` at `key` unless a blob is there already; true when written. */
+  putIfAbsent(key: string, bytes: Uint8Array): boolean;
+  /** Keys directly below `prefix` (one level), sorted. */
+  list(prefix: string): string[];
+  /** Delete the blob, or the whole tree, at `key`; no error when absent. */
+  delete(key: string): void;
+  /** Size in bytes of the blob at `key`, or undefined. */
+  size(key: string): number | undefined;
+  /** Local path of `key` (for streaming segment reads and appends). */
+  path(key: string): string;
+}
+
+/** Thrown when the registry cannot be written or read (one-line message). */
+export class RegistryError extends Error {}
+
+/** A {@link Store} on a local directory. */
+export class DirStore implements Store {
+  constructor(readonly root: string) {}
+
+  path(key: string): string {
+    return join(this.root, key);
+  }
+
+  get(key: string): Uint8Array | undefined {
+    try {
+      return fs.readFileSync(this.path(key));
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOENT') return undefined;
+      throw e;
+    }
+  }
+
+  put(key: string, bytes: Uint8Array | string): void {
+    const target = this.path(key);
+    fs.mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+    const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      fs.writeFileSync(tmp, bytes, { mode: 0o600 });
+      fs.renameSync(tmp, target);
+    } catch (e) {
+      fs.rmSync(tmp, { force: true });
+      throw e;
+    }
+  }
+
+  putIfAbsent(key: string, bytes: Uint8Array): boolean {
+    if (fs.existsSync(this.path(key))) return false;
+    this.put(key, bytes);
+    return true;
+  }
+
+  list(prefix: string): string[] {
+    try {
+      return fs
+        .readdirSync(this.path(prefix))
+        .filter((n) => !n.includes('.tmp-'))
+        .sort();
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOENT') return [];
+      throw e;
+    }
+  }
+
+  delete(key: string): void {
+    fs.rmSync(this.path(key), { recursive: true, force: true });
+  }
+
+  size(key: string): number | undefined {
+    return fs.statSync(this.path(key), { throwIfNoEntry: false })?.size;
+  }
+}

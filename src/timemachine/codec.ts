@@ -1,0 +1,170 @@
+/**
+ * Record encoding inside a batch (see docs/log-format.md). A record is, in order:
+ *
+ *   u8      function id (row index in src/wasi/syscalls.ts)
+ *   varint  timestamp delta, ns since the previous record of the batch (the first: since the batch's first_timestamp)
+ *   varint  each scalar param, in row order (i64 unsigned types as u64, `filedelta` zigzag-encoded)
+ *   each input:  varint length, bytes
+ *   varint  result: the errno, or RESULT_TRAP followed by a varint length and that many UTF-8 bytes (message)
+ *   each output: varint length, bytes
+ *
+ * varint is unsigned LEB128.
+ */
+import { I64_TYPES, SYSCALLS, type ScalarType, type Syscall } from '../wasi/syscalls.js';
+
+/** Result value marking a call during which the host threw (a trap, not an errno). */
+export const RESULT_TRAP = 0x10000;
+
+/** A decoded record. Params are numbers, or bigints for i64 types (normalised: see {@link normalizeParam}). */
+export interface LogRecord {
+  /** Log-wide record number (0-based). */
+  readonly offset: number;
+  /** ns since process start (monotonic). */
+  readonly timestamp: number;
+  readonly syscall: Syscall;
+  readonly params: readonly (number | bigint)[];
+  /** errno, or {@link RESULT_TRAP}. */
+  readonly result: number;
+  /** The message of the host error, when result is RESULT_TRAP. */
+  readonly trap?: string;
+  readonly inputs: readonly Uint8Array[];
+  readonly outputs: readonly Uint8Array[];
+}
+
+/** Canonical form of a param value as stored: u32 as number; u64 as unsigned bigint; filedelta as signed bigint. */
+export function normalizeParam(type: ScalarType, v: number | bigint): number | bigint {
+  if (!I64_TYPES.has(type)) return Number(v) >>> 0;
+  return type === 'filedelta' ? BigInt.asIntN(64, BigInt(v)) : BigInt.asUintN(64, BigInt(v));
+}
+
+/** A growable byte buffer with LEB128 writers, reused across batches (no allocation per record). */
+export class ByteWriter {
+  buf: Uint8Array;
+  pos = 0;
+  constructor(capacity = 1 << 16) {
+    this.buf = new Uint8Array(capacity);
+  }
+  /** Make room for `n` more bytes. */
+  ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.pos + n) cap *= 2;
+    const next = new Uint8Array(cap);
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+  u8(v: number): void {
+    this.buf[this.pos++] = v;
+  }
+  /** Unsigned LEB128 of a non-negative integer below 2^53 (callers reserve 8 bytes). */
+  varint(v: number): void {
+    const b = this.buf;
+    let p = this.pos;
+    while (v >= 0x80) {
+      b[p++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    b[p++] = v;
+    this.pos = p;
+  }
+  /** Unsigned LEB128 of a u64 (callers reserve 10 bytes). */
+  varbig(v: bigint): void {
+    if (v < 0x20000000000000n) {
+      this.varint(Number(v));
+      return;
+    }
+    while (v >= 0x80n) {
+      this.buf[this.pos++] = Number(v & 0x7fn) | 0x80;
+      v >>= 7n;
+    }
+    this.buf[this.pos++] = Number(v);
+  }
+  /** A scalar param of the given type (reserve 10 bytes). */
+  param(type: ScalarType, v: number | bigint): void {
+    if (typeof v === 'number') this.varint(v >>> 0);
+    else if (type === 'filedelta') {
+      const s = BigInt.asIntN(64, v);
+      this.varbig(BigInt.asUintN(64, (s << 1n) ^ (s >> 63n)));
+    } else this.varbig(BigInt.asUintN(64, v));
+  }
+  /** Length-prefixed copy of `len` bytes of `src` at `off`. */
+  blob(src: Uint8Array, off: number, len: number): void {
+    this.ensure(len + 8);
+    this.varint(len);
+    this.buf.set(src.subarray(off, off + len), this.pos);
+    this.pos += len;
+  }
+}
+
+/** Thrown when record bytes are not a valid record. */
+export class RecordDecodeError extends Error {}
+
+/** Reads records from a batch's (decompressed) bytes. */
+export class ByteReader {
+  pos = 0;
+  constructor(public buf: Uint8Array) {}
+  get done(): boolean {
+    return this.pos >= this.buf.length;
+  }
+  u8(): number {
+    if (this.pos >= this.buf.length) throw new RecordDecodeError('record truncated');
+    return this.buf[this.pos++]!;
+  }
+  varint(): number {
+    let v = 0;
+    let mul = 1;
+    for (;;) {
+      const b = this.u8();
+      v += (b & 0x7f) * mul;
+      if (b < 0x80) return v;
+      mul *= 0x80;
+      if (mul > 2 ** 56) throw new RecordDecodeError('varint too long');
+    }
+  }
+  varbig(): bigint {
+    let v = 0n;
+    let shift = 0n;
+    for (;;) {
+      const b = this.u8();
+      v |= BigInt(b & 0x7f) << shift;
+      if (b < 0x80) return v;
+      shift += 7n;
+      if (shift > 63n) throw new RecordDecodeError('varint too long');
+    }
+  }
+  param(type: ScalarType): number | bigint {
+    if (!I64_TYPES.has(type)) return this.varint();
+    const u = this.varbig();
+    if (type !== 'filedelta') return BigInt.asUintN(64, u);
+    return BigInt.asIntN(64, (u >> 1n) ^ -(u & 1n));
+  }
+  /** A length-prefixed blob, as a view into the batch (no copy). */
+  blob(): Uint8Array {
+    const len = this.varint();
+    if (this.pos + len > this.buf.length) throw new RecordDecodeError('record truncated');
+    const b = this.buf.subarray(this.pos, this.pos + len);
+    this.pos += len;
+    return b;
+  }
+  /** Skip a length-prefixed blob. */
+  skipBlob(): void {
+    const len = this.varint();
+    this.pos += len;
+  }
+}
+
+const dec = new TextDecoder();
+
+/** Decode one whole record at the reader's position. `prevTs` is the previous record's timestamp. */
+export function decodeRecord(r: ByteReader, offset: number, prevTs: number): LogRecord {
+  const id = r.u8();
+  const syscall = SYSCALLS[id];
+  if (syscall === undefined) throw new RecordDecodeError(`unknown function id ${id}`);
+  const timestamp = prevTs + r.varint();
+  const params = syscall.params.map((p) => r.param(p.type));
+  const inputs = syscall.inputs.map(() => r.blob());
+  const result = r.varint();
+  const trap = result === RESULT_TRAP ? dec.decode(r.blob()) : undefined;
+  const outputs = syscall.outputs.map(() => r.blob());
+  return { offset, timestamp, syscall, params, result, inputs, outputs, ...(trap !== undefined ? { trap } : {}) };
+}

@@ -1,0 +1,296 @@
+/**
+ * Log writer and streaming reader. A log is segment files; a segment is a sequence of batches; a batch
+ * is a size-prefixed `BatchHeader` flatbuffer (schemas/log.fbs) followed by `compressed_size` bytes of
+ * records (src/timemachine/codec.ts). Byte-level layout: docs/log-format.md.
+ */
+import * as fs from 'node:fs';
+import { crc32 } from 'node:zlib';
+import { deflateSync, inflateSync } from 'fflate';
+import * as flatbuffers from 'flatbuffers';
+import { BatchHeader } from '../format/tc/format/batch-header.js';
+import { Compression } from '../format/tc/format/compression.js';
+import { ByteWriter } from './codec.js';
+
+/** When a batch is flushed and a segment rolls over. */
+export interface LogLimits {
+  /** Flush a batch once its records take this many bytes (uncompressed). */
+  readonly batchBytes: number;
+  /** Flush a batch once it holds this many records. */
+  readonly batchRecords: number;
+  /** Flush a batch once its records span this many ns. */
+  readonly batchNs: number;
+  /** Start a new segment once the current one reaches this many bytes. */
+  readonly segmentBytes: number;
+  /** fflate deflate level (0-9). */
+  readonly level: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
+}
+
+export const DEFAULT_LIMITS: LogLimits = {
+  batchBytes: 256 * 1024,
+  batchRecords: 32768,
+  batchNs: 100_000_000,
+  segmentBytes: 64 * 1024 * 1024,
+  level: 6,
+};
+
+/** What a segment holds, as summed while writing or read back from its batch headers. */
+export interface SegmentSummary {
+  readonly index: number;
+  records: number;
+  batches: number;
+  /** Bytes of the segment file. */
+  size: number;
+  /** Bytes of records before / after compression. */
+  uncompressedSize: number;
+  compressedSize: number;
+  /** ns since process start of the first and last record. */
+  firstTimestamp: number;
+  lastTimestamp: number;
+}
+
+/** The file name of segment `index` inside a process's log directory. */
+export const segmentFileName = (index: number): string => String(index).padStart(8, '0');
+
+const FRAME_ID = 'TCB1';
+
+/** Encode a batch frame: size-prefixed header then payload. */
+export function encodeBatch(h: Omit<BatchInfo, 'checksum' | 'compressedSize' | 'compression' | 'uncompressedSize'>, records: Uint8Array, level: LogLimits['level']): [header: Uint8Array, payload: Uint8Array] {
+  let payload = records;
+  let compression = Compression.None;
+  if (level > 0 && records.length > 64) {
+    const z = deflateSync(records, { level });
+    if (z.length < records.length) {
+      payload = z;
+      compression = Compression.Deflate;
+    }
+  }
+  const b = new flatbuffers.Builder(128);
+  const off = BatchHeader.createBatchHeader(
+    b, h.segment, h.batch, BigInt(h.firstOffset), BigInt(h.firstTimestamp), BigInt(h.lastTimestamp),
+    h.recordCount, records.length, payload.length, compression, crc32(payload),
+  );
+  b.finishSizePrefixed(off, FRAME_ID);
+  return [b.asUint8Array(), payload];
+}
+
+/**
+ * Appends records to a log: the recorder writes each record straight into {@link records}
+ * (a reused buffer) and calls {@link commit}; batches are compressed and written to the segment
+ * file on size, count, elapsed time and {@link close}.
+ */
+export class LogWriter {
+  readonly records = new ByteWriter(1 << 16);
+  private count = 0;
+  private offset = 0;
+  private firstTs = 0;
+  private lastTs = 0;
+  private fd = -1;
+  private segment: SegmentSummary | null = null;
+  readonly segments: SegmentSummary[] = [];
+  private closed = false;
+
+  /**
+   * @param dir the process's log directory (created)
+   * @param onSegment called with the summaries whenever a segment starts (for the manifest)
+   */
+  constructor(
+    private readonly dir: string,
+    private readonly limits: LogLimits = DEFAULT_LIMITS,
+    private readonly onSegment: (segments: readonly SegmentSummary[]) => void = () => {},
+  ) {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  }
+
+  /** Total records committed. */
+  get recordCount(): number {
+    return this.offset + this.count;
+  }
+
+  /** The timestamp the next record's delta is relative to. */
+  get previousTimestamp(): number {
+    return this.count === 0 ? -1 : this.lastTs;
+  }
+
+  /**
+   * Start a record at `ts` (ns): writes nothing yet, returns the delta to encode. A new batch starts
+   * at `ts` (delta 0).
+   */
+  delta(ts: number): number {
+    if (this.count === 0) {
+      this.firstTs = ts;
+      return 0;
+    }
+    return ts - this.lastTs;
+  }
+
+  /** The record just written into {@link records} is complete. */
+  commit(ts: number): void {
+    this.count++;
+    this.lastTs = ts;
+    if (this.records.pos >= this.limits.batchBytes || this.count >= this.limits.batchRecords || ts - this.firstTs >= this.limits.batchNs) {
+      this.flush();
+    }
+  }
+
+  /** Write the pending batch, if any. Safe to call at any time between records. */
+  flush(): void {
+    if (this.count === 0) return;
+    if (this.segment === null || this.segment.size >= this.limits.segmentBytes) this.roll();
+    const seg = this.segment!;
+    const records = this.records.buf.subarray(0, this.records.pos);
+    const [header, payload] = encodeBatch(
+      { segment: seg.index, batch: seg.batches, firstOffset: this.offset, firstTimestamp: this.firstTs, lastTimestamp: this.lastTs, recordCount: this.count },
+      records,
+      this.limits.level,
+    );
+    writeAll(this.fd, header);
+    writeAll(this.fd, payload);
+    if (seg.batches === 0) seg.firstTimestamp = this.firstTs;
+    seg.lastTimestamp = this.lastTs;
+    seg.records += this.count;
+    seg.batches++;
+    seg.size += header.length + payload.length;
+    seg.uncompressedSize += records.length;
+    seg.compressedSize += payload.length;
+    this.offset += this.count;
+    this.count = 0;
+    this.records.pos = 0;
+  }
+
+  /** Flush and close the segment file. Idempotent. */
+  close(): void {
+    if (this.closed) return;
+    this.flush();
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    this.fd = -1;
+    this.closed = true;
+  }
+
+  private roll(): void {
+    if (this.fd >= 0) fs.closeSync(this.fd);
+    const index = this.segments.length;
+    this.fd = fs.openSync(`${this.dir}/${segmentFileName(index)}`, 'wx', 0o600);
+    this.segment = { index, records: 0, batches: 0, size: 0, uncompressedSize: 0, compressedSize: 0, firstTimestamp: 0, lastTimestamp: 0 };
+    this.segments.push(this.segment);
+    this.onSegment(this.segments);
+  }
+}
+
+function writeAll(fd: number, bytes: Uint8Array): void {
+  let done = 0;
+  while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+}
+
+/** A batch header, decoded. Sizes in bytes, timestamps in ns since process start. */
+export interface BatchInfo {
+  readonly segment: number;
+  readonly batch: number;
+  readonly firstOffset: number;
+  readonly firstTimestamp: number;
+  readonly lastTimestamp: number;
+  readonly recordCount: number;
+  readonly uncompressedSize: number;
+  readonly compressedSize: number;
+  readonly compression: Compression;
+  readonly checksum: number;
+}
+
+/** The log is damaged or cut short. `segment` and `batch` locate the damage. */
+export class LogCorruptError extends Error {
+  constructor(
+    readonly segment: number,
+    readonly batch: number,
+    readonly reason: string,
+  ) {
+    super(`segment ${segment}, batch ${batch}: ${reason}`);
+  }
+}
+
+/** The last batch of a segment is incomplete (the recording was killed while writing it). */
+export class LogTruncatedError extends LogCorruptError {}
+
+/** A batch read back: its header and its records, decompressed. */
+export interface Batch {
+  readonly info: BatchInfo;
+  readonly records: Uint8Array;
+}
+
+const MAX_HEADER = 1024;
+
+/**
+ * Read the batches of one segment file in order, one at a time (memory stays bounded by the largest
+ * batch). Throws {@link LogTruncatedError} when the file ends inside a batch and {@link LogCorruptError}
+ * when a header or checksum is wrong.
+ */
+export function* readSegment(path: string, index: number, options: { headersOnly?: boolean } = {}): Generator<Batch> {
+  const fd = fs.openSync(path, 'r');
+  try {
+    let pos = 0;
+    let batch = 0;
+    const prefix = new Uint8Array(4);
+    let payloadBuf = new Uint8Array(1 << 16);
+    for (;; batch++) {
+      const n = fs.readSync(fd, prefix, 0, 4, pos);
+      if (n === 0) return;
+      if (n < 4) throw new LogTruncatedError(index, batch, 'the segment ends inside a batch header');
+      const size = new DataView(prefix.buffer).getUint32(0, true);
+      if (size < 8 || size > MAX_HEADER) throw new LogCorruptError(index, batch, `bad batch header size ${size}`);
+      const hbuf = new Uint8Array(size);
+      if (fs.readSync(fd, hbuf, 0, size, pos + 4) < size) throw new LogTruncatedError(index, batch, 'the segment ends inside a batch header');
+      const info = decodeHeader(hbuf, index, batch);
+      pos += 4 + size;
+      if (options.headersOnly) {
+        const st = fs.fstatSync(fd);
+        if (pos + info.compressedSize > st.size) throw new LogTruncatedError(index, batch, 'the segment ends inside a batch');
+        pos += info.compressedSize;
+        yield { info, records: new Uint8Array(0) };
+        continue;
+      }
+      if (payloadBuf.length < info.compressedSize) payloadBuf = new Uint8Array(info.compressedSize);
+      const payload = payloadBuf.subarray(0, info.compressedSize);
+      if (fs.readSync(fd, payload, 0, payload.length, pos) < payload.length) {
+        throw new LogTruncatedError(index, batch, 'the segment ends inside a batch');
+      }
+      pos += payload.length;
+      if (crc32(payload) !== info.checksum) throw new LogCorruptError(index, batch, 'checksum mismatch');
+      let records: Uint8Array;
+      if (info.compression === Compression.None) records = payload;
+      else if (info.compression === Compression.Deflate) {
+        try {
+          records = inflateSync(payload, { out: new Uint8Array(info.uncompressedSize) });
+        } catch (e) {
+          throw new LogCorruptError(index, batch, `cannot decompress: ${(e as Error).message}`);
+        }
+      } else throw new LogCorruptError(index, batch, `unknown compression ${info.compression}`);
+      if (records.length !== info.uncompressedSize) throw new LogCorruptError(index, batch, 'uncompressed size mismatch');
+      yield { info, records };
+    }
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function decodeHeader(bytes: Uint8Array, segment: number, batch: number): BatchInfo {
+  const bb = new flatbuffers.ByteBuffer(bytes);
+  if (!BatchHeader.bufferHasIdentifier(bb)) throw new LogCorruptError(segment, batch, 'not a batch header');
+  try {
+    const h = BatchHeader.getRootAsBatchHeader(bb);
+    const info: BatchInfo = {
+      segment: h.segment(),
+      batch: h.batch(),
+      firstOffset: Number(h.firstOffset()),
+      firstTimestamp: Number(h.firstTimestamp()),
+      lastTimestamp: Number(h.lastTimestamp()),
+      recordCount: h.recordCount(),
+      uncompressedSize: h.uncompressedSize(),
+      compressedSize: h.compressedSize(),
+      compression: h.compression(),
+      checksum: h.checksum(),
+    };
+    if (info.segment !== segment || info.batch !== batch) throw new Error('out of place');
+    if (info.compressedSize > 1 << 30 || info.uncompressedSize > 1 << 30) throw new Error('implausible size');
+    return info;
+  } catch (e) {
+    throw new LogCorruptError(segment, batch, `bad batch header (${(e as Error).message})`);
+  }
+}
