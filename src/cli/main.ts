@@ -49,6 +49,28 @@ export function program(): Command {
       process.exitCode = await runCommand(module, args, opts);
     });
 
+  p.command('replay')
+    .description('replay a recorded process from the registry, with no access to the host')
+    .argument('<process-id>', 'process id (a unique prefix is enough)')
+    .option('--registry <dir>', 'registry directory (default: $TC_REGISTRY or ~/.tc)')
+    .option('--trace', 'print one line per replayed host call to stderr')
+    .option('-q, --quiet', "do not print the guest's stdout and stderr")
+    .action(async (id: string, opts) => {
+      const { replayCommand } = await import('./commands/replay.js');
+      process.exitCode = await replayCommand(id, opts);
+    });
+
+  p.command('trace')
+    .description('print the host calls a process made, from its log, without running it')
+    .argument('<process-id>', 'process id (a unique prefix is enough)')
+    .option('--registry <dir>', 'registry directory (default: $TC_REGISTRY or ~/.tc)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .option('--function <name>', 'only calls of this function (repeatable)', collect, [])
+    .action(async (id: string, opts) => {
+      const { traceCommand } = await import('./commands/trace.js');
+      process.exitCode = traceCommand(id, opts);
+    });
+
   return p;
 }
 

@@ -56,9 +56,12 @@ export function stringsSize(list: readonly string[]): number {
 
 /** Monotonic ns since an arbitrary origin. */
 const monotonicNs = (): bigint => process.hrtime.bigint();
-const realtimeOrigin = BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+let realtimeOrigin: bigint | null = null;
 /** Realtime ns since the Unix epoch, with the resolution of the monotonic clock. */
-const realtimeNs = (): bigint => realtimeOrigin + process.hrtime.bigint();
+const realtimeNs = (): bigint => {
+  realtimeOrigin ??= BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
+  return realtimeOrigin + process.hrtime.bigint();
+};
 const cputimeNs = (): bigint => {
   const u = process.cpuUsage();
   return BigInt(u.user + u.system) * 1000n;

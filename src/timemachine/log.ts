@@ -10,6 +10,7 @@ import * as flatbuffers from 'flatbuffers';
 import { BatchHeader } from '../format/tc/format/batch-header.js';
 import { Compression } from '../format/tc/format/compression.js';
 import { ByteWriter } from './codec.js';
+import { EXIT, TcError } from '../errors.js';
 
 /** When a batch is flushed and a segment rolls over. */
 export interface LogLimits {
@@ -196,13 +197,13 @@ export interface BatchInfo {
 }
 
 /** The log is damaged or cut short. `segment` and `batch` locate the damage. */
-export class LogCorruptError extends Error {
+export class LogCorruptError extends TcError {
   constructor(
     readonly segment: number,
     readonly batch: number,
     readonly reason: string,
   ) {
-    super(`segment ${segment}, batch ${batch}: ${reason}`);
+    super(`segment ${segment}, batch ${batch}: ${reason}`, EXIT.CORRUPT);
   }
 }
 

@@ -1,0 +1,34 @@
+import { Registry, registryDir } from '../../registry/registry.js';
+import { RecordCursor } from '../../timemachine/cursor.js';
+import { formatRecord, recordJson } from '../../timemachine/trace.js';
+import { SYSCALL } from '../../wasi/syscalls.js';
+import { UsageError } from '../../errors.js';
+import { stderr, stdout } from '../io.js';
+
+export interface TraceCommandOptions {
+  registry?: string;
+  output: string;
+  function?: string[];
+}
+
+/** `tc trace`: print the log of a process, one line (or JSON object) per record, without running it. */
+export function traceCommand(id: string, opts: TraceCommandOptions): number {
+  if (opts.output !== 'text' && opts.output !== 'json') throw new UsageError(`-o ${opts.output}: expected text or json`);
+  const only = new Set(opts.function ?? []);
+  for (const f of only) if (!Object.hasOwn(SYSCALL, f)) throw new UsageError(`--function ${f}: not a wasi_snapshot_preview1 function`);
+  const registry = new Registry(registryDir(opts.registry));
+  const full = registry.resolveProcess(id);
+  const cursor = new RecordCursor(registry.logDir(full));
+  let chunk = '';
+  for (let rec = cursor.nextRecord(); rec !== null; rec = cursor.nextRecord()) {
+    if (only.size > 0 && !only.has(rec.syscall.name)) continue;
+    chunk += opts.output === 'json' ? `${JSON.stringify(recordJson(rec))}\n` : `${formatRecord(rec)}\n`;
+    if (chunk.length > 1 << 16) {
+      stdout(chunk);
+      chunk = '';
+    }
+  }
+  stdout(chunk);
+  if (cursor.truncated) stderr(`tc: log ends at record ${cursor.offset + 1}: the recording did not finish\n`);
+  return 0;
+}

@@ -1,0 +1,101 @@
+/**
+ * Streaming record iteration over a process's log: segments in order, batches one at a time, records
+ * read in place. Memory stays bounded by one batch, whatever the length of the log.
+ */
+import * as fs from 'node:fs';
+import { ByteReader, decodeRecord, type LogRecord } from './codec.js';
+import { LogTruncatedError, readSegment, segmentFileName, type Batch, type BatchInfo } from './log.js';
+
+/** The segment files of a log directory, in order (missing directory: none). */
+export function segmentFiles(logDir: string): { index: number; path: string }[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(logDir);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return [];
+    throw e;
+  }
+  return names
+    .filter((n) => /^\d{8}$/.test(n))
+    .sort()
+    .map((n) => ({ index: Number(n), path: `${logDir}/${n}` }));
+}
+
+/** Every batch of a log, in order. A batch cut short at the end of a segment throws LogTruncatedError. */
+export function* batches(logDir: string, options: { headersOnly?: boolean } = {}): Generator<Batch> {
+  for (const s of segmentFiles(logDir)) yield* readSegment(s.path, s.index, options);
+}
+
+/**
+ * Reads records one after another. {@link next} returns a reader positioned at the next record's
+ * first byte (the caller reads the whole record), or null at the end of the log; {@link truncated}
+ * then tells whether the log ended inside a batch (a recording that was killed).
+ */
+export class RecordCursor {
+  private readonly it: Generator<Batch>;
+  private reader: ByteReader | null = null;
+  private batch: BatchInfo | null = null;
+  /** Offset of the record {@link next} returned last. */
+  offset = -1;
+  /** Timestamp (ns) the returned record's delta is relative to. */
+  previousTimestamp = 0;
+  /** Set when the log ended inside a batch. */
+  truncated: LogTruncatedError | null = null;
+  private lastTs = 0;
+  private pendingStart = -1;
+
+  constructor(logDir: string) {
+    this.it = batches(logDir);
+  }
+
+  /** Advance to the next record; null at the end of the log. Throws LogCorruptError on damage. */
+  next(): ByteReader | null {
+    if (this.pendingStart >= 0) this.finishRecord();
+    while (this.reader === null || this.reader.done) {
+      let r: IteratorResult<Batch>;
+      try {
+        r = this.it.next();
+      } catch (e) {
+        if (e instanceof LogTruncatedError) {
+          this.truncated = e;
+          this.reader = null;
+          return null;
+        }
+        throw e;
+      }
+      if (r.done) {
+        this.reader = null;
+        return null;
+      }
+      this.batch = r.value.info;
+      this.reader = new ByteReader(r.value.records);
+      this.lastTs = this.batch.firstTimestamp;
+      this.offset = this.batch.firstOffset - 1;
+    }
+    this.offset++;
+    this.previousTimestamp = this.lastTs;
+    this.pendingStart = this.reader.pos;
+    return this.reader;
+  }
+
+  /** Called once the caller has read the record: remembers its timestamp for the next delta. */
+  private finishRecord(): void {
+    const r = new ByteReader(this.reader!.buf);
+    r.pos = this.pendingStart;
+    r.u8();
+    this.lastTs = this.previousTimestamp + r.varint();
+    this.pendingStart = -1;
+  }
+
+  /** Decode the whole next record; null at the end. */
+  nextRecord(): LogRecord | null {
+    const r = this.next();
+    if (r === null) return null;
+    return decodeRecord(r, this.offset, this.previousTimestamp);
+  }
+
+  /** Bytes of the record that starts at `start` in the current batch and ends at the reader's position. */
+  recordBytes(start: number, end: number): Uint8Array {
+    return this.reader!.buf.subarray(start, end);
+  }
+}

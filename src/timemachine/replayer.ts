@@ -1,0 +1,158 @@
+/**
+ * The replayer: import functions built from the same syscall table as the recorder. Each call is
+ * checked against the next record (function, params, input bytes); then the recorded outputs are
+ * written into guest memory and the recorded result returned. Nothing of the host is used.
+ */
+import { WASIProcExit } from '@bjorn3/browser_wasi_shim';
+import { SYSCALLS, type Syscall, type SyscallName } from '../wasi/syscalls.js';
+import type { ImportFn } from '../host/host.js';
+import { EXIT, TcError } from '../errors.js';
+import { ByteReader, ByteWriter, decodeRecord, normalizeParam, RESULT_TRAP, type LogRecord } from './codec.js';
+import { compileApply, compileInput, type Args, type StringSizes } from './capture.js';
+import type { RecordCursor } from './cursor.js';
+import type { MemoryViews } from './recorder.js';
+import { formatCall, formatRecord } from './trace.js';
+
+/** What kind of divergence stopped a replay. */
+export type DivergenceKind = 'unexpected syscall' | 'unexpected param' | 'unexpected bytes' | 'end of log' | 'unconsumed records';
+
+/** The guest did something the log does not have. Names the record offset and both calls. */
+export class ReplayDivergence extends TcError {
+  constructor(
+    readonly kind: DivergenceKind,
+    /** Record offset where replay stopped. */
+    readonly offset: number,
+    /** Trace line of the recorded call, when there is one. */
+    readonly expected: string | null,
+    /** Trace line of the call the guest made, when there is one. */
+    readonly actual: string | null,
+    detail: string,
+  ) {
+    super(`replay diverged at record ${offset}: ${kind}${detail ? ` ${detail}` : ''}`, EXIT.DIVERGED);
+  }
+
+  /** The multi-line report printed on stderr. */
+  report(): string {
+    const lines = [`tc: ${this.message}`];
+    if (this.expected !== null) lines.push(`  expected: ${this.expected}`);
+    if (this.actual !== null) lines.push(`  actual:   ${this.actual}`);
+    return `${lines.join('\n')}\n`;
+  }
+}
+
+/** The log ends before the guest does, because the recording never finished. */
+export class LogEndedError extends TcError {
+  constructor(readonly offset: number) {
+    super(`log ends at record ${offset}: the recording did not finish`, EXIT.LOG_ENDED);
+  }
+}
+
+/** A host error recorded as a trap during a call, thrown again on replay. */
+export class ReplayedTrap extends Error {}
+
+export interface ReplayOptions {
+  /** Whether the recording finished (exited or trapped): decides "end of log" vs "did not finish". */
+  readonly finished: boolean;
+  /** Called for each successful fd_write to fd 1 or 2 with the bytes written. */
+  readonly onOutput?: (fd: 1 | 2, bytes: Uint8Array) => void;
+  /** Called after each replayed record (for --trace). */
+  readonly onRecord?: (record: LogRecord) => void;
+}
+
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Build the replay imports over `cursor`. */
+export function replayImports(cursor: RecordCursor, memory: MemoryViews, options: ReplayOptions) {
+  const scratch = new ByteWriter(1 << 12);
+  const noSizes: StringSizes = { args: { count: 0, bytes: 0 }, environ: { count: 0, bytes: 0 } };
+  const out = {} as Record<SyscallName, ImportFn>;
+  const { onOutput, onRecord } = options;
+
+  /** The call the guest made, as a trace line. */
+  const actualCall = (sc: Syscall, a: Args): string => {
+    const params = sc.params.map((p, i) => normalizeParam(p.type, a[i]!));
+    scratch.pos = 0;
+    const m = memory.current();
+    const blobs = sc.inputs.map((inp) => {
+      scratch.pos = 0;
+      compileInput(sc, inp)(scratch, m, a, noSizes);
+      return new ByteReader(scratch.buf.slice(0, scratch.pos)).blob();
+    });
+    return formatCall(sc, params, blobs);
+  };
+
+  const expectedAt = (start: number): string => {
+    const r = new ByteReader(cursorBuf());
+    r.pos = start;
+    try {
+      return formatRecord(decodeRecord(r, cursor.offset, cursor.previousTimestamp));
+    } catch {
+      return '(undecodable record)';
+    }
+  };
+  let current: ByteReader | null = null;
+  const cursorBuf = () => current!.buf;
+
+  for (const sc of SYSCALLS) {
+    const id = sc.id;
+    const params = sc.params;
+    const n = params.length;
+    const inputs = sc.inputs.map((i) => compileInput(sc, i));
+    const applies = sc.outputs.map((o) => compileApply(sc, o));
+    const isWrite = sc.name === 'fd_write';
+    const isExit = sc.name === 'proc_exit';
+    out[sc.name] = function replayed(...a: (number | bigint)[]): number | void {
+      const r = cursor.next();
+      if (r === null) {
+        if (!options.finished || cursor.truncated) throw new LogEndedError(cursor.offset + 1);
+        throw new ReplayDivergence('end of log', cursor.offset + 1, null, actualCall(sc, a), `(the guest called ${sc.name} after the last record)`);
+      }
+      current = r;
+      const start = r.pos;
+      const got = r.u8();
+      if (got !== id) {
+        throw new ReplayDivergence('unexpected syscall', cursor.offset, expectedAt(start), actualCall(sc, a), `(expected ${SYSCALLS[got]?.name ?? `function ${got}`}, got ${sc.name})`);
+      }
+      r.varint();
+      for (let i = 0; i < n; i++) {
+        const p = params[i]!;
+        const want = r.param(p.type);
+        if (want !== normalizeParam(p.type, a[i]!)) {
+          throw new ReplayDivergence('unexpected param', cursor.offset, expectedAt(start), actualCall(sc, a), p.name);
+        }
+      }
+      const m = memory.current();
+      let written: Uint8Array | null = null;
+      for (let i = 0; i < inputs.length; i++) {
+        const want = r.blob();
+        scratch.pos = 0;
+        inputs[i]!(scratch, m, a as Args, noSizes);
+        const rs = new ByteReader(scratch.buf.subarray(0, scratch.pos));
+        if (!equalBytes(want, rs.blob())) {
+          throw new ReplayDivergence('unexpected bytes', cursor.offset, expectedAt(start), actualCall(sc, a), sc.inputs[i]!.name);
+        }
+        written = want;
+      }
+      const result = r.varint();
+      const trap = result === RESULT_TRAP ? new TextDecoder().decode(r.blob()) : null;
+      for (let i = 0; i < applies.length; i++) applies[i]!(r.blob(), m, a as Args);
+      if (onRecord !== undefined) {
+        const d = new ByteReader(r.buf);
+        d.pos = start;
+        onRecord(decodeRecord(d, cursor.offset, cursor.previousTimestamp));
+      }
+      if (isWrite && result === 0 && onOutput !== undefined && (a[0] === 1 || a[0] === 2) && written !== null) {
+        const nwritten = m.view.getUint32(a[3] as number, true);
+        onOutput(a[0] as 1 | 2, written.subarray(0, nwritten));
+      }
+      if (trap !== null) throw new ReplayedTrap(trap);
+      if (isExit) throw new WASIProcExit(a[0] as number);
+      return result;
+    };
+  }
+  return out;
+}

@@ -1,0 +1,116 @@
+import * as fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ByteReader, ByteWriter, decodeRecord } from '../src/timemachine/codec.js';
+import { batches, RecordCursor } from '../src/timemachine/cursor.js';
+import { DEFAULT_LIMITS, LogCorruptError, LogWriter, readSegment, segmentFileName } from '../src/timemachine/log.js';
+import { SYSCALL } from '../src/wasi/syscalls.js';
+import { Compression } from '../src/format/tc/format/compression.js';
+import { tempDir } from './helpers/run.js';
+
+/** Append a clock_time_get record (id, precision, ptr, result 0, 8 output bytes) at `ts`. */
+function clockRecord(w: LogWriter, ts: number, value: bigint): void {
+  const b = w.records;
+  b.ensure(64);
+  b.u8(SYSCALL.clock_time_get.id);
+  b.varint(w.delta(ts));
+  b.param('clockid', 1);
+  b.param('timestamp', 1000n);
+  b.param('ptr', 0x1000);
+  b.varint(0);
+  const out = new Uint8Array(8);
+  new DataView(out.buffer).setBigUint64(0, value, true);
+  b.blob(out, 0, 8);
+  w.commit(ts);
+}
+
+describe('log writer and reader', () => {
+  it('reads back every record, in order, across batches and segments', () => {
+    const dir = tempDir();
+    const w = new LogWriter(dir, { ...DEFAULT_LIMITS, batchRecords: 100, segmentBytes: 2048 });
+    for (let i = 0; i < 1000; i++) clockRecord(w, i * 10, BigInt(i) * 7n);
+    w.close();
+    expect(w.recordCount).toBe(1000);
+    expect(w.segments.length).toBeGreaterThan(1);
+    expect(w.segments.reduce((n, s) => n + s.batches, 0)).toBe(10);
+    const c = new RecordCursor(dir);
+    for (let i = 0; i < 1000; i++) {
+      const rec = c.nextRecord()!;
+      expect(rec.offset).toBe(i);
+      expect(rec.timestamp).toBe(i * 10);
+      expect(rec.syscall.name).toBe('clock_time_get');
+      expect(rec.params).toEqual([1, 1000n, 0x1000]);
+      expect(new DataView(rec.outputs[0]!.buffer, rec.outputs[0]!.byteOffset).getBigUint64(0, true)).toBe(BigInt(i) * 7n);
+    }
+    expect(c.nextRecord()).toBeNull();
+    expect(c.truncated).toBeNull();
+  });
+
+  it('flushes a batch when its records span the time limit', () => {
+    const dir = tempDir();
+    const w = new LogWriter(dir, { ...DEFAULT_LIMITS, batchNs: 1000 });
+    clockRecord(w, 0, 1n);
+    clockRecord(w, 500, 2n);
+    expect(fs.statSync(join(dir, segmentFileName(0)), { throwIfNoEntry: false })).toBeUndefined();
+    clockRecord(w, 1000, 3n);
+    const flushed = [...readSegment(join(dir, segmentFileName(0)), 0)];
+    expect(flushed.map((b) => b.info.recordCount)).toEqual([3]);
+    expect(flushed[0]!.info.firstTimestamp).toBe(0);
+    expect(flushed[0]!.info.lastTimestamp).toBe(1000);
+    w.close();
+  });
+
+  it('stores a batch that does not compress uncompressed, with a few bytes of overhead', () => {
+    const dir = tempDir();
+    const w = new LogWriter(dir);
+    const noise = new Uint8Array(randomBytes(100_000));
+    const b = w.records;
+    b.ensure(noise.length + 64);
+    b.u8(SYSCALL.random_get.id);
+    b.varint(w.delta(0));
+    b.param('ptr', 0);
+    b.param('size', noise.length);
+    b.varint(0);
+    b.blob(noise, 0, noise.length);
+    w.commit(0);
+    w.close();
+    const [batch] = [...batches(dir)];
+    expect(batch!.info.compression).toBe(Compression.None);
+    const size = fs.statSync(join(dir, segmentFileName(0))).size;
+    expect(size).toBeLessThan(noise.length * 1.02);
+    const rec = decodeRecord(new ByteReader(batch!.records), 0, 0);
+    expect(Buffer.from(rec.outputs[0]!).equals(Buffer.from(noise))).toBe(true);
+  });
+
+  it('reports a flipped byte as segment S, batch B and a cut log as truncated', () => {
+    const dir = tempDir();
+    const w = new LogWriter(dir, { ...DEFAULT_LIMITS, batchRecords: 10 });
+    for (let i = 0; i < 30; i++) clockRecord(w, i, BigInt(i));
+    w.close();
+    const path = join(dir, segmentFileName(0));
+    const good = fs.readFileSync(path);
+    const damaged = Buffer.from(good);
+    damaged[damaged.length - 3]! ^= 0xff;
+    fs.writeFileSync(path, damaged);
+    expect(() => [...readSegment(path, 0)]).toThrow(new LogCorruptError(0, 2, 'checksum mismatch'));
+    fs.writeFileSync(path, good.subarray(0, good.length - 5));
+    const c = new RecordCursor(dir);
+    let n = 0;
+    while (c.nextRecord() !== null) n++;
+    expect(n).toBe(20);
+    expect(c.truncated?.message).toBe('segment 0, batch 2: the segment ends inside a batch');
+  });
+
+  it('varints round-trip', () => {
+    const w = new ByteWriter(16);
+    const values = [0, 1, 127, 128, 300, 2 ** 32 - 1, 2 ** 40, 2 ** 53 - 1];
+    for (const v of values) {
+      w.ensure(10);
+      w.varint(v);
+    }
+    const r = new ByteReader(w.buf.subarray(0, w.pos));
+    for (const v of values) expect(r.varint()).toBe(v);
+    expect(r.done).toBe(true);
+  });
+});

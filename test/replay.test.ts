@@ -1,0 +1,164 @@
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { printerWat, writeWat } from './helpers/wat.js';
+import { ROOT, splitId, tc, tempDir } from './helpers/run.js';
+import { segmentFileName } from '../src/timemachine/log.js';
+
+function record(registry: string, args: string[]) {
+  const r = tc(['run', '--registry', registry, ...args]);
+  const { id, rest } = splitId(r.stderr);
+  return { ...r, id, stderr: rest };
+}
+
+function manifestPath(registry: string, id: string) {
+  return join(registry, 'processes', id, 'manifest.json');
+}
+
+describe('tc replay', () => {
+  it('reproduces stdout and the exit code from the registry alone', () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    const mod = writeWat(dir, 'p.wasm', printerWat('tick\n', 3, 7));
+    const run = record(reg, [mod]);
+    expect(run.status).toBe(7);
+    expect(run.stdout.toString()).toBe('tick\ntick\ntick\n');
+    fs.rmSync(mod);
+    const rep = tc(['replay', '--registry', reg, run.id.slice(0, 8)]);
+    expect(rep.stdout.toString()).toBe('tick\ntick\ntick\n');
+    expect(rep.stderr.toString()).toBe('');
+    expect(rep.status).toBe(7);
+    const quiet = tc(['replay', '--registry', reg, '--quiet', run.id]);
+    expect(quiet.stdout.length).toBe(0);
+    expect(quiet.status).toBe(7);
+  });
+
+  it('uses no file, clock or random source of the host', () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    const work = join(dir, 'work');
+    fs.mkdirSync(work);
+    const run = record(reg, ['--dir', `${work}::/work`, join(ROOT, 'wasm-fixtures/c/files.wasm'), '/work']);
+    expect(run.status).toBe(0);
+    fs.rmSync(work, { recursive: true });
+    const rep = tc(['replay', '--registry', reg, run.id], {
+      nodeArgs: ['--import', join(ROOT, 'test/helpers/no-host.mjs')],
+      env: { TC_NO_HOST_REGISTRY: reg },
+    });
+    expect(rep.stderr.toString()).toBe(run.stderr.toString());
+    expect(rep.stdout.equals(run.stdout)).toBe(true);
+    expect(rep.status).toBe(0);
+    expect(fs.existsSync(work)).toBe(false);
+  });
+
+  it('the no-host preload really denies host access', () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    const r = tc(['run', '--registry', reg, join(ROOT, 'wasm-fixtures/c/hello.wasm')], {
+      nodeArgs: ['--import', join(ROOT, 'test/helpers/no-host.mjs')],
+      env: { TC_NO_HOST_REGISTRY: join(dir, 'elsewhere') },
+    });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr.toString()).toContain('host access during replay');
+  });
+
+  it('reports a divergence with the record offset, the expected and the actual call', () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    const a = writeWat(dir, 'a.wasm', printerWat('Hello, World!\n', 2));
+    const b = writeWat(dir, 'b.wasm', printerWat('Hello, Werld!\n', 2));
+    const run = record(reg, [a]);
+    const other = record(reg, [b]);
+    // Point the recording at the slightly changed module.
+    const m = JSON.parse(fs.readFileSync(manifestPath(reg, run.id), 'utf8'));
+    m.module = JSON.parse(fs.readFileSync(manifestPath(reg, other.id), 'utf8')).module;
+    fs.writeFileSync(manifestPath(reg, run.id), JSON.stringify(m));
+    const rep = tc(['replay', '--registry', reg, run.id]);
+    expect(rep.status).toBe(3);
+    expect(rep.stdout.toString()).toBe('');
+    expect(rep.stderr.toString()).toBe(
+      'tc: replay diverged at record 0: unexpected bytes iovs\n' +
+        '  expected: fd_write(fd=1, iovs=[14 bytes "Hello, World!\\n"]) = ESUCCESS (nwritten=14)\n' +
+        '  actual:   fd_write(fd=1, iovs=[14 bytes "Hello, Werld!\\n"])\n',
+    );
+  });
+
+  it('reports a call past the end of a finished log', () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    const run = record(reg, [writeWat(dir, 'a.wasm', printerWat('x\n', 2, null))]);
+    const other = record(reg, [writeWat(dir, 'b.wasm', printerWat('x\n', 3, null))]);
+    const m = JSON.parse(fs.readFileSync(manifestPath(reg, run.id), 'utf8'));
+    m.module = JSON.parse(fs.readFileSync(manifestPath(reg, other.id), 'utf8')).module;
+    fs.writeFileSync(manifestPath(reg, run.id), JSON.stringify(m));
+    const rep = tc(['replay', '--registry', reg, run.id]);
+    expect(rep.status).toBe(3);
+    expect(rep.stdout.toString()).toBe('x\nx\n');
+    expect(rep.stderr.toString()).toBe(
+      'tc: replay diverged at record 2: end of log (the guest called fd_write after the last record)\n' +
+        '  actual:   fd_write(fd=1, iovs=[2 bytes "x\\n"])\n',
+    );
+  });
+
+  it('runs a log cut short by a killed recording to its last complete batch, then says so', () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    const run = record(reg, [writeWat(dir, 'a.wasm', printerWat('line\n', 5000))]);
+    expect(run.status).toBe(0);
+    const seg = join(reg, 'processes', run.id, 'log', segmentFileName(0));
+    const full = fs.readFileSync(seg);
+    fs.writeFileSync(seg, full.subarray(0, full.length - 10));
+    const m = JSON.parse(fs.readFileSync(manifestPath(reg, run.id), 'utf8'));
+    m.status = 'recording';
+    delete m.exitCode;
+    fs.writeFileSync(manifestPath(reg, run.id), JSON.stringify(m));
+    const rep = tc(['replay', '--registry', reg, run.id]);
+    expect(rep.status).toBe(4);
+    const lines = rep.stdout.toString().split('\n').filter(Boolean);
+    expect(lines.every((l) => l === 'line')).toBe(true);
+    expect(lines.length).toBeLessThan(5000);
+    expect(rep.stderr.toString()).toBe(`tc: log ends at record ${lines.length}: the recording did not finish\n`);
+  });
+
+  it('warns when the recording was made by another runtime version and proceeds', () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    const run = record(reg, [writeWat(dir, 'a.wasm', printerWat('v\n'))]);
+    const m = JSON.parse(fs.readFileSync(manifestPath(reg, run.id), 'utf8'));
+    m.runtime.node = '0.0.1';
+    fs.writeFileSync(manifestPath(reg, run.id), JSON.stringify(m));
+    const rep = tc(['replay', '--registry', reg, run.id]);
+    expect(rep.status).toBe(0);
+    expect(rep.stdout.toString()).toBe('v\n');
+    expect(rep.stderr.toString()).toBe(`tc: warning: recorded with node 0.0.1 (now ${process.versions.node}); replaying anyway\n`);
+  });
+
+  it('reproduces a trap', () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    const run = record(reg, [join(ROOT, 'wasm-fixtures/wat/trap.wasm')]);
+    expect(run.status).toBe(134);
+    const rep = tc(['replay', '--registry', reg, run.id]);
+    expect(rep.status).toBe(134);
+    expect(rep.stdout.equals(run.stdout)).toBe(true);
+    expect(rep.stderr.toString().split('\n')[0]).toBe(run.stderr.toString().split('\n')[0]);
+    expect(rep.stderr.toString()).toMatch(/^tc: trap: unreachable/);
+  });
+
+  it('prints trace lines during replay', () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    const run = record(reg, [writeWat(dir, 'a.wasm', printerWat('Hello, World!\n', 1, 3))]);
+    const rep = tc(['replay', '--registry', reg, '--trace', '--quiet', run.id]);
+    expect(rep.stderr.toString()).toBe(
+      'fd_write(fd=1, iovs=[14 bytes "Hello, World!\\n"]) = ESUCCESS (nwritten=14)\nproc_exit(rval=3)\n',
+    );
+    expect(rep.status).toBe(3);
+    const t = tc(['trace', '--registry', reg, run.id]);
+    expect(t.stdout.toString()).toBe(rep.stderr.toString());
+    const j = tc(['trace', '--registry', reg, '-o', 'json', '--function', 'proc_exit', run.id]);
+    const objs = j.stdout.toString().trim().split('\n').map((l) => JSON.parse(l));
+    expect(objs).toHaveLength(1);
+    expect(objs[0]).toMatchObject({ offset: 1, function: 'proc_exit', params: { rval: 3 }, result: 'ESUCCESS' });
+  });
+});
