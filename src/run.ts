@@ -73,15 +73,14 @@ export function parseDirs(values: readonly string[]): Preopen[] {
     const host = sep < 0 ? v : v.slice(0, sep);
     const guest = sep < 0 ? v : v.slice(sep + 2);
     if (host === '' || guest === '') throw new UsageError(`--dir ${JSON.stringify(v)}: expected HOST[::GUEST]`);
-    let st: fs.Stats;
     try {
-      st = fs.statSync(host);
+      if (!fs.statSync(host).isDirectory()) throw new TcError(`--dir ${host}: not a directory`);
       fs.accessSync(host, fs.constants.R_OK | fs.constants.X_OK);
     } catch (e) {
+      if (e instanceof TcError) throw e;
       const code = (e as { code?: string }).code;
       throw new TcError(`--dir ${host}: ${code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
     }
-    if (!st.isDirectory()) throw new TcError(`--dir ${host}: not a directory`);
     return { host: fs.realpathSync(host), guest };
   });
 }
