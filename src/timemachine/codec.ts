@@ -2,7 +2,7 @@
  * Record encoding inside a batch (see docs/log-format.md). A record is, in order:
  *
  *   u8      function id (row index in src/wasi/syscalls.ts)
- *   varint  timestamp delta, ns since the previous record of the batch (the first: since the batch's first_timestamp)
+ *   varint  timestamp delta: ns since the previous record of the log (the first record of the log: since 0)
  *   varint  each scalar param, in row order (i64 unsigned types as u64, `filedelta` zigzag-encoded)
  *   each input:  varint length, bytes
  *   varint  result: the errno, or RESULT_TRAP followed by a varint length and that many UTF-8 bytes (message)

@@ -69,8 +69,14 @@ export class RecordCursor {
       }
       this.batch = r.value.info;
       this.reader = new ByteReader(r.value.records);
-      this.lastTs = this.batch.firstTimestamp;
       this.offset = this.batch.firstOffset - 1;
+      // A batch decodes on its own: its first record is at first_timestamp, whatever came before.
+      this.lastTs = this.batch.firstTimestamp;
+      if (!this.reader.done) {
+        const peek = new ByteReader(r.value.records);
+        peek.u8();
+        this.lastTs = this.batch.firstTimestamp - peek.varint();
+      }
     }
     this.offset++;
     this.previousTimestamp = this.lastTs;

@@ -107,20 +107,14 @@ export class LogWriter {
     return this.offset + this.count;
   }
 
-  /** The timestamp the next record's delta is relative to. */
+  /** The timestamp (ns) of the previous record of the log (0 before the first): deltas are relative to it. */
   get previousTimestamp(): number {
-    return this.count === 0 ? -1 : this.lastTs;
+    return this.lastTs;
   }
 
-  /**
-   * Start a record at `ts` (ns): writes nothing yet, returns the delta to encode. A new batch starts
-   * at `ts` (delta 0).
-   */
+  /** Start a record at `ts` (ns): writes nothing yet, returns the delta to encode. */
   delta(ts: number): number {
-    if (this.count === 0) {
-      this.firstTs = ts;
-      return 0;
-    }
+    if (this.count === 0) this.firstTs = ts;
     return ts - this.lastTs;
   }
 

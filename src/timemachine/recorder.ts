@@ -88,7 +88,7 @@ export function recordImports(host: WasiHost, writer: LogWriter, memory: MemoryV
       m = memory.current();
       for (let i = 0; i < outputs.length; i++) outputs[i]!(w, m, a as Args, sizes);
       const offset = writer.recordCount;
-      if (onRecord !== undefined) onRecord(w.buf.subarray(start, w.pos), offset, prev < 0 ? ts : prev);
+      if (onRecord !== undefined) onRecord(w.buf.subarray(start, w.pos), offset, prev);
       writer.commit(ts);
       if (thrown !== undefined) throw thrown;
       return result;
