@@ -114,3 +114,38 @@ describe('log writer and reader', () => {
     expect(r.done).toBe(true);
   });
 });
+
+describe('docs/log-format.md', () => {
+  it('the fd_write example is what the recorder writes', async () => {
+    const { createHost } = await import('../src/host/host.js');
+    const { MemoryViews, recordImports } = await import('../src/timemachine/recorder.js');
+    const dir = tempDir();
+    const outFd = fs.openSync(join(dir, 'stdout'), 'w+');
+    const host = createHost({ args: ['x'], env: [], preopens: [], stdio: [0, outFd, 2] });
+    const memory = new WebAssembly.Memory({ initial: 2 });
+    host.bind(memory);
+    const views = new MemoryViews();
+    views.bind(memory);
+    const w = new LogWriter(join(dir, 'log'));
+    const imports = recordImports(host, w, views, { now: () => 1500 });
+    const u8 = new Uint8Array(memory.buffer);
+    const dv = new DataView(memory.buffer);
+    u8.set(Buffer.from('Hello, World!\n'), 0x10100);
+    dv.setUint32(0x10000, 0x10100, true);
+    dv.setUint32(0x10004, 14, true);
+    const fdWrite = imports.fd_write as (...a: number[]) => number;
+    expect(fdWrite(1, 0x10000, 1, 0xfffc)).toBe(0);
+    const bytes = Buffer.from(w.records.buf.subarray(0, w.records.pos)).toString('hex');
+    const doc = fs.readFileSync(join(import.meta.dirname, '../docs/log-format.md'), 'utf8');
+    const block = doc.split('```')[1]!;
+    const expected = block
+      .split('\n')
+      .map((l) => l.split(/ {2,}/)[0]!.trim())
+      .filter((l) => /^([0-9a-f]{2} ?)+$/.test(l))
+      .join('')
+      .replace(/ /g, '');
+    expect(bytes).toBe(expected);
+    w.close();
+    expect(fs.readFileSync(join(dir, 'stdout'), 'utf8')).toBe('Hello, World!\n');
+  });
+});
