@@ -1,9 +1,10 @@
-// Bundle the CLI into dist/tc.js (one ESM file; dependencies included) for a fast start.
+// Bundle the CLI into dist/tc.js and the guest thread of a recording into dist/guest.js (ESM, dependencies
+// included) for a fast start.
 import { build } from 'esbuild';
 
 await build({
-  entryPoints: ['src/cli/main.ts'],
-  outfile: 'dist/tc.js',
+  entryPoints: { tc: 'src/cli/main.ts', guest: 'src/guest.ts' },
+  outdir: 'dist',
   bundle: true,
   platform: 'node',
   format: 'esm',

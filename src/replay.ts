@@ -10,7 +10,7 @@ import { MemoryViews } from './timemachine/recorder.js';
 import { LogEndedError, ReplayDivergence, replayImports, ReplayedTrap, type ReplayOptions } from './timemachine/replayer.js';
 import { VERSION } from './version.js';
 import { WASI_MODULE } from './wasi/syscalls.js';
-import { wasmFrames, type TrapInfo } from './run.js';
+import { wasmFrames, type TrapInfo } from './execute.js';
 import type { LogRecord } from './timemachine/codec.js';
 
 export interface ReplayProcessOptions {

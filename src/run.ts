@@ -4,12 +4,16 @@
  */
 import * as fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { createHost, WASIProcExit, type Preopen } from './host/host.js';
+import { Worker } from 'node:worker_threads';
+import type { Preopen } from './host/host.js';
 import { describeImports, loadModule, trappingImports } from './module.js';
 import { EXIT, ModuleError, TcError, UsageError } from './errors.js';
-import { Registry, registryDir, type Manifest } from './registry/registry.js';
+import { Registry, registryDir, type Manifest, type ProcessStatus } from './registry/registry.js';
 import { LogWriter, DEFAULT_LIMITS, type LogLimits } from './timemachine/log.js';
-import { MemoryViews, recordImports, type RecordObserver } from './timemachine/recorder.js';
+import type { RecordObserver } from './timemachine/recorder.js';
+import { createRing, RingReader } from './timemachine/ring.js';
+import { execute, type GuestOutcome, type GuestSpec, type TrapInfo } from './execute.js';
+import type { GuestData, GuestMessage } from './guest.js';
 import { VERSION } from './version.js';
 import { WASI_MODULE } from './wasi/syscalls.js';
 
@@ -31,8 +35,10 @@ export interface RunOptions {
   readonly stdio?: readonly [number, number, number];
   /** Called with the process id once the process is created, before the guest starts. */
   readonly onStart?: (id: string) => void;
-  /** Called after every record (for --trace). */
+  /** Print trace lines (one per record) on stderr from the guest's thread. */
   readonly onRecord?: RecordObserver;
+  /** Called with a one-line message when recording fails or the guest's thread dies. */
+  readonly onError?: (message: string) => void;
   readonly limits?: LogLimits;
 }
 
@@ -40,18 +46,16 @@ export interface RunOptions {
 export interface RunResult {
   /** The process id, when recorded. */
   readonly id?: string;
-  /** The guest's exit code; {@link EXIT.TRAP} after a trap. */
+  /** The guest's exit code; {@link EXIT.TRAP} after a trap, 130/143 after SIGINT/SIGTERM. */
   readonly exitCode: number;
   readonly trap?: TrapInfo;
   /** Records written. */
   readonly records: number;
+  readonly status: ProcessStatus;
 }
 
-export interface TrapInfo {
-  readonly message: string;
-  /** The wasm frames of the stack, innermost first. */
-  readonly frames: readonly string[];
-}
+export type { TrapInfo };
+export { wasmFrames } from './execute.js';
 
 /** Parse `--env` values: `NAME=VALUE`, or `NAME` to pass the host's value (skipped when unset). */
 export function parseEnv(values: readonly string[], hostEnv: NodeJS.ProcessEnv = process.env): string[] {
@@ -85,19 +89,13 @@ export function parseDirs(values: readonly string[]): Preopen[] {
   });
 }
 
-/** The wasm frames of an error's stack. */
-export function wasmFrames(e: unknown): string[] {
-  const stack = String((e as Error)?.stack ?? '');
-  return stack
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l.startsWith('at ') && l.includes('wasm'));
-}
-
 /**
  * Run the module. Resolves with the guest's exit code (a trap gives {@link EXIT.TRAP} and `trap`).
  * Throws {@link TcError} before the guest starts when the module, a --dir or the registry is unusable;
  * nothing is written to the registry then.
+ *
+ * Recording runs the guest on a worker thread (src/guest.ts) and writes the log on this one: see
+ * {@link recordRun}. Without recording the guest runs here.
  */
 export async function runModule(options: RunOptions): Promise<RunResult> {
   let bytes: Uint8Array;
@@ -108,81 +106,163 @@ export async function runModule(options: RunOptions): Promise<RunResult> {
     throw new TcError(`${options.module}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
   }
   const { module, unknownImports } = await loadModule(bytes, options.module);
-  let extraImports: WebAssembly.Imports = {};
   if (unknownImports.length > 0) {
     if (!options.trapUnknownImports) {
       throw new ModuleError(`${options.module}: unknown imports: ${describeImports(unknownImports)} (only ${WASI_MODULE} is provided; --trap-unknown-imports stubs them)`);
     }
-    extraImports = trappingImports(unknownImports);
+    trappingImports(unknownImports); // throws for what cannot be stubbed
   }
-  const args = [options.module, ...(options.args ?? [])];
-  const env = [...(options.env ?? [])];
-  const dirs = [...(options.dirs ?? [])];
-  const host = createHost({ args, env, preopens: dirs, stdio: options.stdio });
-  const memory = new MemoryViews();
-
-  let registry: Registry | undefined;
-  let manifest: Manifest | undefined;
-  let writer: LogWriter | undefined;
-  let imports: WebAssembly.ModuleImports = host.imports as unknown as WebAssembly.ModuleImports;
-  if (options.record !== false) {
-    registry = new Registry(registryDir(options.registry));
-    const t0 = performance.now();
-    try {
-      const mod = registry.putModule(bytes, options.module.split('/').pop()!);
-      manifest = {
-        version: 1,
-        id: randomUUID(),
-        startTime: new Date().toISOString(),
-        module: mod,
-        args,
-        env,
-        dirs,
-        runtime: { tc: VERSION, node: process.versions.node, v8: process.versions.v8 },
-        pid: process.pid,
-        status: 'recording',
-        segments: [],
-      };
-      registry.writeManifest(manifest);
-      const m = manifest;
-      writer = new LogWriter(registry.logDir(m.id), options.limits ?? DEFAULT_LIMITS, (segments) => {
-        m.segments = segments.map((s) => ({ ...s }));
-        registry!.writeManifest(m);
-      });
-    } catch (e) {
-      if (e instanceof TcError) throw e;
-      throw new TcError(`registry ${registry.root}: ${(e as { code?: string }).code ?? ''} ${(e as Error).message}`.replace(/\s+/g, ' '));
-    }
-    const now = () => Math.round((performance.now() - t0) * 1e6);
-    imports = recordImports(host, writer, memory, { now, onRecord: options.onRecord }) as unknown as WebAssembly.ModuleImports;
-    options.onStart?.(manifest.id);
+  const spec: GuestSpec = {
+    module,
+    args: [options.module, ...(options.args ?? [])],
+    env: [...(options.env ?? [])],
+    dirs: [...(options.dirs ?? [])],
+    stdio: options.stdio,
+  };
+  if (options.record === false) {
+    const outcome = await execute(spec);
+    return { ...outcome, records: 0, status: outcome.trap ? 'trapped' : 'exited' };
   }
+  return recordRun(options, spec, bytes);
+}
 
-  const instance = await WebAssembly.instantiate(module, { ...extraImports, [WASI_MODULE]: imports });
-  const mem = instance.exports.memory as WebAssembly.Memory;
-  host.bind(mem);
-  memory.bind(mem);
+/** Where the guest thread's script is: beside this bundle, or in dist/ when running from src/. */
+function guestScript(): URL {
+  const here = new URL('./guest.js', import.meta.url);
+  return fs.existsSync(here) ? here : new URL('../dist/guest.js', import.meta.url);
+}
 
-  let exitCode = 0;
-  let trap: TrapInfo | undefined;
+/** Process start as the guest thread reckons it (ms, performance.timeOrigin-based). */
+const absoluteNow = () => performance.timeOrigin + performance.now();
+
+/**
+ * Record a run: store the module, create the process, start the guest thread, and write the log from
+ * the ring until the guest ends. SIGINT/SIGTERM stop the guest, close the log and mark the process
+ * interrupted (exit 130/143). A failing log write stops recording (the process is marked incomplete)
+ * but not the guest.
+ */
+async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array): Promise<RunResult> {
+  const registry = new Registry(registryDir(options.registry));
+  const t0 = absoluteNow();
+  const now = () => Math.round((absoluteNow() - t0) * 1e6);
+  let manifest: Manifest;
+  let writer: LogWriter;
   try {
-    (instance.exports._start as () => void)();
+    const mod = registry.putModule(bytes, options.module.split('/').pop()!);
+    manifest = {
+      version: 1,
+      id: randomUUID(),
+      startTime: new Date().toISOString(),
+      module: mod,
+      args: spec.args,
+      env: spec.env,
+      dirs: spec.dirs,
+      runtime: { tc: VERSION, node: process.versions.node, v8: process.versions.v8 },
+      pid: process.pid,
+      status: 'recording',
+      segments: [],
+    };
+    registry.writeManifest(manifest);
+    const m = manifest;
+    writer = new LogWriter(registry.logDir(m.id), options.limits ?? DEFAULT_LIMITS, (segments) => {
+      m.segments = segments.map((s) => ({ ...s }));
+      registry.writeManifest(m);
+    });
   } catch (e) {
-    if (e instanceof WASIProcExit) exitCode = e.code;
-    else {
-      trap = { message: (e as Error)?.message ?? String(e), frames: wasmFrames(e) };
-      exitCode = EXIT.TRAP;
+    if (e instanceof TcError) throw e;
+    throw new TcError(`registry ${registry.root}: ${(e as Error).message}`);
+  }
+  options.onStart?.(manifest.id);
+
+  const ring = createRing();
+  const reader = new RingReader(ring);
+  const data: GuestData = { ...spec, ring, t0, trace: options.onRecord !== undefined };
+  const worker = new Worker(guestScript(), { workerData: data, stdout: false, stderr: false });
+  let message: GuestMessage | null = null;
+  let workerError: Error | null = null;
+  let exited = false;
+  worker.on('message', (m: GuestMessage) => (message = m));
+  worker.on('error', (e) => (workerError = e));
+  worker.on('exit', () => (exited = true));
+
+  let signal: 'SIGINT' | 'SIGTERM' | null = null;
+  const onSignal = (s: 'SIGINT' | 'SIGTERM') => {
+    signal ??= s;
+    void worker.terminate();
+  };
+  const onInt = () => onSignal('SIGINT');
+  const onTerm = () => onSignal('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+
+  let writeError: Error | null = null;
+  const limits = options.limits ?? DEFAULT_LIMITS;
+  const append = (buf: Uint8Array, start: number, end: number, count: number, firstTs: number, lastTs: number) => {
+    if (writeError !== null) return;
+    try {
+      writer.appendRecords(buf, start, end, count, firstTs, lastTs);
+    } catch (e) {
+      writeError = e as Error;
+    }
+  };
+  const drain = () => reader.drain(append, limits.batchBytes, limits.batchRecords);
+  const exitedP = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  try {
+    for (;;) {
+      if (reader.closed) await exitedP;
+      const done = exited;
+      await reader.wait(10);
+      drain();
+      if (writeError === null) {
+        try {
+          writer.flushIfDue(now());
+        } catch (e) {
+          writeError = e as Error;
+        }
+      }
+      if (done) break;
+    }
+  } finally {
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+  }
+  if (writeError === null) {
+    try {
+      writer.close();
+    } catch (e) {
+      writeError = e as Error;
     }
   }
-  if (writer !== undefined && manifest !== undefined && registry !== undefined) {
-    writer.close();
-    manifest.segments = writer.segments.map((s) => ({ ...s }));
-    manifest.records = writer.recordCount;
-    manifest.status = trap ? 'trapped' : 'exited';
-    manifest.exitCode = exitCode;
-    if (trap) manifest.trap = trap.message;
-    manifest.endTime = new Date().toISOString();
-    registry.writeManifest(manifest);
+
+  const msg = message as GuestMessage | null;
+  let outcome: GuestOutcome;
+  let status: ProcessStatus;
+  if (signal !== null) {
+    outcome = { exitCode: signal === 'SIGINT' ? EXIT.SIGINT : EXIT.SIGTERM };
+    status = 'interrupted';
+  } else if (msg !== null && 'exitCode' in msg) {
+    outcome = msg;
+    status = msg.trap ? 'trapped' : 'exited';
+  } else {
+    const why = msg !== null && 'error' in msg ? msg.error : ((workerError as Error | null)?.message ?? 'the guest thread stopped');
+    outcome = { exitCode: EXIT.ERROR, trap: undefined };
+    status = 'incomplete';
+    options.onError?.(why);
   }
-  return { id: manifest?.id, exitCode, trap, records: writer?.recordCount ?? 0 };
+  if (writeError !== null) {
+    status = 'incomplete';
+    options.onError?.(`recording stopped: ${(writeError as Error).message}`);
+  }
+  manifest.segments = writer.segments.map((s) => ({ ...s }));
+  manifest.records = writer.recordCount;
+  manifest.status = status;
+  manifest.exitCode = outcome.exitCode;
+  if (outcome.trap) manifest.trap = outcome.trap.message;
+  manifest.endTime = new Date().toISOString();
+  try {
+    registry.writeManifest(manifest);
+  } catch (e) {
+    options.onError?.(`cannot update the manifest: ${(e as Error).message}`);
+  }
+  return { id: manifest.id, ...outcome, records: writer.recordCount, status };
 }

@@ -28,7 +28,7 @@ function clockRecord(w: LogWriter, ts: number, value: bigint): void {
 describe('log writer and reader', () => {
   it('reads back every record, in order, across batches and segments', () => {
     const dir = tempDir();
-    const w = new LogWriter(dir, { ...DEFAULT_LIMITS, batchRecords: 100, segmentBytes: 2048 });
+    const w = new LogWriter(dir, { ...DEFAULT_LIMITS, batchRecords: 100, segmentBytes: 256 });
     for (let i = 0; i < 1000; i++) clockRecord(w, i * 10, BigInt(i) * 7n);
     w.close();
     expect(w.recordCount).toBe(1000);

@@ -2,3 +2,4 @@
 
 export { BatchHeader } from './tc/format/batch-header.js';
 export { Compression } from './tc/format/compression.js';
+export { Filter } from './tc/format/filter.js';

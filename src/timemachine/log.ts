@@ -4,12 +4,13 @@
  * records (src/timemachine/codec.ts). Byte-level layout: docs/log-format.md.
  */
 import * as fs from 'node:fs';
-import { crc32 } from 'node:zlib';
-import { deflateSync, inflateSync } from 'fflate';
+import { constants as zlibConstants, crc32, deflateRawSync } from 'node:zlib';
+import { inflateSync } from 'fflate';
 import * as flatbuffers from 'flatbuffers';
 import { BatchHeader } from '../format/tc/format/batch-header.js';
 import { Compression } from '../format/tc/format/compression.js';
-import { ByteWriter } from './codec.js';
+import { ByteWriter, timestampDelta } from './codec.js';
+import { Filter } from '../format/tc/format/filter.js';
 import { EXIT, TcError } from '../errors.js';
 
 /** When a batch is flushed and a segment rolls over. */
@@ -22,7 +23,7 @@ export interface LogLimits {
   readonly batchNs: number;
   /** Start a new segment once the current one reaches this many bytes. */
   readonly segmentBytes: number;
-  /** fflate deflate level (0-9). */
+  /** DEFLATE level (0-9; 0 stores batches uncompressed). */
   readonly level: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9;
 }
 
@@ -31,7 +32,7 @@ export const DEFAULT_LIMITS: LogLimits = {
   batchRecords: 32768,
   batchNs: 100_000_000,
   segmentBytes: 64 * 1024 * 1024,
-  level: 6,
+  level: 1,
 };
 
 /** What a segment holds, as summed while writing or read back from its batch headers. */
@@ -55,22 +56,36 @@ export const segmentFileName = (index: number): string => String(index).padStart
 const FRAME_ID = 'TCB1';
 
 /** Encode a batch frame: size-prefixed header then payload. */
-export function encodeBatch(h: Omit<BatchInfo, 'checksum' | 'compressedSize' | 'compression' | 'uncompressedSize'>, records: Uint8Array, level: LogLimits['level']): [header: Uint8Array, payload: Uint8Array] {
+export function encodeBatch(h: Omit<BatchInfo, 'checksum' | 'compressedSize' | 'compression' | 'uncompressedSize' | 'filter'>, records: Uint8Array, level: LogLimits['level']): [header: Uint8Array, payload: Uint8Array] {
   let payload = records;
   let compression = Compression.None;
+  let filter = Filter.None;
   if (level > 0 && records.length > 64) {
-    const z = deflateSync(records, { level });
+    timestampDelta(records, false);
+    filter = Filter.TimestampDelta;
+    const z = deflateRawSync(records, { level, strategy: zlibConstants.Z_DEFAULT_STRATEGY });
     if (z.length < records.length) {
       payload = z;
       compression = Compression.Deflate;
+    } else {
+      timestampDelta(records, true);
+      filter = Filter.None;
     }
   }
   const b = new flatbuffers.Builder(128);
-  const off = BatchHeader.createBatchHeader(
-    b, h.segment, h.batch, BigInt(h.firstOffset), BigInt(h.firstTimestamp), BigInt(h.lastTimestamp),
-    h.recordCount, records.length, payload.length, compression, crc32(payload),
-  );
-  b.finishSizePrefixed(off, FRAME_ID);
+  BatchHeader.startBatchHeader(b);
+  BatchHeader.addSegment(b, h.segment);
+  BatchHeader.addBatch(b, h.batch);
+  BatchHeader.addFirstOffset(b, BigInt(h.firstOffset));
+  BatchHeader.addFirstTimestamp(b, BigInt(h.firstTimestamp));
+  BatchHeader.addLastTimestamp(b, BigInt(h.lastTimestamp));
+  BatchHeader.addRecordCount(b, h.recordCount);
+  BatchHeader.addUncompressedSize(b, records.length);
+  BatchHeader.addCompressedSize(b, payload.length);
+  BatchHeader.addCompression(b, compression);
+  BatchHeader.addChecksum(b, crc32(payload));
+  BatchHeader.addFilter(b, filter);
+  b.finishSizePrefixed(BatchHeader.endBatchHeader(b), FRAME_ID);
   return [b.asUint8Array(), payload];
 }
 
@@ -125,6 +140,29 @@ export class LogWriter {
     if (this.records.pos >= this.limits.batchBytes || this.count >= this.limits.batchRecords || ts - this.firstTs >= this.limits.batchNs) {
       this.flush();
     }
+  }
+
+  /**
+   * Append `count` complete records (`bytes[start, end)`, as the recorder encodes them; the first at
+   * `firstTs`, the last at `lastTs`, ns) and flush when a limit is reached.
+   */
+  appendRecords(bytes: Uint8Array, start: number, end: number, count: number, firstTs: number, lastTs: number): void {
+    if (count === 0) return;
+    if (this.count === 0) this.firstTs = firstTs;
+    const w = this.records;
+    w.ensure(end - start);
+    w.buf.set(bytes.subarray(start, end), w.pos);
+    w.pos += end - start;
+    this.count += count;
+    this.lastTs = lastTs;
+    if (w.pos >= this.limits.batchBytes || this.count >= this.limits.batchRecords || lastTs - this.firstTs >= this.limits.batchNs) {
+      this.flush();
+    }
+  }
+
+  /** Flush the pending batch when its first record is `batchNs` old at `now` (ns). */
+  flushIfDue(now: number): void {
+    if (this.count > 0 && now - this.firstTs >= this.limits.batchNs) this.flush();
   }
 
   /** Write the pending batch, if any. Safe to call at any time between records. */
@@ -188,6 +226,7 @@ export interface BatchInfo {
   readonly compressedSize: number;
   readonly compression: Compression;
   readonly checksum: number;
+  readonly filter: Filter;
 }
 
 /** The log is damaged or cut short. `segment` and `batch` locate the damage. */
@@ -258,6 +297,13 @@ export function* readSegment(path: string, index: number, options: { headersOnly
         }
       } else throw new LogCorruptError(index, batch, `unknown compression ${info.compression}`);
       if (records.length !== info.uncompressedSize) throw new LogCorruptError(index, batch, 'uncompressed size mismatch');
+      if (info.filter === Filter.TimestampDelta) {
+        try {
+          timestampDelta(records, true);
+        } catch (e) {
+          throw new LogCorruptError(index, batch, `bad records (${(e as Error).message})`);
+        }
+      } else if (info.filter !== Filter.None) throw new LogCorruptError(index, batch, `unknown filter ${info.filter}`);
       yield { info, records };
     }
   } finally {
@@ -281,6 +327,7 @@ function decodeHeader(bytes: Uint8Array, segment: number, batch: number): BatchI
       compressedSize: h.compressedSize(),
       compression: h.compression(),
       checksum: h.checksum(),
+      filter: h.filter(),
     };
     if (info.segment !== segment || info.batch !== batch) throw new Error('out of place');
     if (info.compressedSize > 1 << 30 || info.uncompressedSize > 1 << 30) throw new Error('implausible size');

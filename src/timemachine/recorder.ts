@@ -8,7 +8,21 @@ import { SYSCALLS, type SyscallName } from '../wasi/syscalls.js';
 import { stringsSize, type ImportFn, type WasiHost } from '../host/host.js';
 import { RESULT_TRAP } from './codec.js';
 import { compileInput, compileOutput, type Args, type GuestMemory, type StringSizes } from './capture.js';
-import type { LogWriter } from './log.js';
+import type { ByteWriter } from './codec.js';
+
+/** Where the recorder writes records: a {@link LogWriter} (same thread) or a RingWriter (to the log-writing thread). */
+export interface RecordSink {
+  /** The buffer the current record is encoded into. */
+  readonly records: ByteWriter;
+  /** Timestamp delta (ns) to encode for a record at `ts`. */
+  delta(ts: number): number;
+  /** Timestamp of the previous record. */
+  readonly previousTimestamp: number;
+  /** Records committed so far. */
+  readonly recordCount: number;
+  /** The record just encoded is complete. */
+  commit(ts: number): void;
+}
 
 /** Called after each record is committed, with its bytes (valid only during the call) and its offset. */
 export type RecordObserver = (bytes: Uint8Array, offset: number, previousTimestamp: number) => void;
@@ -43,9 +57,9 @@ const enc = new TextEncoder();
 
 /**
  * Wrap the host's imports. The returned functions call the host and append one record per call to
- * `writer`. A host exception other than proc_exit is recorded as a trap (RESULT_TRAP) and rethrown.
+ * `writer` (a {@link RecordSink}). A host exception other than proc_exit is recorded as a trap (RESULT_TRAP) and rethrown.
  */
-export function recordImports(host: WasiHost, writer: LogWriter, memory: MemoryViews, options: RecorderOptions) {
+export function recordImports(host: WasiHost, writer: RecordSink, memory: MemoryViews, options: RecorderOptions) {
   const sizes: StringSizes = {
     args: { count: host.args.length, bytes: stringsSize(host.args) },
     environ: { count: host.env.length, bytes: stringsSize(host.env) },
@@ -60,20 +74,33 @@ export function recordImports(host: WasiHost, writer: LogWriter, memory: MemoryV
     const n = types.length;
     const inputs = sc.inputs.map((i) => compileInput(sc, i));
     const outputs = sc.outputs.map((o) => compileOutput(sc, o));
-    out[sc.name] = function recorded(...a: (number | bigint)[]): number | void {
+    // One reused argument array per function (host calls do not nest): no allocation per call.
+    const a: (number | bigint)[] = new Array(n).fill(0);
+    out[sc.name] = function recorded(a0?: number | bigint, a1?: number | bigint, a2?: number | bigint, a3?: number | bigint, a4?: number | bigint, a5?: number | bigint, a6?: number | bigint, a7?: number | bigint, a8?: number | bigint): number | void {
       const ts = now();
-      const start = w.pos;
       const prev = writer.previousTimestamp;
       w.ensure(16 + 10 * n);
+      const start = w.pos;
       w.u8(id);
       w.varint(writer.delta(ts));
+      switch (n) {
+        case 9: a[8] = a8!; // falls through
+        case 8: a[7] = a7!; // falls through
+        case 7: a[6] = a6!; // falls through
+        case 6: a[5] = a5!; // falls through
+        case 5: a[4] = a4!; // falls through
+        case 4: a[3] = a3!; // falls through
+        case 3: a[2] = a2!; // falls through
+        case 2: a[1] = a1!; // falls through
+        case 1: a[0] = a0!;
+      }
       for (let i = 0; i < n; i++) w.param(types[i]!, a[i]!);
       let m = memory.current();
       for (let i = 0; i < inputs.length; i++) inputs[i]!(w, m, a as Args, sizes);
       let result: number | void = undefined;
       let thrown: unknown = undefined;
       try {
-        result = fn(...a);
+        result = (fn as (...x: (number | bigint | undefined)[]) => number | void)(a0, a1, a2, a3, a4, a5, a6, a7, a8);
       } catch (e) {
         thrown = e;
       }

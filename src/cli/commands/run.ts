@@ -23,6 +23,7 @@ export async function runCommand(module: string, args: string[], opts: RunComman
     registry: opts.registry,
     trapUnknownImports: opts.trapUnknownImports,
     onStart: (id) => stderr(`${id}\n`),
+    onError: (message) => stderr(`tc: ${message}\n`),
     onRecord: opts.trace
       ? (bytes, offset, prev) => stderr(`${formatRecord(decodeRecord(new ByteReader(bytes), offset, prev))}\n`)
       : undefined,

@@ -3,6 +3,7 @@
 import * as flatbuffers from 'flatbuffers';
 
 import { Compression } from '../../tc/format/compression.js';
+import { Filter } from '../../tc/format/filter.js';
 
 
 export class BatchHeader {
@@ -98,8 +99,16 @@ checksum():number {
   return offset ? this.bb!.readUint32(this.bb_pos + offset) : 0;
 }
 
+/**
+ * Transform applied to the records before compression (undone after decompression).
+ */
+filter():Filter {
+  const offset = this.bb!.__offset(this.bb_pos, 24);
+  return offset ? this.bb!.readUint8(this.bb_pos + offset) : Filter.None;
+}
+
 static startBatchHeader(builder:flatbuffers.Builder) {
-  builder.startObject(10);
+  builder.startObject(11);
 }
 
 static addSegment(builder:flatbuffers.Builder, segment:number) {
@@ -142,6 +151,10 @@ static addChecksum(builder:flatbuffers.Builder, checksum:number) {
   builder.addFieldInt32(9, checksum, 0);
 }
 
+static addFilter(builder:flatbuffers.Builder, filter:Filter) {
+  builder.addFieldInt8(10, filter, Filter.None);
+}
+
 static endBatchHeader(builder:flatbuffers.Builder):flatbuffers.Offset {
   const offset = builder.endObject();
   return offset;
@@ -155,7 +168,7 @@ static finishSizePrefixedBatchHeaderBuffer(builder:flatbuffers.Builder, offset:f
   builder.finish(offset, 'TCB1', true);
 }
 
-static createBatchHeader(builder:flatbuffers.Builder, segment:number, batch:number, firstOffset:bigint, firstTimestamp:bigint, lastTimestamp:bigint, recordCount:number, uncompressedSize:number, compressedSize:number, compression:Compression, checksum:number):flatbuffers.Offset {
+static createBatchHeader(builder:flatbuffers.Builder, segment:number, batch:number, firstOffset:bigint, firstTimestamp:bigint, lastTimestamp:bigint, recordCount:number, uncompressedSize:number, compressedSize:number, compression:Compression, checksum:number, filter:Filter):flatbuffers.Offset {
   BatchHeader.startBatchHeader(builder);
   BatchHeader.addSegment(builder, segment);
   BatchHeader.addBatch(builder, batch);
@@ -167,6 +180,7 @@ static createBatchHeader(builder:flatbuffers.Builder, segment:number, batch:numb
   BatchHeader.addCompressedSize(builder, compressedSize);
   BatchHeader.addCompression(builder, compression);
   BatchHeader.addChecksum(builder, checksum);
+  BatchHeader.addFilter(builder, filter);
   return BatchHeader.endBatchHeader(builder);
 }
 }

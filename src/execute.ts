@@ -1,0 +1,68 @@
+/**
+ * Instantiate a WASI command and run `_start` on the current thread: shared by `tc run --no-record`
+ * (main thread), the guest thread of a recording (src/guest.ts) and nothing else.
+ */
+import { createHost, WASIProcExit, type Preopen, type WasiHost } from './host/host.js';
+import { trappingImports } from './module.js';
+import { EXIT } from './errors.js';
+import { MemoryViews } from './timemachine/recorder.js';
+import { WASI_MODULE } from './wasi/syscalls.js';
+
+export interface GuestSpec {
+  readonly module: WebAssembly.Module;
+  /** argv, argv[0] included. */
+  readonly args: readonly string[];
+  readonly env: readonly string[];
+  readonly dirs: readonly Preopen[];
+  readonly stdio?: readonly [number, number, number];
+}
+
+export interface TrapInfo {
+  readonly message: string;
+  /** The wasm frames of the stack, innermost first. */
+  readonly frames: readonly string[];
+}
+
+/** How the guest ended: its exit code, or {@link EXIT.TRAP} with the trap. */
+export interface GuestOutcome {
+  readonly exitCode: number;
+  readonly trap?: TrapInfo;
+}
+
+/** The wasm frames of an error's stack. */
+export function wasmFrames(e: unknown): string[] {
+  const stack = String((e as Error)?.stack ?? '');
+  return stack
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('at ') && l.includes('wasm'));
+}
+
+/** Run `_start`, turning proc_exit into an exit code and anything thrown into a trap. */
+export function start(instance: WebAssembly.Instance): GuestOutcome {
+  try {
+    (instance.exports._start as () => void)();
+    return { exitCode: 0 };
+  } catch (e) {
+    if (e instanceof WASIProcExit) return { exitCode: e.code };
+    return { exitCode: EXIT.TRAP, trap: { message: (e as Error)?.message ?? String(e), frames: wasmFrames(e) } };
+  }
+}
+
+/**
+ * Build the host, let `wrap` replace its imports (the recorder), instantiate and run.
+ * Unknown imports are stubbed to trap (the caller decided to allow them).
+ */
+export async function execute(
+  spec: GuestSpec,
+  wrap: (host: WasiHost, memory: MemoryViews) => WebAssembly.ModuleImports = (host) => host.imports as unknown as WebAssembly.ModuleImports,
+): Promise<GuestOutcome> {
+  const host = createHost({ args: spec.args, env: spec.env, preopens: spec.dirs, stdio: spec.stdio });
+  const memory = new MemoryViews();
+  const unknown = WebAssembly.Module.imports(spec.module).filter((i) => i.module !== WASI_MODULE);
+  const instance = await WebAssembly.instantiate(spec.module, { ...trappingImports(unknown), [WASI_MODULE]: wrap(host, memory) });
+  const mem = instance.exports.memory as WebAssembly.Memory;
+  host.bind(mem);
+  memory.bind(mem);
+  return start(instance);
+}
