@@ -71,6 +71,80 @@ export function program(): Command {
       process.exitCode = traceCommand(id, opts);
     });
 
+  // registry commands
+  {
+    const registryOption = () => new Option('--registry <dir>', 'registry directory (default: $TC_REGISTRY or ~/.tc)');
+    const outputOption = () => new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text');
+
+    p.command('get')
+      .description('list the resource types, or the processes or modules of the registry')
+      .argument('[type]', 'process (ps, proc, procs, processes) or module (mo, mod, mods, modules)')
+      .addOption(registryOption())
+      .addOption(outputOption())
+      .action(async (type: string | undefined, opts) => {
+        const { getCommand } = await import('./commands/get.js');
+        process.exitCode = getCommand(type, opts);
+      });
+
+    p.command('describe')
+      .description('show everything about one process or module')
+      .argument('<type>', 'process or module')
+      .argument('<id>', 'process id or module digest (a unique prefix is enough)')
+      .addOption(registryOption())
+      .addOption(outputOption())
+      .option('-v, --verbose', 'environment values, and the batches of every log segment')
+      .action(async (type: string, id: string, opts) => {
+        const { describeCommand } = await import('./commands/describe.js');
+        process.exitCode = describeCommand(type, id, opts);
+      });
+
+    p.command('export')
+      .description('write a module (its exact bytes) or a process (a self-contained .tcr recording) to a file')
+      .argument('<type>', 'process or module')
+      .argument('<id>', 'process id or module digest (a unique prefix is enough)')
+      .argument('<file>', 'output file, or - for stdout')
+      .addOption(registryOption())
+      .addOption(outputOption())
+      .action(async (type: string, id: string, file: string, opts) => {
+        const { exportCommand } = await import('./commands/export.js');
+        process.exitCode = exportCommand(type, id, file, opts);
+      });
+
+    p.command('import')
+      .description('add a recording exported with tc export process to the registry; prints its process id')
+      .argument('<file>', 'the .tcr file, or - for stdin')
+      .addOption(registryOption())
+      .addOption(outputOption())
+      .action(async (file: string, opts) => {
+        const { importCommand } = await import('./commands/import.js');
+        process.exitCode = importCommand(file, opts);
+      });
+
+    p.command('rm')
+      .description('delete processes from the registry')
+      .argument('<type>', 'process')
+      .argument('<ids...>', 'process ids (unique prefixes are enough)')
+      .addOption(registryOption())
+      .addOption(outputOption())
+      .option('--force', 'delete a process even while it is being recorded')
+      .action(async (type: string, ids: string[], opts) => {
+        const { rmCommand } = await import('./commands/rm.js');
+        process.exitCode = rmCommand(type, ids, opts);
+      });
+
+    p.command('gc')
+      .description('delete old processes and the modules no process uses any more')
+      .option('--older-than <duration>', 'delete processes that started longer ago than this (30s, 10m, 2h, 7d)')
+      .option('--keep <n>', 'keep the N newest processes')
+      .option('--dry-run', 'show what would be deleted, delete nothing')
+      .addOption(registryOption())
+      .addOption(outputOption())
+      .action(async (opts) => {
+        const { gcCommand } = await import('./commands/gc.js');
+        process.exitCode = gcCommand(opts);
+      });
+  }
+
   return p;
 }
 

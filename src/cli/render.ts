@@ -1,0 +1,287 @@
+/**
+ * Rendering of the registry commands' data: `-o text` (tables declared once per resource, rendered
+ * with cli-table3 without borders, as timecraft prints them), `-o json` and `-o yaml`.
+ *
+ * Human units: bytes as `1.21 KiB` (powers of 1024, 3 significant digits), times relative to now
+ * (`3 minutes ago`) and absolute (RFC 1123, UTC), durations from ns (`15.2ms`, `2m30s`),
+ * compression ratios as percentages (`58.27%`).
+ */
+import Table from 'cli-table3';
+import YAML from 'yaml';
+import { UsageError } from '../errors.js';
+import type { ImportResult, ExportResult } from '../registry/archive.js';
+import type { BatchStats, ModuleDescription, ModuleItem, ProcessDescription, ProcessSummary, SegmentStats } from '../registry/inspect.js';
+import type { ModuleInfo } from '../registry/registry.js';
+import type { DeletedProcess } from '../registry/remove.js';
+import type { GcResult } from './commands/gc.js';
+
+export const OUTPUT_FORMATS = ['text', 'json', 'yaml'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** Check a `-o` value. */
+export function outputFormat(value: string | undefined): OutputFormat {
+  const v = value ?? 'text';
+  if (!(OUTPUT_FORMATS as readonly string[]).includes(v)) throw new UsageError(`-o ${v}: expected one of ${OUTPUT_FORMATS.join(', ')}`);
+  return v as OutputFormat;
+}
+
+/** A table column: its header and how a row shows in it. */
+export interface Column<T> {
+  readonly header: string;
+  readonly value: (row: T, now: Date) => string;
+}
+
+const NO_BORDER = {
+  top: '', 'top-mid': '', 'top-left': '', 'top-right': '',
+  bottom: '', 'bottom-mid': '', 'bottom-left': '', 'bottom-right': '',
+  left: '', 'left-mid': '', mid: '', 'mid-mid': '', right: '', 'right-mid': '',
+  middle: '  ',
+};
+
+/** Render rows as a borderless table with a header line; ends with a newline. */
+export function table<T>(columns: readonly Column<T>[], rows: readonly T[], now: Date = new Date()): string {
+  const t = new Table({
+    head: columns.map((c) => c.header),
+    chars: NO_BORDER,
+    style: { head: [], border: [], 'padding-left': 0, 'padding-right': 0, compact: true },
+  });
+  for (const r of rows) t.push(columns.map((c) => c.value(r, now)));
+  return t.toString().split('\n').map((l) => l.trimEnd()).join('\n') + '\n';
+}
+
+/** `data` as JSON (2-space indent) or YAML, or `text()` for -o text. */
+export function render(format: OutputFormat, data: unknown, text: () => string): string {
+  switch (format) {
+    case 'json':
+      return JSON.stringify(data, null, 2) + '\n';
+    case 'yaml':
+      return YAML.stringify(data);
+    case 'text':
+      return text();
+  }
+}
+
+const BYTE_UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+
+/** `512 B`, `1.21 KiB`, `118 MiB`. */
+export function humanBytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  let v = n / 1024;
+  let i = 0;
+  while (i < BYTE_UNITS.length - 1 && Number(significant(v)) >= 1024) {
+    v /= 1024;
+    i++;
+  }
+  return `${significant(v)} ${BYTE_UNITS[i]}`;
+}
+
+/** 3 significant digits, without trailing zeros (`1.21`, `12.5`, `118`, `2`). */
+function significant(v: number): string {
+  const s = v >= 100 ? v.toFixed(0) : v >= 10 ? v.toFixed(1) : v.toFixed(2);
+  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
+}
+
+const TIME_UNITS: readonly [string, number][] = [
+  ['year', 365 * 86400_000],
+  ['month', 30 * 86400_000],
+  ['week', 7 * 86400_000],
+  ['day', 86400_000],
+  ['hour', 3600_000],
+  ['minute', 60_000],
+  ['second', 1000],
+];
+
+/** `3 minutes ago`, `1 hour later`, `now` (under a second). */
+export function relativeTime(iso: string, now: Date): string {
+  const d = now.getTime() - Date.parse(iso);
+  if (Number.isNaN(d)) return '(unknown)';
+  const abs = Math.abs(d);
+  const unit = TIME_UNITS.find(([, ms]) => abs >= ms);
+  if (unit === undefined) return 'now';
+  const n = Math.floor(abs / unit[1]);
+  return `${n} ${unit[0]}${n === 1 ? '' : 's'} ${d > 0 ? 'ago' : 'later'}`;
+}
+
+/** `Mon, 29 May 2023 23:00:41 GMT`. */
+export const absoluteTime = (iso: string): string => new Date(iso).toUTCString();
+
+/** A duration in ns: `850ns`, `12.3µs`, `15.2ms`, `1.25s`, `2m30s`, `1h2m`, `3d4h`. */
+export function humanDuration(ns: number): string {
+  if (ns < 1e3) return `${Math.round(ns)}ns`;
+  if (ns < 1e6) return `${significant(ns / 1e3)}µs`;
+  if (ns < 1e9) return `${significant(ns / 1e6)}ms`;
+  if (ns < 60e9) return `${significant(ns / 1e9)}s`;
+  return compound(Math.floor(ns / 1e9));
+}
+
+function compound(s: number): string {
+  const parts: [number, string, number, string] =
+    s < 3600 ? [Math.floor(s / 60), 'm', s % 60, 's'] : s < 86400 ? [Math.floor(s / 3600), 'h', Math.floor((s % 3600) / 60), 'm'] : [Math.floor(s / 86400), 'd', Math.floor((s % 86400) / 3600), 'h'];
+  return `${parts[0]}${parts[1]}${parts[2] ? `${parts[2]}${parts[3]}` : ''}`;
+}
+
+/** `58.27%`. */
+export const percent = (ratio: number): string => `${(ratio * 100).toFixed(2)}%`;
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : /[hs]$/.test(word) ? 'es' : 's'}`;
+
+// --- tc get ---------------------------------------------------------------------------------------
+
+/** A resource type `tc get` knows. */
+export interface ResourceType {
+  readonly type: string;
+  readonly aliases: readonly string[];
+  readonly description: string;
+}
+
+export const RESOURCE_COLUMNS: readonly Column<ResourceType>[] = [
+  { header: 'RESOURCE TYPE', value: (r) => r.type },
+  { header: 'ALIASES', value: (r) => r.aliases.join(', ') },
+  { header: 'DESCRIPTION', value: (r) => r.description },
+];
+
+/** The EXIT column: the exit code, with the way the process ended when it is not a plain exit. */
+export function exitText(p: Pick<ProcessSummary, 'status' | 'exitCode'>): string {
+  if (p.exitCode === undefined) return p.status;
+  return p.status === 'exited' ? String(p.exitCode) : `${p.exitCode} (${p.status})`;
+}
+
+export const PROCESS_COLUMNS: readonly Column<ProcessSummary>[] = [
+  { header: 'PROCESS ID', value: (p) => p.id },
+  { header: 'START', value: (p, now) => (p.startTime === undefined ? '(unknown)' : relativeTime(p.startTime, now)) },
+  { header: 'MODULE', value: (p) => p.module?.name ?? '(unknown)' },
+  { header: 'EXIT', value: (p) => exitText(p) },
+  { header: 'RECORDS', value: (p) => String(p.records) },
+  { header: 'SIZE', value: (p) => humanBytes(p.size) },
+];
+
+/** First 12 hex digits of a module digest. */
+export const shortDigest = (digest: string): string => digest.replace(/^sha256:/, '').slice(0, 12);
+
+export const MODULE_COLUMNS: readonly Column<ModuleInfo>[] = [
+  { header: 'MODULE ID', value: (m) => shortDigest(m.digest) },
+  { header: 'MODULE NAME', value: (m) => m.name },
+  { header: 'SIZE', value: (m) => humanBytes(m.size) },
+];
+
+// --- tc describe ----------------------------------------------------------------------------------
+
+export const SEGMENT_COLUMNS: readonly Column<SegmentStats>[] = [
+  { header: 'SEGMENT', value: (s) => String(s.index) },
+  { header: 'RECORDS', value: (s) => String(s.records) },
+  { header: 'BATCHES', value: (s) => String(s.batches) },
+  { header: 'DURATION', value: (s) => humanDuration(s.duration) },
+  { header: 'SIZE', value: (s) => humanBytes(s.size) },
+  { header: 'UNCOMPRESSED SIZE', value: (s) => humanBytes(s.uncompressedSize) },
+  { header: 'COMPRESSED SIZE', value: (s) => humanBytes(s.compressedSize) },
+  { header: 'COMPRESSION RATIO', value: (s) => percent(s.compressionRatio) },
+];
+
+export const BATCH_COLUMNS: readonly Column<BatchStats>[] = [
+  { header: 'BATCH', value: (b) => String(b.batch) },
+  { header: 'FIRST OFFSET', value: (b) => String(b.firstOffset) },
+  { header: 'RECORDS', value: (b) => String(b.records) },
+  { header: 'DURATION', value: (b) => humanDuration(b.duration) },
+  { header: 'UNCOMPRESSED SIZE', value: (b) => humanBytes(b.uncompressedSize) },
+  { header: 'COMPRESSED SIZE', value: (b) => humanBytes(b.compressedSize) },
+  { header: 'COMPRESSION RATIO', value: (b) => percent(b.compressionRatio) },
+  { header: 'COMPRESSION', value: (b) => b.compression },
+];
+
+const IMPORT_COLUMNS: readonly Column<ModuleItem>[] = [
+  { header: 'MODULE', value: (i) => i.module ?? '' },
+  { header: 'NAME', value: (i) => i.name },
+  { header: 'KIND', value: (i) => i.kind },
+  { header: 'TYPE', value: (i) => i.type },
+];
+
+const EXPORT_COLUMNS: readonly Column<ModuleItem>[] = [
+  { header: 'NAME', value: (i) => i.name },
+  { header: 'KIND', value: (i) => i.kind },
+  { header: 'TYPE', value: (i) => i.type },
+];
+
+const indent = (s: string, by = '  ') => s.split('\n').map((l) => (l ? by + l : l)).join('\n');
+const list = (items: readonly string[]) => (items.length ? items.map((i) => `  ${i}\n`).join('') : '  (none)\n');
+
+function statusText(d: ProcessDescription): string {
+  switch (d.status) {
+    case 'exited':
+      return `exited (exit code ${d.exitCode ?? '?'})`;
+    case 'trapped':
+      return `trapped (exit code ${d.exitCode ?? '?'})${d.trap ? `: ${d.trap}` : ''}`;
+    case 'interrupted':
+      return `interrupted${d.exitCode === undefined ? '' : ` (exit code ${d.exitCode})`}`;
+    case 'recording':
+      return `recording (pid ${d.pid})`;
+    case 'incomplete':
+      return 'incomplete (the recording did not finish)';
+  }
+}
+
+/** `tc describe process` as text. */
+export function processText(d: ProcessDescription, now: Date = new Date()): string {
+  let out = '';
+  out += `ID:       ${d.id}\n`;
+  out += `Start:    ${relativeTime(d.startTime, now)}, ${absoluteTime(d.startTime)}\n`;
+  out += `Runtime:  tc ${d.runtime.tc}, Node ${d.runtime.node}, V8 ${d.runtime.v8}\n`;
+  out += `Module:   ${d.module.digest}: ${d.module.name} (${humanBytes(d.module.size)})\n`;
+  out += `Args:\n${list(d.args)}`;
+  out += `Env:\n${list(d.env)}`;
+  if (d.dirs.length) out += `Dirs:\n${list(d.dirs.map((x) => (x.host === x.guest ? x.host : `${x.host} -> ${x.guest}`)))}`;
+  out += `Status:   ${statusText(d)}\n`;
+  const lowerBound = d.endTime === undefined ? ' (until the last record)' : '';
+  out += `Duration: ${d.duration === undefined ? '(unknown)' : humanDuration(d.duration) + lowerBound}\n`;
+  out += `Records:  ${d.records}, ${plural(d.batches, 'batch')}, ${plural(d.segments.length, 'segment')}, `;
+  out += `${humanBytes(d.compressedSize)}/${humanBytes(d.uncompressedSize)} (compression: ${percent(d.compressionRatio)})\n`;
+  if (d.damage) out += `Log:      ends early: ${d.damage}\n`;
+  out += '---\n';
+  out += table(SEGMENT_COLUMNS, d.segments, now);
+  for (const s of d.segments) {
+    if (s.recordBatches === undefined) continue;
+    out += `\nSegment ${s.index}:\n${indent(table(BATCH_COLUMNS, s.recordBatches, now))}`;
+  }
+  return out;
+}
+
+/** `tc describe module` as text. */
+export function moduleText(d: ModuleDescription): string {
+  let out = '';
+  out += `ID:        ${d.digest}\n`;
+  out += `Name:      ${d.name}\n`;
+  out += `Size:      ${humanBytes(d.size)}\n`;
+  if (d.functions !== undefined) out += `Functions: ${d.functions} defined, ${d.imports.filter((i) => i.kind === 'function').length} imported\n`;
+  out += 'Memory:\n';
+  if (d.memories.length === 0) out += '  (none)\n';
+  for (const m of d.memories) {
+    const where = [m.import ? `imported from ${m.import}` : '', m.exports.length ? `exported as ${m.exports.join(', ')}` : ''].filter(Boolean).join(', ');
+    const size = (n: number) => `${plural(n, 'page')} (${humanBytes(n * m.pageSize)})`;
+    const flags = [m.shared ? 'shared' : '', m.memory64 ? 'memory64' : '', m.pageSize !== 65536 ? `page size ${m.pageSize}` : ''].filter(Boolean);
+    out += `  ${m.index}: min ${size(m.min)}, ${m.max === undefined ? 'no max' : `max ${size(m.max)}`}${flags.length ? `, ${flags.join(', ')}` : ''}${where ? ` (${where})` : ''}\n`;
+  }
+  out += `Imports:\n${d.imports.length ? indent(table(IMPORT_COLUMNS, d.imports)) : '  (none)\n'}`;
+  out += `Exports:\n${d.exports.length ? indent(table(EXPORT_COLUMNS, d.exports)) : '  (none)\n'}`;
+  if (d.unreadable?.length) out += `Unreadable:\n${list(d.unreadable)}`;
+  return out;
+}
+
+// --- tc export / import / rm / gc -----------------------------------------------------------------
+
+export const exportText = (r: ExportResult, dest: string): string =>
+  `exported ${r.kind} ${r.kind === 'module' ? shortDigest(r.id) : r.id} to ${dest} (${humanBytes(r.size)})\n`;
+
+/** `tc import` prints the process id. */
+export const importText = (r: ImportResult): string => `${r.id}\n`;
+
+/** `tc rm` prints the ids it deleted, one a line. */
+export const rmText = (deleted: readonly DeletedProcess[]): string => deleted.map((d) => `${d.id}\n`).join('');
+
+export function gcText(r: GcResult): string {
+  const verb = r.dryRun ? 'would delete' : 'deleted';
+  let out = '';
+  for (const p of r.processes) out += `${verb} process ${p.id} (${humanBytes(p.size)})\n`;
+  for (const m of r.modules) out += `${verb} module ${shortDigest(m.digest)} ${m.name} (${humanBytes(m.size)})\n`;
+  for (const id of r.live) out += `kept process ${id}: still being recorded\n`;
+  out += `${r.dryRun ? 'would free' : 'freed'} ${humanBytes(r.freed.bytes)}: ${plural(r.freed.processes, 'process')}, ${plural(r.freed.modules, 'module')}\n`;
+  return out;
+}

@@ -1,0 +1,257 @@
+/**
+ * Recordings as one file: a `.tcr` is a zip archive (made with fflate) holding
+ *
+ *   manifest.json    the process's manifest (docs/registry.md), deflated
+ *   module.wasm      the module's exact bytes (its sha256 is the manifest's module.digest), deflated
+ *   log/00000000 ... the log segment files, byte for byte, stored (their batches are compressed already)
+ *
+ * in that order, every entry dated with the process's start time, so exporting a recording twice
+ * gives the same bytes. Other entries are ignored on import. Zip64 is not used: entries stay below 4 GiB.
+ */
+import * as fs from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { unzipSync, Zip, ZipDeflate, ZipPassThrough, type Unzipped } from 'fflate';
+import { TcError } from '../errors.js';
+import { segmentFiles } from '../timemachine/cursor.js';
+import { LogCorruptError, LogTruncatedError, readSegment, segmentFileName } from '../timemachine/log.js';
+import { isLive } from './inspect.js';
+import { RegistryError, sha256, type Manifest, type ModuleInfo, type Registry } from './registry.js';
+
+/** Receives the bytes of an export, in order. */
+export type Sink = (chunk: Uint8Array) => void;
+
+/** A `.tcr` (or a module) cannot be exported or imported. One-line message. */
+export class ArchiveError extends TcError {}
+
+export const MANIFEST_ENTRY = 'manifest.json';
+export const MODULE_ENTRY = 'module.wasm';
+const LOG_ENTRY = /^log\/(\d{8})$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const CHUNK = 1 << 20;
+
+/** What an export wrote. */
+export interface ExportResult {
+  readonly kind: 'process' | 'module';
+  /** Process id, or module digest. */
+  readonly id: string;
+  /** Bytes written. */
+  readonly size: number;
+}
+
+/** Write the exact bytes of module `prefix` (a unique digest prefix) to `sink`. */
+export function exportModule(registry: Registry, prefix: string, sink: Sink): ExportResult {
+  const digest = registry.resolveModule(prefix);
+  const bytes = registry.getModule(digest);
+  if (sha256(bytes) !== digest) throw new ArchiveError(`module ${digest}: stored bytes do not match the digest`);
+  sink(bytes);
+  return { kind: 'module', id: digest, size: bytes.byteLength };
+}
+
+/** The manifest as it goes into an archive: a recording whose recorder is gone is `incomplete`. */
+function archivedManifest(m: Manifest): Manifest {
+  return m.status === 'recording' ? { ...m, status: 'incomplete' } : m;
+}
+
+/**
+ * Write process `prefix` (a unique id prefix) as a `.tcr` archive to `sink`, streaming: memory stays
+ * bounded by one chunk of a segment file. Throws UnknownIdError, ArchiveError for a process that is
+ * still being recorded or whose module is missing.
+ */
+export function exportProcess(registry: Registry, prefix: string, sink: Sink): ExportResult {
+  const id = registry.resolveProcess(prefix);
+  const manifest = registry.readManifest(id);
+  if (isLive(manifest)) throw new ArchiveError(`process ${id} is still being recorded (pid ${manifest.pid})`);
+  const module = registry.getModule(manifest.module.digest);
+  if (sha256(module) !== manifest.module.digest) throw new ArchiveError(`module ${manifest.module.digest}: stored bytes do not match the digest`);
+  const mtime = new Date(manifest.startTime);
+  let size = 0;
+  let ended = false;
+  let failure: Error | null = null;
+  const zip = new Zip((err, chunk, final) => {
+    if (err) failure = err;
+    else {
+      sink(chunk);
+      size += chunk.length;
+      ended ||= final;
+    }
+  });
+  const add = (entry: ZipDeflate | ZipPassThrough, produce: (push: (b: Uint8Array, final: boolean) => void) => void) => {
+    entry.mtime = mtime;
+    zip.add(entry);
+    produce((b, final) => entry.push(b, final));
+  };
+  add(new ZipDeflate(MANIFEST_ENTRY, { level: 6 }), (push) => push(Buffer.from(JSON.stringify(archivedManifest(manifest), null, 2) + '\n'), true));
+  add(new ZipDeflate(MODULE_ENTRY, { level: 6 }), (push) => push(module, true));
+  for (const seg of segmentFiles(registry.logDir(id))) {
+    add(new ZipPassThrough(`log/${segmentFileName(seg.index)}`), (push) => {
+      const fd = fs.openSync(seg.path, 'r');
+      try {
+        const buf = new Uint8Array(CHUNK);
+        for (let pos = 0; ; ) {
+          const n = fs.readSync(fd, buf, 0, CHUNK, pos);
+          pos += n;
+          if (n === 0) {
+            push(new Uint8Array(0), true);
+            break;
+          }
+          push(buf.slice(0, n), false);
+        }
+      } finally {
+        fs.closeSync(fd);
+      }
+    });
+  }
+  zip.end();
+  if (failure) throw new ArchiveError(`cannot write the archive: ${(failure as Error).message}`);
+  if (!ended) throw new ArchiveError('cannot write the archive: the zip stream did not end');
+  return { kind: 'process', id, size };
+}
+
+/** What an import did. */
+export interface ImportResult {
+  readonly id: string;
+  readonly module: ModuleInfo;
+  readonly records: number;
+  readonly segments: number;
+  /** False when the registry held this recording already (nothing was written). */
+  readonly imported: boolean;
+}
+
+const fail = (source: string, why: string): never => {
+  throw new ArchiveError(`${source}: ${why}`);
+};
+
+/** Check what a manifest must hold for the registry to use it (its id becomes a directory name). */
+function checkManifest(source: string, bytes: Uint8Array): Manifest {
+  let m: Manifest;
+  try {
+    m = JSON.parse(Buffer.from(bytes).toString('utf8')) as Manifest;
+  } catch (e) {
+    return fail(source, `${MANIFEST_ENTRY} is not JSON (${(e as Error).message})`);
+  }
+  const bad = (what: string) => fail(source, `${MANIFEST_ENTRY}: ${what}`);
+  if (m === null || typeof m !== 'object') bad('not an object');
+  if (m.version !== 1) bad(`unsupported version ${JSON.stringify(m.version)}`);
+  if (typeof m.id !== 'string' || !UUID.test(m.id)) bad(`bad process id ${JSON.stringify(m.id)}`);
+  if (typeof m.startTime !== 'string' || Number.isNaN(Date.parse(m.startTime))) bad('bad startTime');
+  if (m.module === null || typeof m.module !== 'object' || typeof m.module.digest !== 'string' || !DIGEST.test(m.module.digest)) bad('bad module digest');
+  if (typeof m.module.name !== 'string' || typeof m.module.size !== 'number') bad('bad module name or size');
+  if (!Array.isArray(m.args) || !Array.isArray(m.env) || !Array.isArray(m.dirs)) bad('args, env and dirs must be arrays');
+  if (!Array.isArray(m.segments) || m.segments.some((s) => !Number.isInteger(s?.index) || s.index < 0)) bad('bad segments');
+  if (!['recording', 'exited', 'trapped', 'interrupted', 'incomplete'].includes(m.status)) bad(`bad status ${JSON.stringify(m.status)}`);
+  if (m.records !== undefined && !Number.isInteger(m.records)) bad('bad records');
+  return m;
+}
+
+/** Read the archive's entries; only the known ones are extracted. */
+function unzip(source: string, bytes: Uint8Array): Unzipped {
+  try {
+    return unzipSync(bytes, { filter: (f) => f.name === MANIFEST_ENTRY || f.name === MODULE_ENTRY || LOG_ENTRY.test(f.name) });
+  } catch (e) {
+    return fail(source, `not a .tcr recording (not a readable zip archive: ${(e as Error).message})`);
+  }
+}
+
+/**
+ * Check the log segments: every batch's checksum, a cut-short batch only at the end of the last
+ * segment of a recording that did not finish, and the record count of a finished one.
+ * Returns the number of records.
+ */
+function checkLog(source: string, m: Manifest, logs: readonly { index: number; bytes: Uint8Array }[]): number {
+  const dir = fs.mkdtempSync(join(tmpdir(), 'tc-import-'));
+  try {
+    let records = 0;
+    for (const [i, seg] of logs.entries()) {
+      const path = join(dir, segmentFileName(seg.index));
+      fs.writeFileSync(path, seg.bytes, { mode: 0o600 });
+      try {
+        for (const b of readSegment(path, seg.index)) records += b.info.recordCount;
+      } catch (e) {
+        if (!(e instanceof LogCorruptError)) throw e;
+        const finished = m.status === 'exited' || m.status === 'trapped';
+        if (!(e instanceof LogTruncatedError) || finished || i !== logs.length - 1) fail(source, `the log is damaged: ${e.message}`);
+      } finally {
+        fs.rmSync(path, { force: true });
+      }
+    }
+    if (m.records !== undefined && m.records !== records) fail(source, `the log holds ${records} records, the manifest says ${m.records}`);
+    return records;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** True when the registry's process `id` has this module and exactly these log segments. */
+function sameRecording(registry: Registry, id: string, m: Manifest, logs: readonly { index: number; bytes: Uint8Array }[]): boolean {
+  const existing = registry.readManifest(id);
+  if (existing.module.digest !== m.module.digest) return false;
+  const files = segmentFiles(registry.logDir(id));
+  if (files.length !== logs.length) return false;
+  return files.every((f, i) => f.index === logs[i]!.index && Buffer.from(fs.readFileSync(f.path)).equals(logs[i]!.bytes));
+}
+
+/**
+ * Add the recording in `bytes` (a `.tcr` archive; `source` names it in messages) to the registry.
+ * Everything is checked before anything is written: the manifest, the module's sha256 against the
+ * manifest, the presence of every segment the manifest lists, the log's checksums. The module is
+ * stored, then the process appears at once (its directory is written under a temporary name and
+ * renamed). Importing a recording the registry holds already changes nothing; a different recording
+ * under the same id is refused. Throws {@link ArchiveError}.
+ */
+export function importProcess(registry: Registry, bytes: Uint8Array, source: string): ImportResult {
+  const files = unzip(source, bytes);
+  const manifestBytes = files[MANIFEST_ENTRY] ?? fail(source, `not a .tcr recording: ${MANIFEST_ENTRY} is missing`);
+  const m = checkManifest(source, manifestBytes);
+  const module = files[MODULE_ENTRY] ?? fail(source, `incomplete recording: ${MODULE_ENTRY} is missing`);
+  const digest = sha256(module);
+  if (digest !== m.module.digest) fail(source, `${MODULE_ENTRY} does not match the manifest (sha256 ${digest.slice(7, 19)}..., expected ${m.module.digest.slice(7, 19)}...)`);
+  if (module.byteLength !== m.module.size) fail(source, `${MODULE_ENTRY} is ${module.byteLength} bytes, the manifest says ${m.module.size}`);
+  const logs = Object.entries(files)
+    .map(([name, b]) => ({ match: LOG_ENTRY.exec(name), bytes: b }))
+    .filter((e) => e.match !== null)
+    .map((e) => ({ index: Number(e.match![1]), bytes: e.bytes }))
+    .sort((a, b) => a.index - b.index);
+  for (const s of m.segments) {
+    if (!logs.some((l) => l.index === s.index)) fail(source, `incomplete recording: log/${segmentFileName(s.index)} is missing`);
+  }
+  logs.forEach((l, i) => {
+    if (l.index !== i) fail(source, `incomplete recording: log/${segmentFileName(i)} is missing`);
+  });
+  const records = checkLog(source, m, logs);
+  const manifest = archivedManifest(m);
+  const result = (imported: boolean): ImportResult => ({ id: m.id, module: manifest.module, records, segments: logs.length, imported });
+
+  const already = () => {
+    if (!sameRecording(registry, m.id, m, logs)) throw new ArchiveError(`${source}: process ${m.id} is in the registry already, with a different recording`);
+    return result(false);
+  };
+  if (registry.store.size(`processes/${m.id}/manifest.json`) !== undefined) return already();
+
+  try {
+    registry.putModule(module, m.module.name);
+    const processes = registry.store.path('processes');
+    fs.mkdirSync(processes, { recursive: true, mode: 0o700 });
+    const tmp = join(processes, `${m.id}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+    try {
+      fs.mkdirSync(join(tmp, 'log'), { recursive: true, mode: 0o700 });
+      fs.writeFileSync(join(tmp, MANIFEST_ENTRY), JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });
+      for (const l of logs) fs.writeFileSync(join(tmp, 'log', segmentFileName(l.index)), l.bytes, { mode: 0o600 });
+      try {
+        fs.renameSync(tmp, join(processes, m.id));
+      } catch (e) {
+        const code = (e as { code?: string }).code;
+        if (code === 'EEXIST' || code === 'ENOTEMPTY') return already();
+        throw e;
+      }
+    } finally {
+      fs.rmSync(tmp, { recursive: true, force: true });
+    }
+  } catch (e) {
+    if (e instanceof TcError || e instanceof RegistryError) throw e;
+    throw new ArchiveError(`registry ${registry.root}: ${(e as Error).message}`);
+  }
+  return result(true);
+}
