@@ -6,7 +6,7 @@
 import * as fs from 'node:fs';
 import { Fd, wasi as shim } from '@bjorn3/browser_wasi_shim';
 import { errno, errnoFromError } from '../wasi/errno.js';
-import { Fdstat, Filestat, FDFLAGS, FILETYPE, FSTFLAGS, LOOKUPFLAGS, OFLAGS, RIGHT_FD_WRITE, RIGHTS_ALL, WHENCE } from '../wasi/layout.js';
+import { Fdstat, Filestat, FDFLAGS, FILETYPE, FSTFLAGS, LOOKUPFLAGS, OFLAGS, RIGHT_FD_ALLOCATE, RIGHT_FD_FILESTAT_SET_SIZE, RIGHT_FD_WRITE, RIGHTS_ALL, WHENCE } from '../wasi/layout.js';
 import { hostPath, resolvePath } from './sandbox.js';
 
 type StatsLike = fs.BigIntStats;
@@ -28,9 +28,17 @@ export function filestatOf(st: StatsLike): Filestat {
 }
 
 /**
+ * A timestamp (ns) as the double of seconds Node's utimes takes. libuv keeps microseconds of it: aim at
+ * the middle of the microsecond so float rounding cannot move it to the previous one.
+ */
+function seconds(ns: bigint): number {
+  return Number(ns / 1_000_000_000n) + (Number((ns % 1_000_000_000n) / 1000n) + 0.5) / 1e6;
+}
+
+/**
  * Apply `fd_filestat_set_times` / `path_filestat_set_times` semantics: `fst_flags` picks which of
  * atim/mtim (ns) to set, to the given value or to now; the other keeps its current value.
- * Precision is that of Node's `utimes` (a double of seconds, about 0.25 µs today).
+ * Precision is a microsecond (Node's `utimes` takes a double of seconds; libuv keeps microseconds).
  */
 export function setTimes(current: () => StatsLike, apply: (atime: number, mtime: number) => void, atim: bigint, mtim: bigint, fstFlags: number): number {
   if ((fstFlags & FSTFLAGS.ATIM && fstFlags & FSTFLAGS.ATIM_NOW) || (fstFlags & FSTFLAGS.MTIM && fstFlags & FSTFLAGS.MTIM_NOW)) {
@@ -40,7 +48,7 @@ export function setTimes(current: () => StatsLike, apply: (atime: number, mtime:
     const st = current();
     const now = Date.now() / 1000;
     const pick = (set: number, setNow: number, value: bigint, cur: bigint) =>
-      fstFlags & set ? Number(value) / 1e9 : fstFlags & setNow ? now : Number(cur) / 1e9;
+      fstFlags & set ? seconds(value) : fstFlags & setNow ? now : seconds(cur);
     apply(pick(FSTFLAGS.ATIM, FSTFLAGS.ATIM_NOW, atim, st.atimeNs), pick(FSTFLAGS.MTIM, FSTFLAGS.MTIM_NOW, mtim, st.mtimeNs));
     return 0;
   } catch (e) {
@@ -156,8 +164,8 @@ export class FileFd extends HostFd {
   constructor(
     private fd: number,
     private flags: number,
-    private readonly rightsBase: bigint,
-    private readonly rightsInheriting: bigint,
+    private rightsBase: bigint,
+    private rightsInheriting: bigint,
   ) {
     super();
   }
@@ -221,7 +229,11 @@ export class FileFd extends HostFd {
     this.flags = flags & (FDFLAGS.APPEND | FDFLAGS.NONBLOCK | FDFLAGS.DSYNC | FDFLAGS.RSYNC | FDFLAGS.SYNC);
     return 0;
   }
-  override fd_fdstat_set_rights(_base: bigint, _inheriting: bigint): number {
+  /** Rights can only be dropped (ENOTCAPABLE when asking for more). */
+  override fd_fdstat_set_rights(base: bigint, inheriting: bigint): number {
+    if ((base & ~this.rightsBase) !== 0n || (inheriting & ~this.rightsInheriting) !== 0n) return errno.NOTCAPABLE;
+    this.rightsBase = base;
+    this.rightsInheriting = inheriting;
     return 0;
   }
   override fd_filestat_get() {
@@ -232,6 +244,7 @@ export class FileFd extends HostFd {
     }
   }
   override fd_filestat_set_size(size: bigint): number {
+    if (!(this.rightsBase & RIGHT_FD_FILESTAT_SET_SIZE)) return errno.NOTCAPABLE;
     try {
       fs.ftruncateSync(this.fd, Number(size));
       return 0;
@@ -244,6 +257,7 @@ export class FileFd extends HostFd {
   }
   /** Node has no fallocate: grow the file with ftruncate when offset+len passes its end (as node:wasi). */
   override fd_allocate(offset: bigint, len: bigint): number {
+    if (!(this.rightsBase & RIGHT_FD_ALLOCATE)) return errno.NOTCAPABLE;
     try {
       const size = fs.fstatSync(this.fd, { bigint: true }).size;
       if (offset + len > size) fs.ftruncateSync(this.fd, Number(offset + len));
@@ -336,7 +350,7 @@ export class DirFd extends HostFd {
     return { ret: errno.ISDIR, offset: 0n };
   }
   override readInto(): number {
-    return -errno.ISDIR;
+    return -errno.BADF;
   }
   override fd_sync(): number {
     return 0;
@@ -412,11 +426,11 @@ export class DirFd extends HostFd {
     const st = (follow ? fs.statSync : fs.lstatSync)(r.host, { throwIfNoEntry: false });
     if (st?.isDirectory()) {
       if (oflags & OFLAGS.CREAT && oflags & OFLAGS.EXCL) return { ret: errno.EXIST, fd_obj: null };
-      if (oflags & OFLAGS.TRUNC) return { ret: errno.ISDIR, fd_obj: null };
+      if (oflags & OFLAGS.TRUNC || (!(oflags & OFLAGS.DIRECTORY) && rightsBase & RIGHT_FD_WRITE)) return { ret: errno.ISDIR, fd_obj: null };
       return { ret: 0, fd_obj: new DirFd(this.root, r.rel, null) };
     }
     if (oflags & OFLAGS.DIRECTORY) return { ret: st === undefined ? errno.NOENT : errno.NOTDIR, fd_obj: null };
-    const write = (rightsBase & (RIGHT_FD_WRITE | (1n << 8n) | (1n << 22n))) !== 0n || (oflags & OFLAGS.TRUNC) !== 0;
+    const write = (rightsBase & (RIGHT_FD_WRITE | RIGHT_FD_ALLOCATE | RIGHT_FD_FILESTAT_SET_SIZE)) !== 0n || (oflags & OFLAGS.TRUNC) !== 0;
     const read = (rightsBase & ((1n << 1n) | (1n << 14n))) !== 0n || !write;
     const c = fs.constants;
     let flags = read && write ? c.O_RDWR : write ? c.O_WRONLY : c.O_RDONLY;

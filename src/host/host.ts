@@ -94,7 +94,7 @@ export function createHost(options: HostOptions): WasiHost {
   const [in0, out1, err2] = options.stdio ?? [0, 1, 2];
   const fds: (HostFd | undefined)[] = [new StdioFd(in0), new StdioFd(out1), new StdioFd(err2)];
   for (const p of options.preopens) fds.push(new DirFd(p.host, [], p.guest));
-  const wasi = new WASI([...options.args], [...options.env], fds as HostFd[]);
+  const wasi = new WASI([...options.args], [...options.env], fds as HostFd[], { debug: false });
   const base = wasi.wasiImport as unknown as Record<SyscallName, ImportFn>;
 
   let memory: WebAssembly.Memory | null = null;
@@ -271,9 +271,9 @@ export function createHost(options: HostOptions): WasiHost {
       const d = dir(dirfd);
       if (typeof d === 'number') return d;
       const target = str(oldPtr, oldLen);
-      if (target.startsWith('/')) return errno.NOTCAPABLE;
       const r = d.resolve(str(newPtr, newLen), false);
       if (!('host' in r)) return r.errno;
+      if (escapes(r.rel.slice(0, -1), target)) return errno.NOTCAPABLE;
       try {
         fs.symlinkSync(target, r.host);
         return 0;
@@ -321,6 +321,22 @@ export function createHost(options: HostOptions): WasiHost {
       (wasi as unknown as { inst: unknown }).inst = { exports: { memory: m } };
     },
   };
+}
+
+/**
+ * Whether a symlink in directory `dir` (components below the preopen root) with contents `target`
+ * would point outside the preopen, read lexically: absolute, or more `..` than there is depth.
+ * Such links are refused (ENOTCAPABLE) so the guest leaves nothing on the host that leads out.
+ */
+export function escapes(dir: readonly string[], target: string): boolean {
+  if (target.startsWith('/')) return true;
+  let depth = dir.length;
+  for (const c of target.split('/')) {
+    if (c === '..') {
+      if (--depth < 0) return true;
+    } else if (c !== '' && c !== '.') depth++;
+  }
+  return false;
 }
 
 /**

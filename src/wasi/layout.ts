@@ -36,6 +36,8 @@ export const RIGHTS_NAMES = [
 export const RIGHTS_ALL = (1n << BigInt(RIGHTS_NAMES.length)) - 1n;
 export const RIGHT_FD_READ = 1n << 1n;
 export const RIGHT_FD_WRITE = 1n << 6n;
+export const RIGHT_FD_ALLOCATE = 1n << 8n;
+export const RIGHT_FD_FILESTAT_SET_SIZE = 1n << 22n;
 
 /** A `filestat` (64 bytes): dev@0 ino@8 filetype@16 nlink@24 size@32 atim@40 mtim@48 ctim@56. */
 export class Filestat {
