@@ -141,7 +141,10 @@ export class RingReader {
     if (seen === this.consumedTotal && !this.closed) {
       const r = Atomics.waitAsync(this.ctrl, COMMITTED, seen, ms);
       if (r.async) {
-        await r.value;
+        // A pending waitAsync does not keep Node's event loop alive: a timer does.
+        let timer: NodeJS.Timeout | undefined;
+        await Promise.race([r.value, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms + 1)))]);
+        clearTimeout(timer);
         return;
       }
     }
