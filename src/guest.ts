@@ -1,10 +1,11 @@
 /**
- * The guest's thread of a recording (a worker_threads entry, bundled as dist/guest.js): runs the module
+ * The guest's thread of a recording (a worker_threads entry, bundled as dist/guest.js): receives its job
+ * (a {@link GuestData} message) and runs the module
  * with the recorder writing into the shared ring; the main thread writes the log, so compression and
  * disk writes run beside the guest, batches flush on time even while the guest computes, and a signal
  * can stop the guest and still close the log.
  */
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { writeSync } from 'node:fs';
 import { execute, type GuestSpec } from './execute.js';
 import { recordImports } from './timemachine/recorder.js';
@@ -22,7 +23,7 @@ export interface GuestData extends GuestSpec {
 /** What the guest's thread answers. */
 export type GuestMessage = { readonly exitCode: number; readonly trap?: { message: string; frames: string[] } } | { readonly error: string };
 
-const data = workerData as GuestData;
+const data = await new Promise<GuestData>((resolve) => parentPort!.once('message', resolve));
 const ring = new RingWriter(data.ring);
 const origin = performance.timeOrigin - data.t0;
 const now = () => Math.round((origin + performance.now()) * 1e6);

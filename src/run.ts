@@ -4,7 +4,8 @@
  */
 import * as fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startGuestThread } from './guest-thread.js';
 import type { Preopen } from './host/host.js';
 import { describeImports, loadModule, trappingImports } from './module.js';
 import { EXIT, ModuleError, TcError, UsageError } from './errors.js';
@@ -40,6 +41,8 @@ export interface RunOptions {
   /** Called with a one-line message when recording fails or the guest's thread dies. */
   readonly onError?: (message: string) => void;
   readonly limits?: LogLimits;
+  /** A guest thread started early with startGuestThread() (else runModule starts one). */
+  readonly guestThread?: Worker;
 }
 
 /** How the guest ended. */
@@ -98,6 +101,18 @@ export function parseDirs(values: readonly string[]): Preopen[] {
  * {@link recordRun}. Without recording the guest runs here.
  */
 export async function runModule(options: RunOptions): Promise<RunResult> {
+  // The guest's thread takes ~100 ms to boot: start it first, while this thread checks the module and
+  // prepares the registry; it waits for its job.
+  const worker = options.record === false ? null : (options.guestThread ?? startGuestThread());
+  try {
+    return await runWith(options, worker);
+  } catch (e) {
+    void worker?.terminate();
+    throw e;
+  }
+}
+
+async function runWith(options: RunOptions, worker: Worker | null): Promise<RunResult> {
   let bytes: Uint8Array;
   try {
     bytes = fs.readFileSync(options.module);
@@ -119,17 +134,11 @@ export async function runModule(options: RunOptions): Promise<RunResult> {
     dirs: [...(options.dirs ?? [])],
     stdio: options.stdio,
   };
-  if (options.record === false) {
+  if (worker === null) {
     const outcome = await execute(spec);
     return { ...outcome, records: 0, status: outcome.trap ? 'trapped' : 'exited' };
   }
-  return recordRun(options, spec, bytes);
-}
-
-/** Where the guest thread's script is: beside this bundle, or in dist/ when running from src/. */
-function guestScript(): URL {
-  const here = new URL('./guest.js', import.meta.url);
-  return fs.existsSync(here) ? here : new URL('../dist/guest.js', import.meta.url);
+  return recordRun(options, spec, bytes, worker);
 }
 
 /** Process start as the guest thread reckons it (ms, performance.timeOrigin-based). */
@@ -141,7 +150,7 @@ const absoluteNow = () => performance.timeOrigin + performance.now();
  * interrupted (exit 130/143). A failing log write stops recording (the process is marked incomplete)
  * but not the guest.
  */
-async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array): Promise<RunResult> {
+async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array, worker: Worker): Promise<RunResult> {
   const registry = new Registry(registryDir(options.registry));
   const t0 = absoluteNow();
   const now = () => Math.round((absoluteNow() - t0) * 1e6);
@@ -177,7 +186,7 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   const ring = createRing();
   const reader = new RingReader(ring);
   const data: GuestData = { ...spec, ring, t0, trace: options.onRecord !== undefined };
-  const worker = new Worker(guestScript(), { workerData: data, stdout: false, stderr: false });
+  worker.postMessage(data);
   let message: GuestMessage | null = null;
   let workerError: Error | null = null;
   let exited = false;

@@ -6,8 +6,13 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, TcError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { stderr } from './io.js';
+import { startGuestThread } from '../guest-thread.js';
+import type { Worker } from 'node:worker_threads';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
+
+/** The guest thread started for `tc run` before parsing (see main). */
+let earlyGuestThread: Worker | undefined;
 
 function fail(e: unknown): never {
   if (e instanceof TcError) {
@@ -46,7 +51,7 @@ export function program(): Command {
     .passThroughOptions()
     .action(async (module: string, args: string[], opts) => {
       const { runCommand } = await import('./commands/run.js');
-      process.exitCode = await runCommand(module, args, opts);
+      process.exitCode = await runCommand(module, args, { ...opts, guestThread: opts.record === false ? undefined : earlyGuestThread });
     });
 
   p.command('replay')
@@ -145,10 +150,25 @@ export function program(): Command {
       });
   }
 
+  // tc verify
+  p.command('verify')
+    .description('check a process: manifest, module, and every batch and record of its log (exit 5 when damaged)')
+    .argument('<process-id>', 'process id (a unique prefix is enough)')
+    .option('--registry <dir>', 'registry directory (default: $TC_REGISTRY or ~/.tc)')
+    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .action(async (id: string, opts) => {
+      const { verifyCommand } = await import('./commands/verify.js');
+      process.exitCode = verifyCommand(id, opts);
+    });
+
   return p;
 }
 
 export async function main(argv: string[]): Promise<void> {
+  // A recording runs the guest on a thread that takes ~100 ms to boot: start it before anything else.
+  if (argv[0] === 'run' && !argv.includes('--no-record') && !argv.includes('--help') && !argv.includes('-h')) {
+    earlyGuestThread = startGuestThread();
+  }
   try {
     await program().parseAsync(argv, { from: 'user' });
   } catch (e) {

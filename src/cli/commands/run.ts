@@ -1,3 +1,4 @@
+import type { Worker } from 'node:worker_threads';
 import { runModule, parseDirs, parseEnv } from '../../run.js';
 import { decodeRecord, ByteReader } from '../../timemachine/codec.js';
 import { formatRecord } from '../../timemachine/trace.js';
@@ -10,6 +11,7 @@ export interface RunCommandOptions {
   record: boolean;
   trapUnknownImports?: boolean;
   trace?: boolean;
+  guestThread?: Worker;
 }
 
 /** `tc run`: prints the process id first on stderr, runs, returns the exit code to exit with. */
@@ -22,6 +24,7 @@ export async function runCommand(module: string, args: string[], opts: RunComman
     record: opts.record,
     registry: opts.registry,
     trapUnknownImports: opts.trapUnknownImports,
+    guestThread: opts.guestThread,
     onStart: (id) => stderr(`${id}\n`),
     onError: (message) => stderr(`tc: ${message}\n`),
     onRecord: opts.trace
