@@ -32,6 +32,7 @@ export function filestatOf(st: StatsLike): Filestat {
  * the middle of the microsecond so float rounding cannot move it to the previous one.
  */
 function seconds(ns: bigint): number {
+  ns = BigInt.asUintN(64, ns);
   return Number(ns / 1_000_000_000n) + (Number((ns % 1_000_000_000n) / 1000n) + 0.5) / 1e6;
 }
 
@@ -82,6 +83,31 @@ export abstract class HostFd extends Fd {
   /** The host fd, when there is one. */
   hostFd(): number | undefined {
     return undefined;
+  }
+  // Directory operations on something that is not a directory (DirFd overrides them).
+  override fd_prestat_get(): { ret: number; prestat: shim.Prestat | null } {
+    return { ret: errno.BADF, prestat: null };
+  }
+  override fd_readdir_single(_cookie: bigint): { ret: number; dirent: shim.Dirent | null } {
+    return { ret: errno.NOTDIR, dirent: null };
+  }
+  override path_create_directory(_path: string): number {
+    return errno.NOTDIR;
+  }
+  override path_remove_directory(_path: string): number {
+    return errno.NOTDIR;
+  }
+  override path_unlink_file(_path: string): number {
+    return errno.NOTDIR;
+  }
+  override path_filestat_get(_flags: number, _path: string): { ret: number; filestat: shim.Filestat | null } {
+    return { ret: errno.NOTDIR, filestat: null };
+  }
+  override path_filestat_set_times(_flags: number, _path: string, _atim: bigint, _mtim: bigint, _fstFlags: number): number {
+    return errno.NOTDIR;
+  }
+  override fd_fdstat_set_rights(_base: bigint, _inheriting: bigint): number {
+    return 0;
   }
 }
 
@@ -215,7 +241,7 @@ export class FileFd extends HostFd {
       }
     } else return { ret: errno.INVAL, offset: 0n };
     const next = base + offset;
-    if (next < 0n) return { ret: errno.INVAL, offset: 0n };
+    if (next < 0n || next > BigInt(Number.MAX_SAFE_INTEGER)) return { ret: errno.INVAL, offset: 0n };
     this.position = next;
     return { ret: 0, offset: next };
   }
@@ -245,6 +271,9 @@ export class FileFd extends HostFd {
   }
   override fd_filestat_set_size(size: bigint): number {
     if (!(this.rightsBase & RIGHT_FD_FILESTAT_SET_SIZE)) return errno.NOTCAPABLE;
+    size = BigInt.asUintN(64, size);
+    if (size >= 1n << 63n) return errno.INVAL;
+    if (size > BigInt(Number.MAX_SAFE_INTEGER)) return errno.FBIG;
     try {
       fs.ftruncateSync(this.fd, Number(size));
       return 0;
@@ -258,6 +287,9 @@ export class FileFd extends HostFd {
   /** Node has no fallocate: grow the file with ftruncate when offset+len passes its end (as node:wasi). */
   override fd_allocate(offset: bigint, len: bigint): number {
     if (!(this.rightsBase & RIGHT_FD_ALLOCATE)) return errno.NOTCAPABLE;
+    offset = BigInt.asUintN(64, offset);
+    len = BigInt.asUintN(64, len);
+    if (offset + len > BigInt(Number.MAX_SAFE_INTEGER)) return errno.FBIG;
     try {
       const size = fs.fstatSync(this.fd, { bigint: true }).size;
       if (offset + len > size) fs.ftruncateSync(this.fd, Number(offset + len));
@@ -387,6 +419,8 @@ export class DirFd extends HostFd {
     return this.onPath(path, false, (p) => fs.mkdirSync(p));
   }
   override path_remove_directory(path: string): number {
+    const r = this.resolve(path, false);
+    if ('rel' in r && r.rel.length === 0) return errno.INVAL; // the preopen itself, as rmdir(".")
     return this.onPath(path, false, (p) => {
       if (!fs.lstatSync(p).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
       fs.rmdirSync(p);

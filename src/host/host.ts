@@ -119,9 +119,17 @@ export function createHost(options: HostOptions): WasiHost {
   const str = (ptr: number, len: number): string => Buffer.from(mem().buffer, ptr, len).toString('utf8');
 
   /** Walk an (i)ovec array calling `io` per buffer until it returns short; writes the total at `countPtr`. */
-  const vectored = (f: HostFd, iovs: number, iovsLen: number, countPtr: number, position: bigint | null, write: boolean): number => {
+  const vectored = (f: HostFd, iovs: number, iovsLen: number, countPtr: number, offset: bigint | null, write: boolean): number => {
     const m = mem();
     const v = view;
+    iovsLen >>>= 0;
+    if (iovs + iovsLen * 8 > m.length) return errno.OVERFLOW;
+    let position: bigint | null = null;
+    if (offset !== null) {
+      position = BigInt.asUintN(64, offset);
+      if (position >= 1n << 63n) return errno.INVAL;
+      if (position > BigInt(Number.MAX_SAFE_INTEGER)) return errno.FBIG;
+    }
     let total = 0;
     for (let i = 0; i < iovsLen; i++) {
       const buf = v.getUint32(iovs + i * 8, true);

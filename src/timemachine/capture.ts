@@ -141,13 +141,18 @@ export function compileApply(sc: Syscall, output: Output): Apply {
       let done = 0;
       for (let i = 0; i < n && done < blob.length; i++) {
         const e = iovs + i * SIZEOF.iovec;
+        if (e + 8 > m.u8.length) break;
         const buf = m.view.getUint32(e, true);
-        const len = Math.min(m.view.getUint32(e + 4, true), blob.length - done);
+        const len = Math.min(clampLen(m, buf, m.view.getUint32(e + 4, true)), blob.length - done);
         m.u8.set(blob.subarray(done, done + len), buf);
         done += len;
       }
     };
   }
   const p = ix[output.ptr]!;
-  return (blob, m, a) => m.u8.set(blob, a[p] as number);
+  return (blob, m, a) => {
+    const ptr = a[p] as number;
+    // Clamped as capture was: a pointer past the end of memory recorded no bytes.
+    if (blob.length > 0) m.u8.set(blob.subarray(0, clampLen(m, ptr, blob.length)), ptr);
+  };
 }

@@ -280,7 +280,8 @@ export function* readSegment(path: string, index: number, options: { headersOnly
         yield { info, records: new Uint8Array(0) };
         continue;
       }
-      if (payloadBuf.length < info.compressedSize) payloadBuf = new Uint8Array(info.compressedSize);
+      // A stored batch is handed out as it is read: a fresh buffer, so records kept by a caller stay valid.
+      if (info.compression === Compression.None || payloadBuf.length < info.compressedSize) payloadBuf = new Uint8Array(info.compressedSize);
       const payload = payloadBuf.subarray(0, info.compressedSize);
       if (fs.readSync(fd, payload, 0, payload.length, pos) < payload.length) {
         throw new LogTruncatedError(index, batch, 'the segment ends inside a batch');
