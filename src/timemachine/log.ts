@@ -60,7 +60,7 @@ export function encodeBatch(h: Omit<BatchInfo, 'checksum' | 'compressedSize' | '
   let payload = records;
   let compression = Compression.None;
   let filter = Filter.None;
-  if (level > 0 && records.length > 64) {
+  if (level > 0 && records.length > 64 && compressible(records, level)) {
     timestampDelta(records, false);
     filter = Filter.TimestampDelta;
     const z = deflateRawSync(records, { level, strategy: zlibConstants.Z_DEFAULT_STRATEGY });
@@ -87,6 +87,25 @@ export function encodeBatch(h: Omit<BatchInfo, 'checksum' | 'compressedSize' | '
   BatchHeader.addFilter(b, filter);
   b.finishSizePrefixed(BatchHeader.endBatchHeader(b), FRAME_ID);
   return [b.asUint8Array(), payload];
+}
+
+const SAMPLE = 16 * 1024;
+
+/**
+ * Whether a batch is worth compressing: a large batch is tried on three 16 KiB samples first, so
+ * incompressible data (media, random bytes, already compressed files) is stored without paying for a
+ * full deflate. Samples must shrink by 10% together.
+ */
+function compressible(records: Uint8Array, level: LogLimits['level']): boolean {
+  if (records.length < 8 * SAMPLE) return true;
+  let raw = 0;
+  let packed = 0;
+  for (const at of [0, (records.length >> 1) - SAMPLE / 2, records.length - SAMPLE]) {
+    const sample = records.subarray(at, at + SAMPLE);
+    raw += sample.length;
+    packed += deflateRawSync(sample, { level }).length;
+  }
+  return packed < raw * 0.9;
 }
 
 /**
