@@ -89,18 +89,18 @@ export function encodeBatch(h: Omit<BatchInfo, 'checksum' | 'compressedSize' | '
   return [b.asUint8Array(), payload];
 }
 
-const SAMPLE = 16 * 1024;
+const SAMPLE = 4 * 1024;
 
 /**
- * Whether a batch is worth compressing: a large batch is tried on three 16 KiB samples first, so
+ * Whether a batch is worth compressing: a large batch is tried on two 4 KiB samples first, so
  * incompressible data (media, random bytes, already compressed files) is stored without paying for a
  * full deflate. Samples must shrink by 10% together.
  */
 function compressible(records: Uint8Array, level: LogLimits['level']): boolean {
-  if (records.length < 8 * SAMPLE) return true;
+  if (records.length < 16 * SAMPLE) return true;
   let raw = 0;
   let packed = 0;
-  for (const at of [0, (records.length >> 1) - SAMPLE / 2, records.length - SAMPLE]) {
+  for (const at of [0, records.length - SAMPLE]) {
     const sample = records.subarray(at, at + SAMPLE);
     raw += sample.length;
     packed += deflateRawSync(sample, { level }).length;
