@@ -331,12 +331,17 @@ export function* readSegment(path: string, index: number, options: { headersOnly
   }
 }
 
-function decodeHeader(bytes: Uint8Array, segment: number, batch: number): BatchInfo {
+/**
+ * Decode a batch header flatbuffer (without its size prefix). Throws an Error saying what is wrong:
+ * no `TCB1` identifier, an unreadable table, implausible sizes.
+ */
+export function parseBatchHeader(bytes: Uint8Array): BatchInfo {
   const bb = new flatbuffers.ByteBuffer(bytes);
-  if (!BatchHeader.bufferHasIdentifier(bb)) throw new LogCorruptError(segment, batch, 'not a batch header');
+  if (!BatchHeader.bufferHasIdentifier(bb)) throw new Error('not a batch header');
+  let info: BatchInfo;
   try {
     const h = BatchHeader.getRootAsBatchHeader(bb);
-    const info: BatchInfo = {
+    info = {
       segment: h.segment(),
       batch: h.batch(),
       firstOffset: Number(h.firstOffset()),
@@ -349,10 +354,22 @@ function decodeHeader(bytes: Uint8Array, segment: number, batch: number): BatchI
       checksum: h.checksum(),
       filter: h.filter(),
     };
-    if (info.segment !== segment || info.batch !== batch) throw new Error('out of place');
-    if (info.compressedSize > 1 << 30 || info.uncompressedSize > 1 << 30) throw new Error('implausible size');
-    return info;
   } catch (e) {
-    throw new LogCorruptError(segment, batch, `bad batch header (${(e as Error).message})`);
+    throw new Error(`bad batch header (${(e as Error).message})`);
   }
+  if (info.compressedSize > 1 << 30 || info.uncompressedSize > 1 << 30) throw new Error('bad batch header (implausible size)');
+  return info;
+}
+
+function decodeHeader(bytes: Uint8Array, segment: number, batch: number): BatchInfo {
+  let info: BatchInfo;
+  try {
+    info = parseBatchHeader(bytes);
+  } catch (e) {
+    throw new LogCorruptError(segment, batch, (e as Error).message);
+  }
+  if (info.segment !== segment || info.batch !== batch) {
+    throw new LogCorruptError(segment, batch, `bad batch header (says segment ${info.segment}, batch ${info.batch})`);
+  }
+  return info;
 }
