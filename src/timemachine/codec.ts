@@ -82,6 +82,7 @@ export class ByteWriter {
   /** A scalar param of the given type (reserve 10 bytes). */
   param(type: ScalarType, v: number | bigint): void {
     if (typeof v === 'number') this.varint(v >>> 0);
+    else if (type !== 'filedelta' && v >= 0n && v < 0x20000000000000n) this.varint(Number(v));
     else if (type === 'filedelta') {
       const s = BigInt.asIntN(64, v);
       this.varbig(BigInt.asUintN(64, (s << 1n) ^ (s >> 63n)));
