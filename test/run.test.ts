@@ -59,6 +59,21 @@ describe('tc run', () => {
     expect(r.stdout.toString()).toBe('bye\n');
   });
 
+  it('--env NAME passes the host value, and nothing else of the host environment', () => {
+    const r = tc(['run', '--no-record', '--env', 'TC_TEST_X', '--env', 'TC_TEST_UNSET', '--env', 'Y=2', join(ROOT, 'wasm-fixtures/c/args_env.wasm')], {
+      env: { TC_TEST_X: 'from host', TC_TEST_OTHER: 'no' },
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString()).toBe('argc=1\nenvc=2\nenv TC_TEST_X=from host\nenv Y=2\n');
+  });
+
+  it('reads stdin from a pipe byte-exactly', () => {
+    const input = Buffer.concat([Buffer.from(Array.from({ length: 256 }, (_, i) => i)), Buffer.from('tail\n')]);
+    const r = tc(['run', '--no-record', join(ROOT, 'wasm-fixtures/c/stdin_cat.wasm')], { input });
+    expect(r.status).toBe(0);
+    expect(r.stdout.equals(input)).toBe(true);
+  });
+
   it('writes binary output byte-exactly', () => {
     const dir = tempDir();
     const all = Buffer.from(Array.from({ length: 256 }, (_, i) => i));
