@@ -1,0 +1,43 @@
+/**
+ * `tc verify <process-id>`: check a whole process (manifest, module, every batch and record of its
+ * log) and print one line per problem, then a summary. Exit 0 when nothing is damaged, 5 when
+ * something is (src/registry/verify.ts says what is checked).
+ */
+import { EXIT, UsageError } from '../../errors.js';
+import { Registry, registryDir } from '../../registry/registry.js';
+import { problemLine, verifyProcess, type VerifyResult } from '../../registry/verify.js';
+import { stdout } from '../io.js';
+
+export interface VerifyOptions {
+  registry?: string;
+  /** `text` (default) or `json`. */
+  output?: string;
+}
+
+/** Verify process `id` (a unique prefix). Throws UnknownIdError for an unknown or ambiguous id. */
+export function verify(id: string, opts: VerifyOptions = {}): VerifyResult {
+  return verifyProcess(new Registry(registryDir(opts.registry)), id);
+}
+
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
+/** The text `tc verify` prints: one line per problem, then `ok: ...` or `damaged: ...`. */
+export function verifyText(r: VerifyResult): string {
+  const lines = r.problems.map(problemLine);
+  const counts = `${plural(r.records, 'record')}, ${plural(r.batches, 'batch').replace(/batchs$/, 'batches')}, ${plural(r.segments, 'segment')}`;
+  if (r.ok) lines.push(`ok: ${counts}${r.unfinished ? ' (the recording did not finish)' : ''}`);
+  else {
+    const n = r.problems.filter((p) => p.damage).length;
+    lines.push(`damaged: ${plural(n, 'problem')} (read: ${counts})`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** `tc verify`: prints, returns 0 when clean and {@link EXIT.CORRUPT} when damaged. */
+export function verifyCommand(id: string, opts: VerifyOptions): number {
+  const format = opts.output ?? 'text';
+  if (format !== 'text' && format !== 'json') throw new UsageError(`-o ${format}: expected text or json`);
+  const r = verify(id, opts);
+  stdout(format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : verifyText(r));
+  return r.ok ? 0 : EXIT.CORRUPT;
+}

@@ -1,0 +1,503 @@
+/**
+ * `tc verify`: check one process of the registry from end to end, and return what is wrong with it as
+ * data (the command renders it).
+ *
+ * - The manifest: it is there, parses, and holds the fields the registry needs with the right types
+ *   (docs/registry.md); a finished recording's totals match its log.
+ * - The module: it is in the registry, its bytes hash to the manifest's digest and have its size.
+ * - The log (docs/log-format.md): segment files numbered from 0 without gaps; in every segment, every
+ *   batch's frame (size prefix, `TCB1` header), header fields (segment and batch indexes in order,
+ *   `first_offset` going on from the previous batch, plausible sizes, timestamps in order), CRC-32,
+ *   decompression and filter; then every record decodes (`decodeRecord`), the batch holds
+ *   `record_count` of them, and its last one is at `last_timestamp`. Finally the log is read once more
+ *   the way replay reads it ({@link RecordCursor}), so a clean verify means replay can read every record.
+ *
+ * Unlike the reader, verify goes on after a damaged batch when its frame is intact (a checksum that does
+ * not match, say), so one run lists every damaged batch; a frame that cannot be read ends its segment.
+ * A log that ends inside its last batch is where a killed recording stopped: it is damage only when the
+ * manifest says the process finished (exited or trapped), or when it is not the last segment.
+ */
+import * as fs from 'node:fs';
+import { crc32 } from 'node:zlib';
+import { inflateSync } from 'fflate';
+import * as flatbuffers from 'flatbuffers';
+import { BatchHeader } from '../format/tc/format/batch-header.js';
+import { Compression } from '../format/tc/format/compression.js';
+import { Filter } from '../format/tc/format/filter.js';
+import { ByteReader, decodeRecord, RecordDecodeError, RESULT_TRAP, timestampDelta } from '../timemachine/codec.js';
+import { RecordCursor, segmentFiles } from '../timemachine/cursor.js';
+import { LogCorruptError, segmentFileName, type BatchInfo } from '../timemachine/log.js';
+import { ERRNO_NAMES } from '../wasi/errno.js';
+import { effectiveStatus } from './inspect.js';
+import { sha256, type Manifest, type ProcessStatus, type Registry } from './registry.js';
+
+/** One thing wrong with a process. */
+export interface VerifyProblem {
+  /** What the problem is about: the manifest, the module, or the log (then `segment`, maybe `batch`). */
+  readonly where: 'manifest' | 'module' | 'log';
+  readonly segment?: number;
+  readonly batch?: number;
+  /** What is wrong, one line. */
+  readonly message: string;
+  /**
+   * False only for a log that ends inside its last batch when the recording did not finish (it was
+   * killed, or is still being written): that is where it stopped, not damage.
+   */
+  readonly damage: boolean;
+}
+
+/** What `tc verify` found. Counts are of what could be read. */
+export interface VerifyResult {
+  readonly id: string;
+  /** The manifest's status (a `recording` whose tc is gone shows as `incomplete`); absent when unreadable. */
+  readonly status?: ProcessStatus;
+  /** True when nothing is damaged. */
+  readonly ok: boolean;
+  /** Records that decoded. */
+  readonly records: number;
+  /** Batches whose header could be read. */
+  readonly batches: number;
+  /** Segment files. */
+  readonly segments: number;
+  /** True when the log ends inside its last batch (a recording that did not finish). */
+  readonly unfinished: boolean;
+  readonly problems: readonly VerifyProblem[];
+}
+
+/** The line `tc verify` prints for a problem: `segment S, batch B: ...`, `manifest: ...`, `module: ...`. */
+export function problemLine(p: VerifyProblem): string {
+  if (p.where !== 'log') return `${p.where}: ${p.message}`;
+  if (p.batch === undefined) return `segment ${p.segment}: ${p.message}`;
+  return `segment ${p.segment}, batch ${p.batch}: ${p.message}`;
+}
+
+/** The message of a log that ends inside a batch (see docs/reliability.md). */
+export const UNFINISHED = 'the segment ends inside a batch (the recording did not finish)';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const DIGEST = /^sha256:[0-9a-f]{64}$/;
+const STATUSES: readonly string[] = ['recording', 'exited', 'trapped', 'interrupted', 'incomplete'];
+/** Largest header flatbuffer and payload a reader accepts (as src/timemachine/log.ts). */
+const MAX_HEADER = 1024;
+const MAX_PAYLOAD = 1 << 30;
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
+const isTime = (v: unknown): boolean => typeof v === 'string' && !Number.isNaN(Date.parse(v));
+
+/**
+ * Check the manifest's fields; returns the problems (messages without the `manifest: ` prefix).
+ * `id` is the process directory's name.
+ */
+function manifestProblems(m: unknown, id: string): string[] {
+  if (!isObject(m)) return ['not a JSON object'];
+  const out: string[] = [];
+  const bad = (what: string) => out.push(what);
+  if (m.version !== 1) bad(`unsupported version ${JSON.stringify(m.version)}`);
+  if (typeof m.id !== 'string' || !UUID.test(m.id)) bad(`bad process id ${JSON.stringify(m.id)}`);
+  else if (m.id !== id) bad(`id ${m.id} is not the process's (${id})`);
+  if (!isTime(m.startTime)) bad('startTime is missing or not a time');
+  if (m.endTime !== undefined && !isTime(m.endTime)) bad('endTime is not a time');
+  if (!isObject(m.module)) bad('module is missing');
+  else {
+    if (typeof m.module.digest !== 'string' || !DIGEST.test(m.module.digest)) bad(`bad module digest ${JSON.stringify(m.module.digest)}`);
+    if (typeof m.module.name !== 'string') bad('module name is missing');
+    if (!isCount(m.module.size)) bad('module size is missing or not a size');
+  }
+  if (!isStrings(m.args)) bad('args is not a list of strings');
+  if (!isStrings(m.env)) bad('env is not a list of strings');
+  if (!Array.isArray(m.dirs) || !m.dirs.every((d) => isObject(d) && typeof d.host === 'string' && typeof d.guest === 'string')) bad('dirs is not a list of { host, guest }');
+  if (!isObject(m.runtime) || !['tc', 'node', 'v8'].every((k) => typeof (m.runtime as Record<string, unknown>)[k] === 'string')) bad('runtime is not { tc, node, v8 }');
+  if (!Number.isSafeInteger(m.pid)) bad('pid is missing or not a number');
+  if (typeof m.status !== 'string' || !STATUSES.includes(m.status)) bad(`bad status ${JSON.stringify(m.status)}`);
+  if (m.exitCode !== undefined && !Number.isSafeInteger(m.exitCode)) bad('exitCode is not a number');
+  if (m.trap !== undefined && typeof m.trap !== 'string') bad('trap is not a string');
+  if (m.records !== undefined && !isCount(m.records)) bad('records is not a count');
+  if (!Array.isArray(m.segments) || !m.segments.every((s) => isObject(s) && isCount(s.index))) bad('segments is not a list of segment summaries');
+  else if (!m.segments.every((s, i) => (s as { index: number }).index === i)) bad('segments are not numbered from 0 without gaps');
+  if ((m.status === 'exited' || m.status === 'trapped') && out.length === 0) {
+    if (m.exitCode === undefined) bad(`status ${m.status} without an exitCode`);
+    if (m.records === undefined) bad(`status ${m.status} without a record count`);
+    if (m.endTime === undefined) bad(`status ${m.status} without an endTime`);
+  }
+  return out;
+}
+
+/** What one segment holds, as far as it could be read. */
+interface SegmentResult {
+  records: number;
+  batches: number;
+  /** Sums and bounds over the batch headers read, as the manifest's segment summaries hold them. */
+  uncompressedSize: number;
+  compressedSize: number;
+  firstTimestamp: number;
+  lastTimestamp: number;
+  /** The segment could be read to its end with no problem. */
+  clean: boolean;
+}
+
+/** Running state across the batches of the whole log. */
+interface LogState {
+  /** The log-wide offset the next batch must start at (null once a damaged batch makes it unknown). */
+  nextOffset: number | null;
+  /** The last timestamp of the previous batch read (ns). */
+  lastTimestamp: number | null;
+}
+
+/** Decode a header flatbuffer; throws a message for what the reader would refuse. */
+function decodeHeader(bytes: Uint8Array): BatchInfo {
+  const bb = new flatbuffers.ByteBuffer(bytes);
+  if (!BatchHeader.bufferHasIdentifier(bb)) throw new Error('not a batch header (no TCB1 identifier)');
+  let info: BatchInfo;
+  try {
+    const h = BatchHeader.getRootAsBatchHeader(bb);
+    info = {
+      segment: h.segment(),
+      batch: h.batch(),
+      firstOffset: Number(h.firstOffset()),
+      firstTimestamp: Number(h.firstTimestamp()),
+      lastTimestamp: Number(h.lastTimestamp()),
+      recordCount: h.recordCount(),
+      uncompressedSize: h.uncompressedSize(),
+      compressedSize: h.compressedSize(),
+      compression: h.compression(),
+      checksum: h.checksum(),
+      filter: h.filter(),
+    };
+  } catch (e) {
+    throw new Error(`bad batch header (${(e as Error).message})`);
+  }
+  for (const [k, v] of Object.entries(info)) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`bad batch header (${k} unreadable)`);
+  }
+  return info;
+}
+
+/**
+ * Walk one segment file batch by batch, adding problems. Goes on after a batch whose frame is intact;
+ * stops at a frame that cannot be read.
+ */
+function verifySegment(
+  path: string,
+  index: number,
+  state: LogState,
+  problem: (batch: number | undefined, message: string) => void,
+  truncated: (batch: number) => void,
+): SegmentResult {
+  const res: SegmentResult = { records: 0, batches: 0, uncompressedSize: 0, compressedSize: 0, firstTimestamp: 0, lastTimestamp: 0, clean: true };
+  let problemCount = 0;
+  const at = (batch: number | undefined, message: string) => {
+    res.clean = false;
+    problemCount++;
+    problem(batch, message);
+  };
+  let fd: number;
+  try {
+    fd = fs.openSync(path, 'r');
+  } catch (e) {
+    at(undefined, `cannot read the segment file (${(e as { code?: string }).code ?? (e as Error).message})`);
+    return res;
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size === 0) {
+      at(undefined, 'the segment file is empty');
+      return res;
+    }
+    let pos = 0;
+    const prefix = new Uint8Array(4);
+    for (let batch = 0; pos < size; batch++) {
+      // Frame: u32 size of the header, then the header.
+      if (fs.readSync(fd, prefix, 0, 4, pos) < 4) {
+        res.clean = false;
+        truncated(batch);
+        return res;
+      }
+      const hsize = new DataView(prefix.buffer).getUint32(0, true);
+      if (hsize < 8 || hsize > MAX_HEADER) {
+        at(batch, `bad batch header size ${hsize} at byte ${pos} (the rest of the segment cannot be read)`);
+        return res;
+      }
+      const hbuf = new Uint8Array(hsize);
+      if (fs.readSync(fd, hbuf, 0, hsize, pos + 4) < hsize) {
+        res.clean = false;
+        truncated(batch);
+        return res;
+      }
+      let info: BatchInfo;
+      try {
+        info = decodeHeader(hbuf);
+      } catch (e) {
+        at(batch, `${(e as Error).message} at byte ${pos} (the rest of the segment cannot be read)`);
+        return res;
+      }
+      if (info.compressedSize > MAX_PAYLOAD || info.uncompressedSize > MAX_PAYLOAD) {
+        at(batch, `implausible sizes in the batch header (compressed ${info.compressedSize}, uncompressed ${info.uncompressedSize}; the rest of the segment cannot be read)`);
+        return res;
+      }
+      pos += 4 + hsize;
+      if (pos + info.compressedSize > size) {
+        res.clean = false;
+        truncated(batch);
+        return res;
+      }
+      if (res.batches === 0) res.firstTimestamp = info.firstTimestamp;
+      res.lastTimestamp = info.lastTimestamp;
+      res.batches++;
+      res.uncompressedSize += info.uncompressedSize;
+      res.compressedSize += info.compressedSize;
+      const before = problemCount;
+      // Header fields.
+      if (info.segment !== index) at(batch, `the batch header says segment ${info.segment}`);
+      if (info.batch !== batch) at(batch, `the batch header says batch ${info.batch}`);
+      if (state.nextOffset !== null && info.firstOffset !== state.nextOffset) {
+        at(batch, `first_offset is ${info.firstOffset}, expected ${state.nextOffset} (records are numbered on from the previous batch)`);
+      }
+      if (info.lastTimestamp < info.firstTimestamp) at(batch, `last_timestamp ${info.lastTimestamp} is before first_timestamp ${info.firstTimestamp}`);
+      if (state.lastTimestamp !== null && info.firstTimestamp < state.lastTimestamp) {
+        at(batch, `first_timestamp ${info.firstTimestamp} is before the previous batch's last_timestamp ${state.lastTimestamp}`);
+      }
+      if (info.recordCount === 0) at(batch, 'the batch header says it holds no records');
+      // Stored bytes: checksum, decompression, filter.
+      const payload = new Uint8Array(info.compressedSize);
+      fs.readSync(fd, payload, 0, payload.length, pos);
+      pos += payload.length;
+      const crc = crc32(payload);
+      if (crc !== info.checksum) at(batch, `checksum mismatch (the header says ${hex(info.checksum)}, the stored bytes give ${hex(crc)})`);
+      else {
+        const records = unpack(info, payload, (m) => at(batch, m));
+        if (records !== null) res.records += decodeRecords(info, records, (m) => at(batch, m));
+      }
+      // The next batch goes on from this one; after a damaged one, from wherever it says it starts.
+      const clean = problemCount === before;
+      state.nextOffset = clean ? info.firstOffset + info.recordCount : null;
+      state.lastTimestamp = clean ? info.lastTimestamp : null;
+    }
+    return res;
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
+
+/** The records of a batch whose checksum is right: decompressed and unfiltered; null after a problem. */
+function unpack(info: BatchInfo, payload: Uint8Array, problem: (m: string) => void): Uint8Array | null {
+  let records: Uint8Array;
+  if (info.compression === Compression.None) records = payload;
+  else if (info.compression === Compression.Deflate) {
+    try {
+      // Not into a buffer of the header's size: that size is what is being checked.
+      records = inflateSync(payload);
+    } catch (e) {
+      problem(`cannot decompress: ${(e as Error).message}`);
+      return null;
+    }
+  } else {
+    problem(`unknown compression ${info.compression}`);
+    return null;
+  }
+  if (records.length !== info.uncompressedSize) {
+    problem(`uncompressed size mismatch (the header says ${info.uncompressedSize}, the records take ${records.length})`);
+    return null;
+  }
+  // tc writes TimestampDelta exactly when it deflates: a header saying otherwise was changed.
+  if (info.filter !== Filter.None && info.filter !== Filter.TimestampDelta) {
+    problem(`unknown filter ${info.filter}`);
+    return null;
+  }
+  if ((info.filter === Filter.TimestampDelta) !== (info.compression === Compression.Deflate)) {
+    problem(`filter ${Filter[info.filter]} with compression ${Compression[info.compression]} (tc writes the timestamp filter exactly on deflated batches)`);
+    return null;
+  }
+  if (info.filter === Filter.TimestampDelta) {
+    try {
+      timestampDelta(records, true);
+    } catch (e) {
+      problem(`bad records (${(e as Error).message})`);
+      return null;
+    }
+  }
+  return records;
+}
+
+/** Decode every record of a batch; returns how many decoded. */
+function decodeRecords(info: BatchInfo, records: Uint8Array, problem: (m: string) => void): number {
+  const r = new ByteReader(records);
+  let count = 0;
+  let prevTs = info.firstTimestamp;
+  let lastTs = info.firstTimestamp;
+  try {
+    if (!r.done) {
+      // The first record is at first_timestamp: its delta says where the previous record was.
+      const peek = new ByteReader(records);
+      peek.u8();
+      prevTs = info.firstTimestamp - peek.varint();
+    }
+    while (!r.done) {
+      const rec = decodeRecord(r, info.firstOffset + count, prevTs);
+      if (rec.result > ERRNO_NAMES.length - 1 && rec.result !== RESULT_TRAP) {
+        problem(`record ${rec.offset}: result ${rec.result} is neither an errno nor a trap`);
+        return count;
+      }
+      count++;
+      prevTs = lastTs = rec.timestamp;
+    }
+  } catch (e) {
+    if (!(e instanceof RecordDecodeError)) throw e;
+    problem(`record ${info.firstOffset + count}: ${e.message}`);
+    return count;
+  }
+  if (count !== info.recordCount) problem(`the batch holds ${count} records, the header says ${info.recordCount}`);
+  else if (count > 0 && lastTs !== info.lastTimestamp) problem(`the last record is at ${lastTs} ns, the header says last_timestamp ${info.lastTimestamp}`);
+  return count;
+}
+
+/**
+ * Verify process `prefix` (a unique id prefix). Throws UnknownIdError for an unknown or ambiguous id
+ * (and what the registry directory throws when it cannot be listed); everything wrong with the process
+ * itself is in the result.
+ */
+export function verifyProcess(registry: Registry, prefix: string): VerifyResult {
+  const id = registry.resolveProcess(prefix);
+  const problems: VerifyProblem[] = [];
+  const add = (p: VerifyProblem) => problems.push(p);
+
+  // Manifest.
+  let manifest: Manifest | undefined;
+  let raw: Uint8Array | undefined;
+  try {
+    raw = registry.store.get(`processes/${id}/manifest.json`);
+  } catch (e) {
+    add({ where: 'manifest', message: `cannot read manifest.json (${(e as { code?: string }).code ?? (e as Error).message})`, damage: true });
+  }
+  if (raw === undefined) {
+    if (problems.length === 0) add({ where: 'manifest', message: 'manifest.json is missing', damage: true });
+  } else {
+    let parsed: unknown;
+    let parses = true;
+    try {
+      parsed = JSON.parse(Buffer.from(raw).toString('utf8'));
+    } catch (e) {
+      parses = false;
+      add({ where: 'manifest', message: `not JSON (${(e as Error).message})`, damage: true });
+    }
+    if (parses) {
+      const bad = manifestProblems(parsed, id);
+      for (const message of bad) add({ where: 'manifest', message, damage: true });
+      if (bad.length === 0) manifest = parsed as Manifest;
+    }
+  }
+  const finished = manifest !== undefined && (manifest.status === 'exited' || manifest.status === 'trapped');
+
+  // Module.
+  if (manifest !== undefined) {
+    const { digest, size } = manifest.module;
+    const hexDigest = digest.slice('sha256:'.length);
+    let bytes: Uint8Array | undefined;
+    try {
+      bytes = registry.store.get(`modules/${hexDigest}`);
+    } catch (e) {
+      add({ where: 'module', message: `cannot read ${digest} (${(e as { code?: string }).code ?? (e as Error).message})`, damage: true });
+    }
+    if (bytes === undefined) {
+      if (!problems.some((p) => p.where === 'module')) add({ where: 'module', message: `${digest} is not in the registry`, damage: true });
+    } else {
+      const got = sha256(bytes);
+      if (got !== digest) add({ where: 'module', message: `the stored bytes hash to ${got}, the manifest says ${digest}`, damage: true });
+      else if (bytes.byteLength !== size) add({ where: 'module', message: `${bytes.byteLength} bytes, the manifest says ${size}`, damage: true });
+      if (registry.store.size(`modules/${hexDigest}.json`) === undefined) add({ where: 'module', message: `modules/${hexDigest}.json (its name and size) is missing`, damage: true });
+    }
+  }
+
+  // Log.
+  const logDir = registry.logDir(id);
+  let files: { index: number; path: string }[] = [];
+  try {
+    files = segmentFiles(logDir);
+  } catch (e) {
+    add({ where: 'log', segment: 0, message: `cannot list the log directory (${(e as { code?: string }).code ?? (e as Error).message})`, damage: true });
+  }
+  const logStart = problems.length;
+  // Segments are numbered from 0 without gaps: report each gap once, at its first missing index.
+  files.forEach((f, i) => {
+    const from = i === 0 ? 0 : files[i - 1]!.index + 1;
+    if (f.index > from) {
+      const more = f.index - from > 1 ? ` (and ${f.index - from - 1} more, up to ${segmentFileName(f.index - 1)})` : '';
+      add({ where: 'log', segment: from, message: `the segment file ${segmentFileName(from)} is missing${more}: segments are numbered from 0 without gaps`, damage: true });
+    }
+  });
+  for (const s of manifest?.segments ?? []) {
+    if (!files.some((f) => f.index === s.index)) {
+      if (!problems.some((p) => p.where === 'log' && p.segment === s.index)) add({ where: 'log', segment: s.index, message: `the segment file ${segmentFileName(s.index)} is missing (the manifest lists it)`, damage: true });
+    }
+  }
+  const state: LogState = { nextOffset: 0, lastTimestamp: null };
+  let records = 0;
+  let batches = 0;
+  let unfinished = false;
+  const perSegment: (SegmentResult & { index: number; size: number })[] = [];
+  files.forEach((f, i) => {
+    const last = i === files.length - 1;
+    const r = verifySegment(
+      f.path,
+      f.index,
+      state,
+      (batch, message) => add({ where: 'log', segment: f.index, ...(batch === undefined ? {} : { batch }), message, damage: true }),
+      (batch) => {
+        const damage = finished || !last;
+        if (!damage) unfinished = true;
+        add({ where: 'log', segment: f.index, batch, message: UNFINISHED, damage });
+      },
+    );
+    records += r.records;
+    batches += r.batches;
+    perSegment.push({ ...r, index: f.index, size: fs.statSync(f.path, { throwIfNoEntry: false })?.size ?? 0 });
+    if (!r.clean) state.nextOffset = null;
+  });
+  const logDamaged = problems.slice(logStart).some((p) => p.damage);
+
+  // Read the log once more the way replay reads it: a clean walk must mean a readable log.
+  if (!logDamaged) {
+    const cursor = new RecordCursor(logDir);
+    let n = 0;
+    try {
+      while (cursor.nextRecord() !== null) n++;
+      if (n !== records) add({ where: 'log', segment: 0, message: `replay's reader finds ${n} records, verify ${records}`, damage: true });
+    } catch (e) {
+      if (e instanceof LogCorruptError) add({ where: 'log', segment: e.segment, batch: e.batch, message: e.reason, damage: true });
+      else if (e instanceof RecordDecodeError) add({ where: 'log', segment: 0, message: `record ${cursor.offset}: ${e.message}`, damage: true });
+      else throw e;
+    }
+  }
+
+  // A finished recording's manifest totals must be those of its log.
+  if (manifest !== undefined && !logDamaged && (finished || manifest.status === 'interrupted')) {
+    if (typeof manifest.records === 'number' && manifest.records !== records) {
+      add({ where: 'manifest', message: `says ${manifest.records} records, the log holds ${records}`, damage: true });
+    }
+    if (manifest.segments.length !== files.length) {
+      add({ where: 'manifest', message: `lists ${manifest.segments.length} segments, the log has ${files.length}`, damage: true });
+    }
+    for (const s of manifest.segments) {
+      const got = perSegment.find((p) => p.index === s.index);
+      if (got === undefined) continue;
+      const diffs = (['records', 'batches', 'size', 'uncompressedSize', 'compressedSize', 'firstTimestamp', 'lastTimestamp'] as const).filter((k) => s[k] !== got[k]).map((k) => `${s[k]} ${k} (the file holds ${got[k]})`);
+      if (diffs.length > 0) add({ where: 'manifest', message: `segment ${s.index}: says ${diffs.join(', ')}`, damage: true });
+    }
+  }
+
+  const order = { manifest: 0, module: 1, log: 2 } as const;
+  problems.sort((a, b) => order[a.where] - order[b.where]);
+  return {
+    id,
+    ...(manifest === undefined ? {} : { status: effectiveStatus(manifest) }),
+    ok: !problems.some((p) => p.damage),
+    records,
+    batches,
+    segments: files.length,
+    unfinished,
+    problems,
+  };
+}
