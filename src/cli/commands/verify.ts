@@ -25,7 +25,10 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 export function verifyText(r: VerifyResult): string {
   const lines = r.problems.map(problemLine);
   const counts = `${plural(r.records, 'record')}, ${plural(r.batches, 'batch').replace(/batchs$/, 'batches')}, ${plural(r.segments, 'segment')}`;
-  if (r.ok) lines.push(`ok: ${counts}${r.unfinished ? ' (the recording did not finish)' : ''}`);
+  if (r.ok) {
+    const note = r.status === 'recording' ? ' (still being recorded)' : r.unfinished || r.status === 'incomplete' ? ' (the recording did not finish)' : '';
+    lines.push(`ok: ${counts}${note}`);
+  }
   else {
     const n = r.problems.filter((p) => p.damage).length;
     lines.push(`damaged: ${plural(n, 'problem')} (read: ${counts})`);
