@@ -9,7 +9,7 @@ import { startGuestThread } from './guest-thread.js';
 import type { Preopen } from './host/host.js';
 import { describeImports, loadModule, trappingImports } from './module.js';
 import { EXIT, ModuleError, TcError, UsageError } from './errors.js';
-import { Registry, registryDir, type Manifest, type ProcessStatus } from './registry/registry.js';
+import { Registry, registryDir, sha256, type Manifest, type ProcessStatus } from './registry/registry.js';
 import { LogWriter, DEFAULT_LIMITS, type LogLimits } from './timemachine/log.js';
 import type { RecordObserver } from './timemachine/recorder.js';
 import { createRing, RingReader } from './timemachine/ring.js';
@@ -157,7 +157,8 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   let manifest: Manifest;
   let writer: LogWriter;
   try {
-    const mod = registry.putModule(bytes, options.module.split('/').pop()!);
+    // The manifest first: if the registry cannot take it, nothing has been written.
+    const mod = registry.moduleInfo(sha256(bytes)) ?? { digest: sha256(bytes), name: options.module.split('/').pop()!, size: bytes.length };
     manifest = {
       version: 1,
       id: randomUUID(),
@@ -172,6 +173,7 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
       segments: [],
     };
     registry.writeManifest(manifest);
+    registry.putModule(bytes, mod.name);
     const m = manifest;
     writer = new LogWriter(registry.logDir(m.id), options.limits ?? DEFAULT_LIMITS, (segments) => {
       m.segments = segments.map((s) => ({ ...s }));

@@ -21,7 +21,8 @@ function fail(e: unknown): never {
   }
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : EXIT.USAGE);
   const err = e as NodeJS.ErrnoException;
-  stderr(`tc: ${err?.code ? `${err.code}: ` : ''}${err?.message ?? String(e)}\n`);
+  const message = err?.message ?? String(e);
+  stderr(`tc: ${err?.code && !message.startsWith(err.code) ? `${err.code}: ` : ''}${message}\n`);
   process.exit(EXIT.ERROR);
 }
 

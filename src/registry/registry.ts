@@ -11,6 +11,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { SegmentSummary } from '../timemachine/log.js';
 import { DirStore, RegistryError, type Store } from './store.js';
+import { manifestProblems } from './manifest-check.js';
+import { EXIT } from '../errors.js';
 
 export { RegistryError };
 
@@ -109,15 +111,22 @@ export class Registry {
     this.store.put(`${PROCESSES}/${m.id}/manifest.json`, JSON.stringify(m, null, 2) + '\n');
   }
 
-  /** The manifest of process `id` (a full uuid); throws when missing or unreadable. */
+  /**
+   * The manifest of process `id` (a full uuid). Throws UnknownIdError when missing and RegistryError
+   * (exit 5) when it is not JSON or lacks a field the registry needs.
+   */
   readManifest(id: string): Manifest {
     const bytes = this.store.get(`${PROCESSES}/${id}/manifest.json`);
     if (bytes === undefined) throw new UnknownIdError(`no process ${id}`);
+    let parsed: unknown;
     try {
-      return JSON.parse(Buffer.from(bytes).toString('utf8')) as Manifest;
+      parsed = JSON.parse(Buffer.from(bytes).toString('utf8'));
     } catch (e) {
-      throw new RegistryError(`process ${id}: manifest is damaged (${(e as Error).message})`);
+      throw new RegistryError(`process ${id}: manifest is damaged (${(e as Error).message})`, EXIT.CORRUPT);
     }
+    const problems = manifestProblems(parsed, id, false);
+    if (problems.length > 0) throw new RegistryError(`process ${id}: manifest is damaged (${problems.join('; ')})`, EXIT.CORRUPT);
+    return parsed as Manifest;
   }
 
   processIds(): string[] {

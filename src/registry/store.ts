@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
+import { TcError } from '../errors.js';
 
 /** A store of keyed blobs; a remote object store can implement it later. */
 export interface Store {
@@ -26,7 +27,7 @@ export interface Store {
 }
 
 /** Thrown when the registry cannot be written or read (one-line message). */
-export class RegistryError extends Error {}
+export class RegistryError extends TcError {}
 
 /** A {@link Store} on a local directory. */
 export class DirStore implements Store {

@@ -20,16 +20,15 @@
 import * as fs from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { inflateSync } from 'fflate';
-import * as flatbuffers from 'flatbuffers';
-import { BatchHeader } from '../format/tc/format/batch-header.js';
 import { Compression } from '../format/tc/format/compression.js';
 import { Filter } from '../format/tc/format/filter.js';
 import { ByteReader, decodeRecord, RecordDecodeError, RESULT_TRAP, timestampDelta } from '../timemachine/codec.js';
 import { RecordCursor, segmentFiles } from '../timemachine/cursor.js';
-import { LogCorruptError, segmentFileName, type BatchInfo } from '../timemachine/log.js';
+import { LogCorruptError, parseBatchHeader, segmentFileName, type BatchInfo } from '../timemachine/log.js';
 import { ERRNO_NAMES } from '../wasi/errno.js';
 import { effectiveStatus, isLive } from './inspect.js';
 import { sha256, type Manifest, type ProcessStatus, type Registry } from './registry.js';
+import { isCount, manifestProblems } from './manifest-check.js';
 
 /** One thing wrong with a process. */
 export interface VerifyProblem {
@@ -74,55 +73,11 @@ export function problemLine(p: VerifyProblem): string {
 /** The message of a log that ends inside a batch (see docs/reliability.md). */
 export const UNFINISHED = 'the segment ends inside a batch (the recording did not finish)';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const DIGEST = /^sha256:[0-9a-f]{64}$/;
-const STATUSES: readonly string[] = ['recording', 'exited', 'trapped', 'interrupted', 'incomplete'];
 /** Largest header flatbuffer and payload a reader accepts (as src/timemachine/log.ts). */
 const MAX_HEADER = 1024;
 const MAX_PAYLOAD = 1 << 30;
 
-const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
-const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
-const isTime = (v: unknown): boolean => typeof v === 'string' && !Number.isNaN(Date.parse(v));
 
-/**
- * Check the manifest's fields; returns the problems (messages without the `manifest: ` prefix).
- * `id` is the process directory's name.
- */
-function manifestProblems(m: unknown, id: string): string[] {
-  if (!isObject(m)) return ['not a JSON object'];
-  const out: string[] = [];
-  const bad = (what: string) => out.push(what);
-  if (m.version !== 1) bad(`unsupported version ${JSON.stringify(m.version)}`);
-  if (typeof m.id !== 'string' || !UUID.test(m.id)) bad(`bad process id ${JSON.stringify(m.id)}`);
-  else if (m.id !== id) bad(`id ${m.id} is not the process's (${id})`);
-  if (!isTime(m.startTime)) bad('startTime is missing or not a time');
-  if (m.endTime !== undefined && !isTime(m.endTime)) bad('endTime is not a time');
-  if (!isObject(m.module)) bad('module is missing');
-  else {
-    if (typeof m.module.digest !== 'string' || !DIGEST.test(m.module.digest)) bad(`bad module digest ${JSON.stringify(m.module.digest)}`);
-    if (typeof m.module.name !== 'string') bad('module name is missing');
-    if (!isCount(m.module.size)) bad('module size is missing or not a size');
-  }
-  if (!isStrings(m.args)) bad('args is not a list of strings');
-  if (!isStrings(m.env)) bad('env is not a list of strings');
-  if (!Array.isArray(m.dirs) || !m.dirs.every((d) => isObject(d) && typeof d.host === 'string' && typeof d.guest === 'string')) bad('dirs is not a list of { host, guest }');
-  if (!isObject(m.runtime) || !['tc', 'node', 'v8'].every((k) => typeof (m.runtime as Record<string, unknown>)[k] === 'string')) bad('runtime is not { tc, node, v8 }');
-  if (!Number.isSafeInteger(m.pid)) bad('pid is missing or not a number');
-  if (typeof m.status !== 'string' || !STATUSES.includes(m.status)) bad(`bad status ${JSON.stringify(m.status)}`);
-  if (m.exitCode !== undefined && !Number.isSafeInteger(m.exitCode)) bad('exitCode is not a number');
-  if (m.trap !== undefined && typeof m.trap !== 'string') bad('trap is not a string');
-  if (m.records !== undefined && !isCount(m.records)) bad('records is not a count');
-  if (!Array.isArray(m.segments) || !m.segments.every((s) => isObject(s) && isCount(s.index))) bad('segments is not a list of segment summaries');
-  else if (!m.segments.every((s, i) => (s as { index: number }).index === i)) bad('segments are not numbered from 0 without gaps');
-  if ((m.status === 'exited' || m.status === 'trapped') && out.length === 0) {
-    if (m.exitCode === undefined) bad(`status ${m.status} without an exitCode`);
-    if (m.records === undefined) bad(`status ${m.status} without a record count`);
-    if (m.endTime === undefined) bad(`status ${m.status} without an endTime`);
-  }
-  return out;
-}
 
 /** What one segment holds, as far as it could be read. */
 interface SegmentResult {
@@ -147,27 +102,7 @@ interface LogState {
 
 /** Decode a header flatbuffer; throws a message for what the reader would refuse. */
 function decodeHeader(bytes: Uint8Array): BatchInfo {
-  const bb = new flatbuffers.ByteBuffer(bytes);
-  if (!BatchHeader.bufferHasIdentifier(bb)) throw new Error('not a batch header (no TCB1 identifier)');
-  let info: BatchInfo;
-  try {
-    const h = BatchHeader.getRootAsBatchHeader(bb);
-    info = {
-      segment: h.segment(),
-      batch: h.batch(),
-      firstOffset: Number(h.firstOffset()),
-      firstTimestamp: Number(h.firstTimestamp()),
-      lastTimestamp: Number(h.lastTimestamp()),
-      recordCount: h.recordCount(),
-      uncompressedSize: h.uncompressedSize(),
-      compressedSize: h.compressedSize(),
-      compression: h.compression(),
-      checksum: h.checksum(),
-      filter: h.filter(),
-    };
-  } catch (e) {
-    throw new Error(`bad batch header (${(e as Error).message})`);
-  }
+  const info = parseBatchHeader(bytes);
   for (const [k, v] of Object.entries(info)) {
     if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`bad batch header (${k} unreadable)`);
   }

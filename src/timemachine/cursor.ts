@@ -3,8 +3,8 @@
  * read in place. Memory stays bounded by one batch, whatever the length of the log.
  */
 import * as fs from 'node:fs';
-import { ByteReader, decodeRecord, type LogRecord } from './codec.js';
-import { LogTruncatedError, readSegment, segmentFileName, type Batch, type BatchInfo } from './log.js';
+import { ByteReader, decodeRecord, RecordDecodeError, type LogRecord } from './codec.js';
+import { LogCorruptError, LogTruncatedError, readSegment, segmentFileName, type Batch, type BatchInfo } from './log.js';
 
 /** The segment files of a log directory, in order (missing directory: none). */
 export function segmentFiles(logDir: string): { index: number; path: string }[] {
@@ -88,16 +88,30 @@ export class RecordCursor {
   private finishRecord(): void {
     const r = new ByteReader(this.reader!.buf);
     r.pos = this.pendingStart;
-    r.u8();
-    this.lastTs = this.previousTimestamp + r.varint();
     this.pendingStart = -1;
+    try {
+      r.u8();
+      this.lastTs = this.previousTimestamp + r.varint();
+    } catch (e) {
+      throw this.damaged(e);
+    }
   }
 
-  /** Decode the whole next record; null at the end. */
+  /** Decode the whole next record; null at the end. Throws LogCorruptError for bytes that are not a record. */
   nextRecord(): LogRecord | null {
     const r = this.next();
     if (r === null) return null;
-    return decodeRecord(r, this.offset, this.previousTimestamp);
+    try {
+      return decodeRecord(r, this.offset, this.previousTimestamp);
+    } catch (e) {
+      throw this.damaged(e);
+    }
+  }
+
+  /** A decoding error of the current record as damage of its batch. */
+  damaged(e: unknown): unknown {
+    if (!(e instanceof RecordDecodeError) || this.batch === null) return e;
+    return new LogCorruptError(this.batch.segment, this.batch.batch, `record ${this.offset}: ${e.message}`);
   }
 
   /** Bytes of the record that starts at `start` in the current batch and ends at the reader's position. */

@@ -106,9 +106,18 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
     const isWrite = sc.name === 'fd_write';
     const isExit = sc.name === 'proc_exit';
     out[sc.name] = function replayed(...a: (number | bigint)[]): number | void {
+      try {
+        return replayCall(a);
+      } catch (e) {
+        throw cursor.damaged(e);
+      }
+    };
+    const replayCall = (a: (number | bigint)[]): number | void => {
       const r = cursor.next();
       if (r === null) {
-        if (!options.finished || cursor.truncated) throw new LogEndedError(cursor.offset + 1);
+        // A finished recording whose log is cut short is damaged; an unfinished one just ends there.
+        if (options.finished && cursor.truncated) throw cursor.truncated;
+        if (!options.finished) throw new LogEndedError(cursor.offset + 1);
         throw new ReplayDivergence('end of log', cursor.offset + 1, null, actualCall(sc, a), `(the guest called ${sc.name} after the last record)`);
       }
       current = r;

@@ -29,6 +29,11 @@ export function traceCommand(id: string, opts: TraceCommandOptions): number {
     }
   }
   stdout(chunk);
-  if (cursor.truncated) stderr(`tc: log ends at record ${cursor.offset + 1}: the recording did not finish\n`);
+  if (cursor.truncated) {
+    const status = registry.readManifest(full).status;
+    // A finished recording whose log is cut short is damaged; an unfinished one just ends there.
+    if (status === 'exited' || status === 'trapped') throw cursor.truncated;
+    stderr(`tc: log ends at record ${cursor.offset + 1}: the recording did not finish\n`);
+  }
   return 0;
 }
