@@ -17,7 +17,7 @@ import { problemLine, verifyProcess } from '../src/registry/verify.js';
 import { decodeRecord } from '../src/timemachine/codec.js';
 import { batches, RecordCursor, segmentFiles } from '../src/timemachine/cursor.js';
 import { DEFAULT_LIMITS, LogWriter, readSegment } from '../src/timemachine/log.js';
-import { ROOT, splitId, tc, TC, tempDir } from './helpers/run.js';
+import { ROOT, splitId, tc, tcAsync as spawnTc, tempDir } from './helpers/run.js';
 
 const C = join(ROOT, 'wasm-fixtures/c');
 const seed = process.env.TC_FUZZ_SEED === undefined ? undefined : Number(process.env.TC_FUZZ_SEED);
@@ -93,16 +93,9 @@ interface Result {
 }
 
 /** `tc args...` without waiting (commands of one mutation run side by side: they only read). */
-function tcAsync(args: string[]): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [TC, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    p.stdout.on('data', (b: Buffer) => out.push(b));
-    p.stderr.on('data', (b: Buffer) => err.push(b));
-    p.on('error', reject);
-    p.on('close', (code, signal) => resolve({ status: code ?? (signal ? -1 : -2), stdout: Buffer.concat(out).toString('latin1'), stderr: Buffer.concat(err).toString('latin1') }));
-  });
+async function tcAsync(args: string[]): Promise<Result> {
+  const r = await spawnTc(args);
+  return { status: r.status, stdout: r.stdout.toString('latin1'), stderr: r.stderr.toString('latin1') };
 }
 
 const DOCUMENTED = [0, 1, 2, 3, 4, 5, 134];

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ROOT, snapshot, splitId, tc, TC, tempDir, type Spawned } from './helpers/run.js';
+import { ROOT, snapshot, splitId, tc, TC, tcAsync, tempDir, type Spawned } from './helpers/run.js';
 import { tickerWat, writeWat } from './helpers/wat.js';
 
 const C = join(ROOT, 'wasm-fixtures/c');
@@ -117,18 +117,6 @@ describe('registry permissions', () => {
   });
 });
 
-/** `tc args...` without waiting. */
-function tcAsync(args: string[]): Promise<Spawned> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [TC, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
-    const out: Buffer[] = [];
-    const err: Buffer[] = [];
-    p.stdout.on('data', (b: Buffer) => out.push(b));
-    p.stderr.on('data', (b: Buffer) => err.push(b));
-    p.on('error', reject);
-    p.on('close', (code) => resolve({ status: code ?? -1, stdout: Buffer.concat(out), stderr: Buffer.concat(err) }));
-  });
-}
 
 describe('concurrency', () => {
   it('8 tc run of one module at once into a fresh registry: 8 processes, the module stored once, each replays', async () => {

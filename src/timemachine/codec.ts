@@ -214,13 +214,6 @@ export function skipRecord(r: ByteReader, onTimestamp?: (id: number, pos: number
 }
 skipRecord.lastDelta = 0;
 
-/** Where the record starting at `pos` ends, and its timestamp delta, without decoding it. */
-export function recordEnd(buf: Uint8Array, pos: number): { end: number; delta: number } {
-  const r = new ByteReader(buf);
-  r.pos = pos;
-  const end = skipRecord(r);
-  return { end, delta: skipRecord.lastDelta };
-}
 
 /**
  * The TimestampDelta batch filter (docs/log-format.md), in place: each 8-byte timestamp output becomes

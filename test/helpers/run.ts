@@ -1,5 +1,5 @@
 /** Helpers for tests: spawn bin/tc.js and the node:wasi baseline, temporary directories. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -45,6 +45,19 @@ function spawnNode(script: string, args: string[], opts: SpawnOptions = {}): Spa
 
 /** Run `tc args...`. */
 export const tc = (args: string[], opts?: SpawnOptions): Spawned => spawnNode(TC, args, opts);
+
+/** Run `tc args...` without waiting (for commands that run side by side). */
+export function tcAsync(args: string[]): Promise<Spawned> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, [TC, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    p.stdout.on('data', (b: Buffer) => out.push(b));
+    p.stderr.on('data', (b: Buffer) => err.push(b));
+    p.on('error', reject);
+    p.on('close', (code, signal) => resolve({ status: code ?? (signal ? -1 : -2), stdout: Buffer.concat(out), stderr: Buffer.concat(err) }));
+  });
+}
 
 /** Run a module under Node's built-in WASI with the same argument syntax (`--dir`, `--env`). */
 export const nodeWasi = (args: string[], opts?: SpawnOptions): Spawned => spawnNode(NODE_WASI, args, opts);
