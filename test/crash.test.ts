@@ -114,3 +114,30 @@ describe('crash safety', () => {
     });
   }
 });
+
+describe('a full disk during recording', () => {
+  it('keeps the guest running, marks the process incomplete, and the log so far replays', () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    // Slow enough for several batches (each flushed after 100 ms); the disk fills up after the first.
+    const mod = writeWat(dir, 'ticker.wasm', tickerWat('tick\n', 20000, 30000));
+    const r = tc(['run', '--registry', reg, mod], {
+      nodeArgs: ['--import', join(import.meta.dirname, 'helpers/full-disk.mjs')],
+      env: { TC_FULL_DISK_AFTER: '10000' },
+    });
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString()).toBe('tick\n'.repeat(20000));
+    const lines = r.stderr.toString().split('\n');
+    const id = lines[0]!;
+    expect(lines.slice(1).join('\n')).toMatch(/^tc: recording stopped: ENOSPC: no space left on device, write\n$/);
+    const m = manifest(reg, id);
+    expect(m.status).toBe('incomplete');
+    expect(m.exitCode).toBe(0);
+    const rep = tc(['replay', '--registry', reg, id]);
+    expect(rep.status).toBe(4);
+    const got = /^tc: log ends at record (\d+): the recording did not finish\n$/.exec(rep.stderr.toString());
+    expect(got).not.toBeNull();
+    expect(Number(got![1])).toBeGreaterThan(0);
+    expect(rep.stdout.toString()).toBe('tick\n'.repeat(Number(got![1])));
+  });
+});
