@@ -14,14 +14,17 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 /** The guest thread started for `tc run` before parsing (see main). */
 let earlyGuestThread: Worker | undefined;
 
+/** Errors are one line, whatever the message quotes (a JSON excerpt, a path with a newline). */
+const oneLine = (s: string): string => s.replace(/\s*[\r\n]+\s*/g, ' ');
+
 function fail(e: unknown): never {
   if (e instanceof TcError) {
-    stderr(`tc: ${e.message}\n`);
+    stderr(`tc: ${oneLine(e.message)}\n`);
     process.exit(e.exitCode);
   }
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : EXIT.USAGE);
   const err = e as NodeJS.ErrnoException;
-  const message = err?.message ?? String(e);
+  const message = oneLine(err?.message ?? String(e));
   stderr(`tc: ${err?.code && !message.startsWith(err.code) ? `${err.code}: ` : ''}${message}\n`);
   process.exit(EXIT.ERROR);
 }

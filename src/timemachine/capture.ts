@@ -153,6 +153,10 @@ export function compileApply(sc: Syscall, output: Output): Apply {
   return (blob, m, a) => {
     const ptr = a[p] as number;
     // Clamped as capture was: a pointer past the end of memory recorded no bytes.
-    if (blob.length > 0) m.u8.set(blob.subarray(0, clampLen(m, ptr, blob.length)), ptr);
+    const len = clampLen(m, ptr, blob.length);
+    if (len <= 16) {
+      const u8 = m.u8;
+      for (let i = 0; i < len; i++) u8[ptr + i] = blob[i]!;
+    } else m.u8.set(blob.subarray(0, len), ptr);
   };
 }

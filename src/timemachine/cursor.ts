@@ -42,7 +42,8 @@ export class RecordCursor {
   /** Set when the log ended inside a batch. */
   truncated: LogTruncatedError | null = null;
   private lastTs = 0;
-  private pendingStart = -1;
+  private firstInBatch = false;
+  private readonly peek = new ByteReader(new Uint8Array(0));
 
   constructor(logDir: string) {
     this.it = batches(logDir);
@@ -50,7 +51,6 @@ export class RecordCursor {
 
   /** Advance to the next record; null at the end of the log. Throws LogCorruptError on damage. */
   next(): ByteReader | null {
-    if (this.pendingStart >= 0) this.finishRecord();
     while (this.reader === null || this.reader.done) {
       let r: IteratorResult<Batch>;
       try {
@@ -72,30 +72,29 @@ export class RecordCursor {
       this.offset = this.batch.firstOffset - 1;
       // A batch decodes on its own: its first record is at first_timestamp, whatever came before.
       this.lastTs = this.batch.firstTimestamp;
-      if (!this.reader.done) {
-        const peek = new ByteReader(r.value.records);
-        peek.u8();
-        this.lastTs = this.batch.firstTimestamp - peek.varint();
-      }
+      this.firstInBatch = true;
     }
     this.offset++;
-    this.previousTimestamp = this.lastTs;
-    this.pendingStart = this.reader.pos;
-    return this.reader;
-  }
-
-  /** Called once the caller has read the record: remembers its timestamp for the next delta. */
-  private finishRecord(): void {
-    const r = new ByteReader(this.reader!.buf);
-    r.pos = this.pendingStart;
-    this.pendingStart = -1;
+    // The record's delta, read ahead so the next record's base is known whatever the caller reads.
+    const peek = this.peek;
+    peek.buf = this.reader.buf;
+    peek.pos = this.reader.pos;
+    let delta: number;
     try {
-      r.u8();
-      this.lastTs = this.previousTimestamp + r.varint();
+      peek.u8();
+      delta = peek.varint();
     } catch (e) {
       throw this.damaged(e);
     }
+    // A batch decodes on its own: its first record is at first_timestamp, whatever came before.
+    if (this.firstInBatch) this.lastTs -= delta;
+    this.firstInBatch = false;
+    this.previousTimestamp = this.lastTs;
+    this.lastTs += delta;
+    return this.reader;
   }
+
+
 
   /** Decode the whole next record; null at the end. Throws LogCorruptError for bytes that are not a record. */
   nextRecord(): LogRecord | null {

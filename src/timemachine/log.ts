@@ -4,8 +4,7 @@
  * records (src/timemachine/codec.ts). Byte-level layout: docs/log-format.md.
  */
 import * as fs from 'node:fs';
-import { constants as zlibConstants, crc32, deflateRawSync } from 'node:zlib';
-import { inflateSync } from 'fflate';
+import { constants as zlibConstants, crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import * as flatbuffers from 'flatbuffers';
 import { BatchHeader } from '../format/tc/format/batch-header.js';
 import { Compression } from '../format/tc/format/compression.js';
@@ -311,7 +310,8 @@ export function* readSegment(path: string, index: number, options: { headersOnly
       if (info.compression === Compression.None) records = payload;
       else if (info.compression === Compression.Deflate) {
         try {
-          records = inflateSync(payload, { out: new Uint8Array(info.uncompressedSize) });
+          const out = inflateRawSync(payload, { maxOutputLength: Math.max(info.uncompressedSize, 1) });
+          records = new Uint8Array(out.buffer, out.byteOffset, out.byteLength); // a plain view: Buffer#subarray is slower
         } catch (e) {
           throw new LogCorruptError(index, batch, `cannot decompress: ${(e as Error).message}`);
         }

@@ -68,6 +68,7 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 /** Build the replay imports over `cursor`. */
 export function replayImports(cursor: RecordCursor, memory: MemoryViews, options: ReplayOptions) {
   const scratch = new ByteWriter(1 << 12);
+  const paramBytes = new ByteWriter(16);
   const noSizes: StringSizes = { args: { count: 0, bytes: 0 }, environ: { count: 0, bytes: 0 } };
   const out = {} as Record<SyscallName, ImportFn>;
   const { onOutput, onRecord } = options;
@@ -105,9 +106,22 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
     const applies = sc.outputs.map((o) => compileApply(sc, o));
     const isWrite = sc.name === 'fd_write';
     const isExit = sc.name === 'proc_exit';
-    out[sc.name] = function replayed(...a: (number | bigint)[]): number | void {
+    // One reused argument array per function (host calls do not nest): no allocation per call.
+    const args: (number | bigint)[] = new Array(n).fill(0);
+    out[sc.name] = function replayed(a0?: number | bigint, a1?: number | bigint, a2?: number | bigint, a3?: number | bigint, a4?: number | bigint, a5?: number | bigint, a6?: number | bigint, a7?: number | bigint, a8?: number | bigint): number | void {
+      switch (n) {
+        case 9: args[8] = a8!; // falls through
+        case 8: args[7] = a7!; // falls through
+        case 7: args[6] = a6!; // falls through
+        case 6: args[5] = a5!; // falls through
+        case 5: args[4] = a4!; // falls through
+        case 4: args[3] = a3!; // falls through
+        case 3: args[2] = a2!; // falls through
+        case 2: args[1] = a1!; // falls through
+        case 1: args[0] = a0!;
+      }
       try {
-        return replayCall(a);
+        return replayCall(args);
       } catch (e) {
         throw cursor.damaged(e);
       }
@@ -127,12 +141,19 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
         throw new ReplayDivergence('unexpected syscall', cursor.offset, expectedAt(start), actualCall(sc, a), `(expected ${SYSCALLS[got]?.name ?? `function ${got}`}, got ${sc.name})`);
       }
       r.varint();
+      // Params are compared as encoded: the call's values go through the recorder's encoder.
       for (let i = 0; i < n; i++) {
         const p = params[i]!;
-        const want = r.param(p.type);
-        if (want !== normalizeParam(p.type, a[i]!)) {
-          throw new ReplayDivergence('unexpected param', cursor.offset, expectedAt(start), actualCall(sc, a), p.name);
+        paramBytes.pos = 0;
+        paramBytes.param(p.type, a[i]!);
+        const buf = r.buf;
+        const at = r.pos;
+        for (let k = 0; k < paramBytes.pos; k++) {
+          if (buf[at + k] !== paramBytes.buf[k]) {
+            throw new ReplayDivergence('unexpected param', cursor.offset, expectedAt(start), actualCall(sc, a), p.name);
+          }
         }
+        r.pos = at + paramBytes.pos;
       }
       const m = memory.current();
       let written: Uint8Array | null = null;
