@@ -160,3 +160,23 @@ export function compileApply(sc: Syscall, output: Output): Apply {
     } else m.u8.set(blob.subarray(0, len), ptr);
   };
 }
+
+type Arg = number | bigint | undefined;
+
+/**
+ * Copy the first `n` wasm arguments into the reused array `args` (import wrappers take fixed
+ * parameters a0..a8, the most any preview1 function has, so no array is allocated per call).
+ */
+export function fillArgs(args: (number | bigint)[], n: number, a0: Arg, a1: Arg, a2: Arg, a3: Arg, a4: Arg, a5: Arg, a6: Arg, a7: Arg, a8: Arg): void {
+  switch (n) {
+    case 9: args[8] = a8!; // falls through
+    case 8: args[7] = a7!; // falls through
+    case 7: args[6] = a6!; // falls through
+    case 6: args[5] = a5!; // falls through
+    case 5: args[4] = a4!; // falls through
+    case 4: args[3] = a3!; // falls through
+    case 3: args[2] = a2!; // falls through
+    case 2: args[1] = a1!; // falls through
+    case 1: args[0] = a0!;
+  }
+}

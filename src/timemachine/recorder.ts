@@ -7,7 +7,7 @@ import { WASIProcExit } from '@bjorn3/browser_wasi_shim';
 import { SYSCALLS, type SyscallName } from '../wasi/syscalls.js';
 import { stringsSize, type ImportFn, type WasiHost } from '../host/host.js';
 import { RESULT_TRAP } from './codec.js';
-import { compileInput, compileOutput, type Args, type GuestMemory, type StringSizes } from './capture.js';
+import { compileInput, compileOutput, fillArgs, type Args, type GuestMemory, type StringSizes } from './capture.js';
 import type { ByteWriter } from './codec.js';
 
 /** Where the recorder writes records: a {@link LogWriter} (same thread) or a RingWriter (to the log-writing thread). */
@@ -83,17 +83,7 @@ export function recordImports(host: WasiHost, writer: RecordSink, memory: Memory
       const start = w.pos;
       w.u8(id);
       w.varint(writer.delta(ts));
-      switch (n) {
-        case 9: a[8] = a8!; // falls through
-        case 8: a[7] = a7!; // falls through
-        case 7: a[6] = a6!; // falls through
-        case 6: a[5] = a5!; // falls through
-        case 5: a[4] = a4!; // falls through
-        case 4: a[3] = a3!; // falls through
-        case 3: a[2] = a2!; // falls through
-        case 2: a[1] = a1!; // falls through
-        case 1: a[0] = a0!;
-      }
+      fillArgs(a, n, a0, a1, a2, a3, a4, a5, a6, a7, a8);
       for (let i = 0; i < n; i++) w.param(types[i]!, a[i]!);
       let m = memory.current();
       for (let i = 0; i < inputs.length; i++) inputs[i]!(w, m, a as Args, sizes);

@@ -8,7 +8,7 @@ import { SYSCALLS, type Syscall, type SyscallName } from '../wasi/syscalls.js';
 import type { ImportFn } from '../host/host.js';
 import { EXIT, TcError } from '../errors.js';
 import { ByteReader, ByteWriter, decodeRecord, normalizeParam, RESULT_TRAP, type LogRecord } from './codec.js';
-import { compileApply, compileInput, type Args, type StringSizes } from './capture.js';
+import { compileApply, compileInput, fillArgs, type Args, type StringSizes } from './capture.js';
 import type { RecordCursor } from './cursor.js';
 import type { MemoryViews } from './recorder.js';
 import { formatCall, formatRecord } from './trace.js';
@@ -109,17 +109,7 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
     // One reused argument array per function (host calls do not nest): no allocation per call.
     const args: (number | bigint)[] = new Array(n).fill(0);
     out[sc.name] = function replayed(a0?: number | bigint, a1?: number | bigint, a2?: number | bigint, a3?: number | bigint, a4?: number | bigint, a5?: number | bigint, a6?: number | bigint, a7?: number | bigint, a8?: number | bigint): number | void {
-      switch (n) {
-        case 9: args[8] = a8!; // falls through
-        case 8: args[7] = a7!; // falls through
-        case 7: args[6] = a6!; // falls through
-        case 6: args[5] = a5!; // falls through
-        case 5: args[4] = a4!; // falls through
-        case 4: args[3] = a3!; // falls through
-        case 3: args[2] = a2!; // falls through
-        case 2: args[1] = a1!; // falls through
-        case 1: args[0] = a0!;
-      }
+      fillArgs(args, n, a0, a1, a2, a3, a4, a5, a6, a7, a8);
       try {
         return replayCall(args);
       } catch (e) {
