@@ -216,7 +216,7 @@ export function listModules(registry: Registry): ModuleInfo[] {
 }
 
 /** `tc describe process`. Env holds names only unless `verbose`; `verbose` also lists batches. */
-export interface ProcessDescription {
+export interface ProcessDescription extends LogStats {
   readonly id: string;
   readonly startTime: string;
   readonly endTime?: string;
@@ -235,16 +235,6 @@ export interface ProcessDescription {
    * (a lower bound); undefined when neither is known.
    */
   readonly duration?: number;
-  readonly records: number;
-  readonly batches: number;
-  /** Bytes of the log files. */
-  readonly size: number;
-  readonly uncompressedSize: number;
-  readonly compressedSize: number;
-  readonly compressionRatio: number;
-  readonly segments: readonly SegmentStats[];
-  /** Where the log ends early or is damaged, if it does. */
-  readonly damage?: string;
 }
 
 /** Describe process `prefix` (a unique id prefix). Throws UnknownIdError, RegistryError. */
