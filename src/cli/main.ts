@@ -6,12 +6,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT, TcError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { stderr } from './io.js';
-import { startGuestThread } from '../guest-thread.js';
 import type { Worker } from 'node:worker_threads';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
-/** The guest thread started for `tc run` before parsing (see main). */
+/** The guest thread started for `tc run` before this bundle was loaded (see bin/tc.js). */
 let earlyGuestThread: Worker | undefined;
 
 /** Errors are one line, whatever the message quotes (a JSON excerpt, a path with a newline). */
@@ -168,11 +167,12 @@ export function program(): Command {
   return p;
 }
 
-export async function main(argv: string[]): Promise<void> {
-  // A recording runs the guest on a thread that takes ~100 ms to boot: start it before anything else.
-  if (argv[0] === 'run' && !argv.includes('--no-record') && !argv.includes('--help') && !argv.includes('-h')) {
-    earlyGuestThread = startGuestThread();
-  }
+/**
+ * Run the command line `argv` (without node and the script). `guestThread`: a guest thread for
+ * `tc run` that bin/tc.js started before loading this bundle (it takes ~100 ms to boot).
+ */
+export async function main(argv: string[], options: { guestThread?: Worker } = {}): Promise<void> {
+  earlyGuestThread = options.guestThread;
   try {
     await program().parseAsync(argv, { from: 'user' });
   } catch (e) {
