@@ -15,6 +15,13 @@ function manifestPath(registry: string, id: string) {
   return join(registry, 'processes', id, 'manifest.json');
 }
 
+/** Make process `id` replay with the module process `other` was recorded with. */
+function useModuleOf(registry: string, id: string, other: string) {
+  const m = JSON.parse(fs.readFileSync(manifestPath(registry, id), 'utf8'));
+  m.module = JSON.parse(fs.readFileSync(manifestPath(registry, other), 'utf8')).module;
+  fs.writeFileSync(manifestPath(registry, id), JSON.stringify(m));
+}
+
 describe('tc replay', () => {
   it('reproduces stdout and the exit code from the registry alone', () => {
     const dir = tempDir();
@@ -70,9 +77,7 @@ describe('tc replay', () => {
     const run = record(reg, [a]);
     const other = record(reg, [b]);
     // Point the recording at the slightly changed module.
-    const m = JSON.parse(fs.readFileSync(manifestPath(reg, run.id), 'utf8'));
-    m.module = JSON.parse(fs.readFileSync(manifestPath(reg, other.id), 'utf8')).module;
-    fs.writeFileSync(manifestPath(reg, run.id), JSON.stringify(m));
+    useModuleOf(reg, run.id, other.id);
     const rep = tc(['replay', '--registry', reg, run.id]);
     expect(rep.status).toBe(3);
     expect(rep.stdout.toString()).toBe('');
@@ -88,9 +93,7 @@ describe('tc replay', () => {
     const reg = join(dir, 'reg');
     const run = record(reg, [writeWat(dir, 'a.wasm', printerWat('x\n', 2, null))]);
     const other = record(reg, [writeWat(dir, 'b.wasm', printerWat('x\n', 3, null))]);
-    const m = JSON.parse(fs.readFileSync(manifestPath(reg, run.id), 'utf8'));
-    m.module = JSON.parse(fs.readFileSync(manifestPath(reg, other.id), 'utf8')).module;
-    fs.writeFileSync(manifestPath(reg, run.id), JSON.stringify(m));
+    useModuleOf(reg, run.id, other.id);
     const rep = tc(['replay', '--registry', reg, run.id]);
     expect(rep.status).toBe(3);
     expect(rep.stdout.toString()).toBe('x\nx\n');

@@ -28,6 +28,9 @@ function fail(e: unknown): never {
   process.exit(EXIT.ERROR);
 }
 
+/** `--registry DIR`, taken by every command that reads or writes the registry. */
+const registryOption = () => new Option('--registry <dir>', 'registry directory (default: $TC_REGISTRY or ~/.tc)');
+
 /** Build the program (exported for tests of the wiring). */
 export function program(): Command {
   const p = new Command('tc')
@@ -47,7 +50,7 @@ export function program(): Command {
     .argument('[args...]', 'arguments passed to the guest')
     .option('--dir <HOST[::GUEST]>', 'preopen a host directory, as GUEST (default: HOST) (repeatable)', collect, [])
     .option('--env <NAME[=VALUE]>', 'set a guest environment variable; NAME alone passes the host value (repeatable)', collect, [])
-    .option('--registry <dir>', 'registry directory (default: $TC_REGISTRY or ~/.tc)')
+    .addOption(registryOption())
     .option('--no-record', 'run without recording (no process id, nothing written to the registry)')
     .option('--trap-unknown-imports', 'start even with non-WASI imports; they trap when called')
     .option('--trace', 'print one line per host call to stderr')
@@ -60,7 +63,7 @@ export function program(): Command {
   p.command('replay')
     .description('replay a recorded process from the registry, with no access to the host')
     .argument('<process-id>', 'process id (a unique prefix is enough)')
-    .option('--registry <dir>', 'registry directory (default: $TC_REGISTRY or ~/.tc)')
+    .addOption(registryOption())
     .option('--trace', 'print one line per replayed host call to stderr')
     .option('-q, --quiet', "do not print the guest's stdout and stderr")
     .action(async (id: string, opts) => {
@@ -71,7 +74,7 @@ export function program(): Command {
   p.command('trace')
     .description('print the host calls a process made, from its log, without running it')
     .argument('<process-id>', 'process id (a unique prefix is enough)')
-    .option('--registry <dir>', 'registry directory (default: $TC_REGISTRY or ~/.tc)')
+    .addOption(registryOption())
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .option('--function <name>', 'only calls of this function (repeatable)', collect, [])
     .action(async (id: string, opts) => {
@@ -81,7 +84,6 @@ export function program(): Command {
 
   // registry commands
   {
-    const registryOption = () => new Option('--registry <dir>', 'registry directory (default: $TC_REGISTRY or ~/.tc)');
     const outputOption = () => new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text');
 
     p.command('get')
@@ -157,7 +159,7 @@ export function program(): Command {
   p.command('verify')
     .description('check a process: manifest, module, and every batch and record of its log (exit 5 when damaged)')
     .argument('<process-id>', 'process id (a unique prefix is enough)')
-    .option('--registry <dir>', 'registry directory (default: $TC_REGISTRY or ~/.tc)')
+    .addOption(registryOption())
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (id: string, opts) => {
       const { verifyCommand } = await import('./commands/verify.js');
