@@ -1,11 +1,11 @@
-// Bundle the CLI into dist/tc.js and the guest thread of a recording into dist/guest.js (ESM, dependencies
+// Bundle the CLI into dist/tc.js and the log-writing thread of a recording into dist/writer.js (ESM, dependencies
 // included) for a fast start.
 
 import { build } from 'esbuild';
 
 
 await build({
-  entryPoints: { tc: 'src/cli/main.ts', guest: 'src/guest.ts' },
+  entryPoints: { tc: 'src/cli/main.ts', writer: 'src/writer.ts' },
   outdir: 'dist',
   bundle: true,
   platform: 'node',

@@ -1,7 +1,8 @@
 /**
- * Instantiate a WASI command and run `_start` on the current thread: shared by `tc run --no-record`
- * (main thread), the guest thread of a recording (src/guest.ts) and nothing else.
+ * Instantiate a WASI command and run `_start` on the current thread: shared by `tc run` with and
+ * without recording.
  */
+import * as vm from 'node:vm';
 import { createHost, WASIProcExit, type Preopen, type WasiHost } from './host/host.js';
 import { trappingImports } from './module.js';
 import { EXIT } from './errors.js';
@@ -38,24 +39,49 @@ export function wasmFrames(e: unknown): string[] {
     .filter((l) => l.startsWith('at ') && l.includes('wasm'));
 }
 
+/** `_start` was stopped by SIGINT (see {@link StartOptions.interruptible}). */
+export class GuestInterrupted extends Error {}
+
+export interface StartOptions {
+  /**
+   * Run `_start` so that SIGINT stops it even while it computes (Node's `breakOnSigint`): the
+   * call then throws {@link GuestInterrupted}.
+   */
+  readonly interruptible?: boolean;
+}
+
+const GUEST = Symbol.for('tc.guest');
+const interruptibleCall = new vm.Script('globalThis[Symbol.for("tc.guest")]()', { filename: 'tc:guest' });
+
 /** Run `_start`, turning proc_exit into an exit code and anything thrown into a trap. */
-export function start(instance: WebAssembly.Instance): GuestOutcome {
+export function start(instance: WebAssembly.Instance, options: StartOptions = {}): GuestOutcome {
+  const run = instance.exports._start as () => void;
   try {
-    (instance.exports._start as () => void)();
+    if (options.interruptible) {
+      (globalThis as Record<symbol, unknown>)[GUEST] = run;
+      try {
+        interruptibleCall.runInThisContext({ breakOnSigint: true });
+      } finally {
+        delete (globalThis as Record<symbol, unknown>)[GUEST];
+      }
+    } else run();
     return { exitCode: 0 };
   } catch (e) {
     if (e instanceof WASIProcExit) return { exitCode: e.code };
+    if ((e as { code?: string })?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') throw new GuestInterrupted('interrupted');
     return { exitCode: EXIT.TRAP, trap: { message: (e as Error)?.message ?? String(e), frames: wasmFrames(e) } };
   }
 }
 
 /**
  * Build the host, let `wrap` replace its imports (the recorder), instantiate and run.
- * Unknown imports are stubbed to trap (the caller decided to allow them).
+ * Unknown imports are stubbed to trap (the caller decided to allow them). `beforeStart` runs just
+ * before `_start` (and may throw to not start it).
  */
 export async function execute(
   spec: GuestSpec,
   wrap: (host: WasiHost, memory: MemoryViews) => WebAssembly.ModuleImports = (host) => host.imports as unknown as WebAssembly.ModuleImports,
+  options: StartOptions & { readonly beforeStart?: () => void } = {},
 ): Promise<GuestOutcome> {
   const host = createHost({ args: spec.args, env: spec.env, preopens: spec.dirs, stdio: spec.stdio });
   const memory = new MemoryViews();
@@ -64,5 +90,6 @@ export async function execute(
   const mem = instance.exports.memory as WebAssembly.Memory;
   host.bind(mem);
   memory.bind(mem);
-  return start(instance);
+  options.beforeStart?.();
+  return start(instance, options);
 }

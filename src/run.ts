@@ -4,17 +4,20 @@
  */
 import * as fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { constants } from 'node:os';
 import type { Worker } from 'node:worker_threads';
-import { startGuestThread } from './guest-thread.js';
+import { startWriterThread } from './writer-thread.js';
 import type { Preopen } from './host/host.js';
 import { describeImports, loadModule, trappingImports } from './module.js';
 import { EXIT, ModuleError, TcError, UsageError } from './errors.js';
 import { Registry, registryDir, sha256, type Manifest, type ProcessStatus } from './registry/registry.js';
-import { LogWriter, DEFAULT_LIMITS, type LogLimits } from './timemachine/log.js';
-import type { RecordObserver } from './timemachine/recorder.js';
-import { createRing, RingReader } from './timemachine/ring.js';
-import { execute, type GuestOutcome, type GuestSpec, type TrapInfo } from './execute.js';
-import type { GuestData, GuestMessage } from './guest.js';
+import { DEFAULT_LIMITS, type LogLimits } from './timemachine/log.js';
+import { recordImports, type RecordObserver } from './timemachine/recorder.js';
+import { claimLog, createRing, ringSignal, RingWriter } from './timemachine/ring.js';
+import { LogPump, type LogReport } from './timemachine/pump.js';
+import { readNs } from './host/clock.js';
+import { execute, GuestInterrupted, type GuestOutcome, type GuestSpec, type TrapInfo } from './execute.js';
+import type { WriterJob, WriterMessage } from './writer.js';
 import { VERSION } from './version.js';
 import { WASI_MODULE } from './wasi/syscalls.js';
 
@@ -36,13 +39,13 @@ export interface RunOptions {
   readonly stdio?: readonly [number, number, number];
   /** Called with the process id once the process is created, before the guest starts. */
   readonly onStart?: (id: string) => void;
-  /** Print trace lines (one per record) on stderr from the guest's thread. */
+  /** Called with each record as it is made (for --trace). */
   readonly onRecord?: RecordObserver;
-  /** Called with a one-line message when recording fails or the guest's thread dies. */
+  /** Called with a one-line message when recording fails or the log-writing thread dies. */
   readonly onError?: (message: string) => void;
   readonly limits?: LogLimits;
-  /** A guest thread started early with startGuestThread() (else runModule starts one). */
-  readonly guestThread?: Worker;
+  /** A log-writing thread started early with startWriterThread() (else runModule starts one). */
+  readonly writerThread?: Worker;
 }
 
 /** How the guest ended. */
@@ -97,13 +100,12 @@ export function parseDirs(values: readonly string[]): Preopen[] {
  * Throws {@link TcError} before the guest starts when the module, a --dir or the registry is unusable;
  * nothing is written to the registry then.
  *
- * Recording runs the guest on a worker thread (src/guest.ts) and writes the log on this one: see
- * {@link recordRun}. Without recording the guest runs here.
+ * The guest runs on this thread. Recording writes the log on a worker thread: see {@link recordRun}.
  */
 export async function runModule(options: RunOptions): Promise<RunResult> {
-  // The guest's thread takes ~100 ms to boot: start it first, while this thread checks the module and
-  // prepares the registry; it waits for its job.
-  const worker = options.record === false ? null : (options.guestThread ?? startGuestThread());
+  // The log-writing thread takes ~30 ms to boot: start it first, while this thread checks the module
+  // and prepares the registry; it waits for its job.
+  const worker = options.record === false ? null : (options.writerThread ?? startWriterThread());
   try {
     return await runWith(options, worker);
   } catch (e) {
@@ -141,24 +143,26 @@ async function runWith(options: RunOptions, worker: Worker | null): Promise<RunR
   return recordRun(options, spec, bytes, worker);
 }
 
-/** Process start as the guest thread reckons it (ms, performance.timeOrigin-based). */
-const absoluteNow = () => performance.timeOrigin + performance.now();
+/** How long the guest waits on a full ring for the log-writing thread to come up before writing the log itself (ms). */
+const WRITER_PATIENCE_MS = 2000;
 
 /**
- * Record a run: store the module, create the process, start the guest thread, and write the log from
- * the ring until the guest ends. SIGINT/SIGTERM stop the guest, close the log and mark the process
- * interrupted (exit 130/143). A failing log write stops recording (the process is marked incomplete)
- * but not the guest.
+ * Record a run: store the module, create the process, and run the guest on this thread with the
+ * recorder appending to a shared ring that the log-writing thread (src/writer.ts) drains into the log.
+ * A run that ends before that thread is up (a short one) writes its log from here. SIGINT, and
+ * SIGTERM relayed by the log-writing thread, stop the guest (even while it computes), close the log
+ * and mark the process interrupted (exit 130/143). A failing log write stops recording (the process is
+ * marked incomplete) but not the guest.
  */
 async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array, worker: Worker): Promise<RunResult> {
   const registry = new Registry(registryDir(options.registry));
-  const t0 = absoluteNow();
-  const now = () => Math.round((absoluteNow() - t0) * 1e6);
+  const limits = options.limits ?? DEFAULT_LIMITS;
   let manifest: Manifest;
-  let writer: LogWriter;
+  let logDir: string;
   try {
     // The manifest first: if the registry cannot take it, nothing has been written.
-    const mod = registry.moduleInfo(sha256(bytes)) ?? { digest: sha256(bytes), name: options.module.split('/').pop()!, size: bytes.length };
+    const digest = sha256(bytes);
+    const mod = registry.moduleInfo(digest) ?? { digest, name: options.module.split('/').pop()!, size: bytes.length };
     manifest = {
       version: 1,
       id: randomUUID(),
@@ -173,12 +177,9 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
       segments: [],
     };
     registry.writeManifest(manifest);
-    registry.putModule(bytes, mod.name);
-    const m = manifest;
-    writer = new LogWriter(registry.logDir(m.id), options.limits ?? DEFAULT_LIMITS, (segments) => {
-      m.segments = segments.map((s) => ({ ...s }));
-      registry.writeManifest(m);
-    });
+    registry.putModule(bytes, mod.name, digest);
+    logDir = registry.logDir(manifest.id);
+    fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
   } catch (e) {
     if (e instanceof TcError) throw e;
     throw new TcError(`registry ${registry.root}: ${(e as Error).message}`);
@@ -186,86 +187,73 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   options.onStart?.(manifest.id);
 
   const ring = createRing();
-  const reader = new RingReader(ring);
-  const data: GuestData = { ...spec, ring, t0, trace: options.onRecord !== undefined };
-  worker.postMessage(data);
-  let message: GuestMessage | null = null;
-  let workerError: Error | null = null;
-  let exited = false;
-  worker.on('message', (m: GuestMessage) => (message = m));
-  worker.on('error', (e) => (workerError = e));
-  worker.on('exit', () => (exited = true));
+  const job: WriterJob = { ring, logDir, limits, origin: performance.timeOrigin };
+  const report = new Promise<WriterMessage | Error>((resolve) => {
+    worker.once('message', resolve);
+    worker.once('error', resolve);
+    worker.once('exit', () => resolve(new Error('the log-writing thread stopped')));
+  });
+  worker.postMessage(job);
+
+  // Written from here when the guest ends (or the ring fills) before the log-writing thread claims it.
+  let pump: LogPump | null = null;
+  const writeHere = (): LogPump | null => (pump ??= claimLog(ring, 'guest') ? new LogPump(ring, logDir, limits) : null);
+  let waitedSince = -1;
+  const sink = new RingWriter(ring, () => {
+    // The ring is full: drain it here if this thread writes the log, or if the other thread never came up.
+    if (pump === null) {
+      const now = readNs();
+      if (waitedSince < 0) waitedSince = now;
+      if (now - waitedSince < WRITER_PATIENCE_MS * 1e6) return;
+    }
+    writeHere()?.drain(readNs());
+  });
 
   let signal: 'SIGINT' | 'SIGTERM' | null = null;
-  const onSignal = (s: 'SIGINT' | 'SIGTERM') => {
-    signal ??= s;
-    void worker.terminate();
-  };
-  const onInt = () => onSignal('SIGINT');
-  const onTerm = () => onSignal('SIGTERM');
-  process.on('SIGINT', onInt);
-  process.on('SIGTERM', onTerm);
+  const signalled = () => (ringSignal(ring) === constants.signals.SIGTERM ? 'SIGTERM' : 'SIGINT');
+  const onSignal = () => (signal ??= signalled());
+  process.on('SIGINT', onSignal);
 
-  let writeError: Error | null = null;
-  const limits = options.limits ?? DEFAULT_LIMITS;
-  const append = (buf: Uint8Array, start: number, end: number, count: number, firstTs: number, lastTs: number) => {
-    if (writeError !== null) return;
-    try {
-      writer.appendRecords(buf, start, end, count, firstTs, lastTs);
-    } catch (e) {
-      writeError = e as Error;
-    }
-  };
-  const drain = () => reader.drain(append, limits.batchBytes, limits.batchRecords);
-  const exitedP = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
-  try {
-    for (;;) {
-      if (reader.closed) await exitedP;
-      const done = exited;
-      await reader.wait(10);
-      drain();
-      if (writeError === null) {
-        try {
-          writer.flushIfDue(now());
-        } catch (e) {
-          writeError = e as Error;
-        }
-      }
-      if (done) break;
-    }
-  } finally {
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
-  }
-  if (writeError === null) {
-    try {
-      writer.close();
-    } catch (e) {
-      writeError = e as Error;
-    }
-  }
-
-  const msg = message as GuestMessage | null;
   let outcome: GuestOutcome;
   let status: ProcessStatus;
-  if (signal !== null) {
-    outcome = { exitCode: signal === 'SIGINT' ? EXIT.SIGINT : EXIT.SIGTERM };
-    status = 'interrupted';
-  } else if (msg !== null && 'exitCode' in msg) {
-    outcome = msg;
-    status = msg.trap ? 'trapped' : 'exited';
+  try {
+    outcome = await execute(spec, (host, memory) => recordImports(host, sink, memory, { onRecord: options.onRecord }) as unknown as WebAssembly.ModuleImports, {
+      interruptible: true,
+      beforeStart: () => {
+        if (signal !== null) throw new GuestInterrupted('interrupted');
+      },
+    });
+    status = outcome.trap ? 'trapped' : 'exited';
+  } catch (e) {
+    if (e instanceof GuestInterrupted) {
+      signal ??= signalled();
+      outcome = { exitCode: signal === 'SIGINT' ? EXIT.SIGINT : EXIT.SIGTERM };
+      status = 'interrupted';
+    } else {
+      // The module could not be instantiated (a failing start function, a link error).
+      outcome = { exitCode: EXIT.ERROR };
+      status = 'incomplete';
+      options.onError?.((e as Error)?.message ?? String(e));
+    }
+  }
+  sink.close();
+
+  let log: LogReport;
+  const here = writeHere();
+  if (here !== null) {
+    void worker.terminate();
+    log = here.close();
   } else {
-    const why = msg !== null && 'error' in msg ? msg.error : ((workerError as Error | null)?.message ?? 'the guest thread stopped');
-    outcome = { exitCode: EXIT.ERROR, trap: undefined };
-    status = 'incomplete';
-    options.onError?.(why);
+    const r = await report;
+    log = r instanceof Error ? { records: 0, segments: [], error: r.message } : r;
   }
-  if (writeError !== null) {
+  process.off('SIGINT', onSignal);
+  if (log.error !== undefined) {
     status = 'incomplete';
-    options.onError?.(`recording stopped: ${(writeError as Error).message}`);
+    options.onError?.(`recording stopped: ${log.error}`);
   }
-  manifest.segments = writer.segments.map((s) => ({ ...s }));
-  manifest.records = writer.recordCount;
+  manifest.segments = log.segments.map((s) => ({ ...s }));
+  manifest.records = log.records;
   manifest.status = status;
   manifest.exitCode = outcome.exitCode;
   if (outcome.trap) manifest.trap = outcome.trap.message;
@@ -275,5 +263,5 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   } catch (e) {
     options.onError?.(`cannot update the manifest: ${(e as Error).message}`);
   }
-  return { id: manifest.id, ...outcome, records: writer.recordCount, status };
+  return { id: manifest.id, ...outcome, records: log.records, status };
 }

@@ -14,7 +14,7 @@ function clockRecord(w: LogWriter, ts: number, value: bigint): void {
   const b = w.records;
   b.ensure(64);
   b.u8(SYSCALL.clock_time_get.id);
-  b.varint(w.delta(ts));
+  b.varint(ts - w.previousTimestamp);
   b.param('clockid', 1);
   b.param('timestamp', 1000n);
   b.param('ptr', 0x1000);
@@ -22,7 +22,7 @@ function clockRecord(w: LogWriter, ts: number, value: bigint): void {
   const out = new Uint8Array(8);
   new DataView(out.buffer).setBigUint64(0, value, true);
   b.blob(out, 0, 8);
-  w.commit(ts);
+  w.end(b.pos, ts);
 }
 
 describe('log writer and reader', () => {
@@ -68,12 +68,12 @@ describe('log writer and reader', () => {
     const b = w.records;
     b.ensure(noise.length + 64);
     b.u8(SYSCALL.random_get.id);
-    b.varint(w.delta(0));
+    b.varint(0 - w.previousTimestamp);
     b.param('ptr', 0);
     b.param('size', noise.length);
     b.varint(0);
     b.blob(noise, 0, noise.length);
-    w.commit(0);
+    w.end(b.pos, 0);
     w.close();
     const [batch] = [...batches(dir)];
     expect(batch!.info.compression).toBe(Compression.None);

@@ -10,8 +10,8 @@ import type { Worker } from 'node:worker_threads';
 
 const collect = (v: string, prev: string[]) => [...prev, v];
 
-/** The guest thread started for `tc run` before this bundle was loaded (see bin/tc.js). */
-let earlyGuestThread: Worker | undefined;
+/** The log-writing thread started for `tc run` before this bundle was loaded (see bin/tc.js). */
+let earlyWriterThread: Worker | undefined;
 
 /** Errors are one line, whatever the message quotes (a JSON excerpt, a path with a newline). */
 const oneLine = (s: string): string => s.replace(/\s*[\r\n]+\s*/g, ' ');
@@ -57,7 +57,7 @@ export function program(): Command {
     .passThroughOptions()
     .action(async (module: string, args: string[], opts) => {
       const { runCommand } = await import('./commands/run.js');
-      process.exitCode = await runCommand(module, args, { ...opts, guestThread: opts.record === false ? undefined : earlyGuestThread });
+      process.exitCode = await runCommand(module, args, { ...opts, writerThread: opts.record === false ? undefined : earlyWriterThread });
     });
 
   p.command('replay')
@@ -170,11 +170,11 @@ export function program(): Command {
 }
 
 /**
- * Run the command line `argv` (without node and the script). `guestThread`: a guest thread for
- * `tc run` that bin/tc.js started before loading this bundle (it takes ~100 ms to boot).
+ * Run the command line `argv` (without node and the script). `writerThread`: the log-writing thread
+ * of `tc run` that bin/tc.js started before loading this bundle (it takes ~30 ms to boot).
  */
-export async function main(argv: string[], options: { guestThread?: Worker } = {}): Promise<void> {
-  earlyGuestThread = options.guestThread;
+export async function main(argv: string[], options: { writerThread?: Worker } = {}): Promise<void> {
+  earlyWriterThread = options.writerThread;
   try {
     await program().parseAsync(argv, { from: 'user' });
   } catch (e) {

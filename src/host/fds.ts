@@ -69,11 +69,11 @@ export function sleepMs(ms: number): void {
  */
 export abstract class HostFd extends Fd {
   /** Read up to `len` bytes into `mem` at `off`; at `position` when given (pread). */
-  readInto(_mem: Uint8Array, _off: number, _len: number, _position: bigint | null): number {
+  readInto(_mem: Uint8Array, _off: number, _len: number, _position: number | null): number {
     return -errno.BADF;
   }
   /** Write `len` bytes from `mem` at `off`; at `position` when given (pwrite). */
-  writeFrom(_mem: Uint8Array, _off: number, _len: number, _position: bigint | null): number {
+  writeFrom(_mem: Uint8Array, _off: number, _len: number, _position: number | null): number {
     return -errno.BADF;
   }
   /** Bytes available to read without blocking, for poll_oneoff (0 when unknown). */
@@ -131,7 +131,7 @@ export class StdioFd extends HostFd {
   override hostFd(): number {
     return this.fd;
   }
-  override readInto(mem: Uint8Array, off: number, len: number, position: bigint | null): number {
+  override readInto(mem: Uint8Array, off: number, len: number, position: number | null): number {
     if (position !== null) return -errno.SPIPE;
     try {
       return retryAgain(() => fs.readSync(this.fd, mem, off, len, null));
@@ -140,7 +140,7 @@ export class StdioFd extends HostFd {
       return -errnoFromError(e);
     }
   }
-  override writeFrom(mem: Uint8Array, off: number, len: number, position: bigint | null): number {
+  override writeFrom(mem: Uint8Array, off: number, len: number, position: number | null): number {
     if (position !== null) return -errno.SPIPE;
     try {
       let done = 0;
@@ -184,9 +184,12 @@ export class StdioFd extends HostFd {
   }
 }
 
-/** A regular file opened on the host. The position is kept here; all I/O is positional, except appends. */
+/**
+ * A regular file opened on the host. The position is kept here (a number of bytes: offsets past 2^53
+ * are refused by fd_seek and the positional calls); all I/O is positional, except appends.
+ */
 export class FileFd extends HostFd {
-  position = 0n;
+  position = 0;
   constructor(
     private fd: number,
     private flags: number,
@@ -198,24 +201,24 @@ export class FileFd extends HostFd {
   override hostFd(): number {
     return this.fd;
   }
-  override readInto(mem: Uint8Array, off: number, len: number, position: bigint | null): number {
+  override readInto(mem: Uint8Array, off: number, len: number, position: number | null): number {
     try {
-      const n = fs.readSync(this.fd, mem, off, len, Number(position ?? this.position));
-      if (position === null) this.position += BigInt(n);
+      const n = fs.readSync(this.fd, mem, off, len, position ?? this.position);
+      if (position === null) this.position += n;
       return n;
     } catch (e) {
       return -errnoFromError(e);
     }
   }
-  override writeFrom(mem: Uint8Array, off: number, len: number, position: bigint | null): number {
+  override writeFrom(mem: Uint8Array, off: number, len: number, position: number | null): number {
     try {
       if (position === null && this.flags & FDFLAGS.APPEND) {
         const n = fs.writeSync(this.fd, mem, off, len, null);
-        this.position = fs.fstatSync(this.fd, { bigint: true }).size;
+        this.position = fs.fstatSync(this.fd).size;
         return n;
       }
-      const n = fs.writeSync(this.fd, mem, off, len, Number(position ?? this.position));
-      if (position === null) this.position += BigInt(n);
+      const n = fs.writeSync(this.fd, mem, off, len, position ?? this.position);
+      if (position === null) this.position += n;
       return n;
     } catch (e) {
       return -errnoFromError(e);
@@ -223,8 +226,8 @@ export class FileFd extends HostFd {
   }
   override readable(): bigint {
     try {
-      const size = fs.fstatSync(this.fd, { bigint: true }).size;
-      return size > this.position ? size - this.position : 0n;
+      const size = fs.fstatSync(this.fd).size;
+      return size > this.position ? BigInt(size - this.position) : 0n;
     } catch {
       return 0n;
     }
@@ -232,7 +235,7 @@ export class FileFd extends HostFd {
   override fd_seek(offset: bigint, whence: number) {
     let base: bigint;
     if (whence === WHENCE.SET) base = 0n;
-    else if (whence === WHENCE.CUR) base = this.position;
+    else if (whence === WHENCE.CUR) base = BigInt(this.position);
     else if (whence === WHENCE.END) {
       try {
         base = fs.fstatSync(this.fd, { bigint: true }).size;
@@ -242,11 +245,11 @@ export class FileFd extends HostFd {
     } else return { ret: errno.INVAL, offset: 0n };
     const next = base + offset;
     if (next < 0n || next > BigInt(Number.MAX_SAFE_INTEGER)) return { ret: errno.INVAL, offset: 0n };
-    this.position = next;
+    this.position = Number(next);
     return { ret: 0, offset: next };
   }
   override fd_tell() {
-    return { ret: 0, offset: this.position };
+    return { ret: 0, offset: BigInt(this.position) };
   }
   override fd_fdstat_get() {
     return { ret: 0, fdstat: new Fdstat(FILETYPE.REGULAR_FILE, this.flags, this.rightsBase, this.rightsInheriting) as never };

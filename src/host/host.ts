@@ -13,6 +13,7 @@ import { errno, errnoFromError } from '../wasi/errno.js';
 import { CLOCKID, EVENTTYPE, LOOKUPFLAGS, SUBCLOCKFLAGS } from '../wasi/layout.js';
 import { SIZEOF, type SyscallName } from '../wasi/syscalls.js';
 import { DirFd, FileFd, HostFd, StdioFd, sleepMs } from './fds.js';
+import { CLOCK_RESOLUTION, HostClock } from './clock.js';
 
 export { WASIProcExit };
 
@@ -43,6 +44,8 @@ export interface WasiHost {
   /** argv / environ as the guest sees them (for the recorder's sizes). */
   readonly args: readonly string[];
   readonly env: readonly string[];
+  /** The clocks: the recorder holds one reading per call for them (see {@link HostClock.hold}). */
+  readonly clock: HostClock;
 }
 
 const enc = new TextEncoder();
@@ -54,46 +57,12 @@ export function stringsSize(list: readonly string[]): number {
   return n;
 }
 
-/** Monotonic ns since an arbitrary origin. */
-const monotonicNs = (): bigint => process.hrtime.bigint();
-let realtimeOrigin: bigint | null = null;
-/** Realtime ns since the Unix epoch, with the resolution of the monotonic clock. */
-const realtimeNs = (): bigint => {
-  realtimeOrigin ??= BigInt(Date.now()) * 1_000_000n - process.hrtime.bigint();
-  return realtimeOrigin + process.hrtime.bigint();
-};
-const cputimeNs = (): bigint => {
-  const u = process.cpuUsage();
-  return BigInt(u.user + u.system) * 1000n;
-};
-
-function clockNow(id: number): bigint | null {
-  switch (id) {
-    case CLOCKID.REALTIME:
-      return realtimeNs();
-    case CLOCKID.MONOTONIC:
-      return monotonicNs();
-    case CLOCKID.PROCESS_CPUTIME_ID:
-    case CLOCKID.THREAD_CPUTIME_ID:
-      return cputimeNs();
-    default:
-      return null;
-  }
-}
-
-/** Resolution in ns of each clock. */
-const CLOCK_RESOLUTION: Record<number, bigint> = {
-  [CLOCKID.REALTIME]: 1000n,
-  [CLOCKID.MONOTONIC]: 1n,
-  [CLOCKID.PROCESS_CPUTIME_ID]: 1000n,
-  [CLOCKID.THREAD_CPUTIME_ID]: 1000n,
-};
-
 /** Build a host for one process. Opening a preopen that is not a readable directory throws. */
 export function createHost(options: HostOptions): WasiHost {
   const [in0, out1, err2] = options.stdio ?? [0, 1, 2];
   const fds: (HostFd | undefined)[] = [new StdioFd(in0), new StdioFd(out1), new StdioFd(err2)];
   for (const p of options.preopens) fds.push(new DirFd(p.host, [], p.guest));
+  const clock = new HostClock();
   const wasi = new WASI([...options.args], [...options.env], fds as HostFd[], { debug: false });
   const base = wasi.wasiImport as unknown as Record<SyscallName, ImportFn>;
 
@@ -124,18 +93,19 @@ export function createHost(options: HostOptions): WasiHost {
     const v = view;
     iovsLen >>>= 0;
     if (iovs + iovsLen * 8 > m.length) return errno.OVERFLOW;
-    let position: bigint | null = null;
+    let position: number | null = null;
     if (offset !== null) {
-      position = BigInt.asUintN(64, offset);
-      if (position >= 1n << 63n) return errno.INVAL;
-      if (position > BigInt(Number.MAX_SAFE_INTEGER)) return errno.FBIG;
+      const o = BigInt.asUintN(64, offset);
+      if (o >= 1n << 63n) return errno.INVAL;
+      if (o > BigInt(Number.MAX_SAFE_INTEGER)) return errno.FBIG;
+      position = Number(o);
     }
     let total = 0;
     for (let i = 0; i < iovsLen; i++) {
       const buf = v.getUint32(iovs + i * 8, true);
       const len = v.getUint32(iovs + i * 8 + 4, true);
       if (len === 0) continue;
-      const pos = position === null ? null : position + BigInt(total);
+      const pos = position === null ? null : position + total;
       const n = write ? f.writeFrom(m, buf, len, pos) : f.readInto(m, buf, len, pos);
       if (n < 0) {
         if (total > 0) break;
@@ -168,10 +138,7 @@ export function createHost(options: HostOptions): WasiHost {
       return 0;
     },
     clock_time_get(id: number, _precision: bigint, ptr: number) {
-      const now = clockNow(id);
-      if (now === null) return errno.INVAL;
-      dv().setBigUint64(ptr, now, true);
-      return 0;
+      return clock.write(dv(), ptr >>> 0, id) ? 0 : errno.INVAL;
     },
     fd_advise(n: number, _offset: bigint, _len: bigint, advice: number) {
       const f = fd(n);
@@ -290,7 +257,7 @@ export function createHost(options: HostOptions): WasiHost {
       }
     },
     poll_oneoff(inPtr: number, outPtr: number, nsubscriptions: number, neventsPtr: number) {
-      return pollOneoff(dv(), fd, inPtr, outPtr, nsubscriptions, neventsPtr);
+      return pollOneoff(dv(), fd, clock, inPtr, outPtr, nsubscriptions, neventsPtr);
     },
     proc_exit(code: number) {
       throw new WASIProcExit(code);
@@ -323,6 +290,7 @@ export function createHost(options: HostOptions): WasiHost {
     imports,
     args: options.args,
     env: options.env,
+    clock,
     bind(m: WebAssembly.Memory) {
       memory = m;
       u8 = new Uint8Array(0);
@@ -355,6 +323,7 @@ export function escapes(dir: readonly string[], target: string): boolean {
 function pollOneoff(
   view: DataView,
   fd: (n: number) => HostFd | undefined,
+  clock: HostClock,
   inPtr: number,
   outPtr: number,
   nsubscriptions: number,
@@ -362,6 +331,7 @@ function pollOneoff(
 ): number {
   if (nsubscriptions === 0) return errno.INVAL;
   type Clock = { userdata: bigint; deadline: bigint; id: number };
+  const clockNow = (id: number) => clock.value(id);
   const clocks: Clock[] = [];
   let nevents = 0;
   const event = (userdata: bigint, error: number, type: number, nbytes: bigint) => {

@@ -75,9 +75,8 @@ export class Registry {
     this.store = new DirStore(root);
   }
 
-  /** Store a module once by digest; returns its info (the first stored name wins). */
-  putModule(bytes: Uint8Array, name: string): ModuleInfo {
-    const digest = sha256(bytes);
+  /** Store a module once by digest; returns its info (the first stored name wins). `digest` saves hashing again. */
+  putModule(bytes: Uint8Array, name: string, digest: string = sha256(bytes)): ModuleInfo {
     const hex = hexOf(digest);
     const existing = this.moduleInfo(digest);
     if (existing) return existing;

@@ -11,6 +11,7 @@ import { Compression } from '../format/tc/format/compression.js';
 import { ByteWriter, timestampDelta } from './codec.js';
 import { Filter } from '../format/tc/format/filter.js';
 import { EXIT, TcError } from '../errors.js';
+import type { RecordSink } from './recorder.js';
 
 /** When a batch is flushed and a segment rolls over. */
 export interface LogLimits {
@@ -108,11 +109,12 @@ function compressible(records: Uint8Array, level: LogLimits['level']): boolean {
 }
 
 /**
- * Appends records to a log: the recorder writes each record straight into {@link records}
- * (a reused buffer) and calls {@link commit}; batches are compressed and written to the segment
- * file on size, count, elapsed time and {@link close}.
+ * Appends records to a log: the recorder encodes each record straight into {@link records} (a
+ * reused buffer; this is a {@link RecordSink}), or runs of records drained from the ring arrive by
+ * {@link appendRecords}; batches are compressed and written to the segment file on size, count,
+ * elapsed time and {@link close}.
  */
-export class LogWriter {
+export class LogWriter implements RecordSink {
   readonly records = new ByteWriter(1 << 16);
   private count = 0;
   private offset = 0;
@@ -145,14 +147,26 @@ export class LogWriter {
     return this.lastTs;
   }
 
-  /** Start a record at `ts` (ns): writes nothing yet, returns the delta to encode. */
-  delta(ts: number): number {
-    if (this.count === 0) this.firstTs = ts;
-    return ts - this.lastTs;
+  /** The buffer records are encoded into (a {@link RecordSink}). */
+  get buf(): Uint8Array {
+    return this.records.buf;
   }
 
-  /** The record just written into {@link records} is complete. */
-  commit(ts: number): void {
+  begin(pre: number, _post: number): number {
+    this.records.ensure(pre);
+    return this.records.pos;
+  }
+
+  room(p: number, n: number): number {
+    this.records.pos = p;
+    this.records.ensure(n);
+    return p;
+  }
+
+  /** The record encoded up to `p` is complete; `ts` is its timestamp (ns). Flushes when a limit is reached. */
+  end(p: number, ts: number): void {
+    this.records.pos = p;
+    if (this.count === 0) this.firstTs = ts;
     this.count++;
     this.lastTs = ts;
     if (this.records.pos >= this.limits.batchBytes || this.count >= this.limits.batchRecords || ts - this.firstTs >= this.limits.batchNs) {

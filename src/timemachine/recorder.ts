@@ -1,35 +1,50 @@
 /**
  * The recorder: wraps every host import so that each call the guest makes becomes one record in the
- * log, in call order (layout: src/timemachine/codec.ts). Inputs are captured before the host runs,
- * the result and outputs after; records are written straight into the log writer's buffer.
+ * log, in call order (layout: src/timemachine/codec.ts, docs/log-format.md). Inputs are captured
+ * before the host runs, the result and outputs after.
+ *
+ * Each wrapper is generated from its row of the syscall table (src/wasi/syscalls.ts) as straight-line
+ * JavaScript: the params, inputs and outputs of the row become fixed code with no loop over the row
+ * and no allocation, so that V8 compiles every wrapper on its own (a shared generic wrapper would see
+ * all 46 functions and stay slow). {@link recorderSource} returns the source of one, for reading.
+ * Records are encoded in place in the sink's buffer (the shared ring, or a {@link LogWriter}).
  */
 import { WASIProcExit } from '@bjorn3/browser_wasi_shim';
-import { SYSCALLS, type SyscallName } from '../wasi/syscalls.js';
+import { SIZEOF, SYSCALLS, type Syscall, type SyscallName } from '../wasi/syscalls.js';
 import { stringsSize, type ImportFn, type WasiHost } from '../host/host.js';
 import { RESULT_TRAP } from './codec.js';
-import { compileInput, compileOutput, fillArgs, type Args, type GuestMemory, type StringSizes } from './capture.js';
-import type { ByteWriter } from './codec.js';
+import type { GuestMemory, StringSizes } from './capture.js';
+import * as emit from './emit.js';
 
-/** Where the recorder writes records: a {@link LogWriter} (same thread) or a RingWriter (to the log-writing thread). */
+/**
+ * Where the recorder encodes records: the shared ring ({@link RingWriter}) or a {@link LogWriter}.
+ *
+ * A record is written in two steps around the host call. `begin(pre, post)` reserves `pre` bytes
+ * (the exact size of everything before the call: id, timestamp, params, inputs) and announces at most
+ * `post` more (result, trap message, outputs) and returns where to write in {@link buf}; after the call
+ * `room(p, n)` makes sure `n` bytes fit at `p` (the buffer may then be replaced: read `buf` again);
+ * `end(p, ts)` commits the record that ends at `p`, taken at `ts` ns.
+ */
 export interface RecordSink {
-  /** The buffer the current record is encoded into. */
-  readonly records: ByteWriter;
-  /** Timestamp delta (ns) to encode for a record at `ts`. */
-  delta(ts: number): number;
-  /** Timestamp of the previous record. */
+  readonly buf: Uint8Array;
+  begin(pre: number, post: number): number;
+  room(p: number, n: number): number;
+  end(p: number, ts: number): void;
+  /** Timestamp (ns) of the previous record (0 before the first): the next one's delta is from it. */
   readonly previousTimestamp: number;
   /** Records committed so far. */
   readonly recordCount: number;
-  /** The record just encoded is complete. */
-  commit(ts: number): void;
 }
 
-/** Called after each record is committed, with its bytes (valid only during the call) and its offset. */
+/** Called after each record is encoded, with its bytes (valid only during the call), its offset and the previous timestamp. */
 export type RecordObserver = (bytes: Uint8Array, offset: number, previousTimestamp: number) => void;
 
 export interface RecorderOptions {
-  /** ns since process start; monotonic. */
-  readonly now: () => number;
+  /**
+   * ns since process start, monotonic: the record timestamps. By default the host's clock, whose
+   * reading the host call then shares (see HostClock.hold).
+   */
+  readonly now?: () => number;
   readonly onRecord?: RecordObserver;
 }
 
@@ -53,63 +68,134 @@ export class MemoryViews implements GuestMemory {
   }
 }
 
-const enc = new TextEncoder();
+/** How a wrapper reads the record clock: `hold` before the host call, `release` after. */
+interface CallClock {
+  hold(): number;
+  release(): void;
+}
+
+/** Most bytes of a varint: LEB128 of a u64. */
+const VARINT = 10;
+
+/**
+ * The JavaScript source of the recording wrapper of one row: the body of a function of
+ * (emit, S: sink, M: memory views, h: host function, C: clock, Z: string sizes, O: observer,
+ * ProcExit, RESULT_TRAP) that returns the wrapper.
+ */
+export function recorderSource(sc: Syscall): string {
+  const arg = (name: string) => `a${sc.index[name]}`;
+  const u32 = (name: string) => `(${arg(name)} >>> 0)`;
+  const params = sc.params.map((_, i) => `a${i}`).join(', ');
+  const L: string[] = [];
+  L.push(`return function ${sc.name}(${params}) {`);
+  L.push(`  const ts = C.hold();`);
+  L.push(`  let m = M.current();`);
+  L.push(`  let size = m.u8.length;`);
+  // Sizes of the inputs (exact) and bounds of the outputs, before the call.
+  const pre: string[] = [String(1 + VARINT + VARINT * sc.params.length + 5 * sc.inputs.length)];
+  sc.inputs.forEach((inp, k) => {
+    if (inp.kind === 'string') {
+      L.push(`  const i${k}p = ${u32(inp.ptr)}, i${k} = emit.clamp(size, i${k}p, ${u32(inp.len)});`);
+    } else if (inp.kind === 'ciovecs') {
+      L.push(`  const i${k} = emit.iovTotal(m, ${u32(inp.iovs)}, ${u32(inp.len)});`);
+    } else {
+      L.push(`  const i${k}p = ${u32(inp.ptr)}, i${k} = emit.clamp(size, i${k}p, ${u32(inp.count)} * ${SIZEOF.subscription});`);
+    }
+    pre.push(`i${k}`);
+  });
+  const postFixed = 5 + 5 + emit.TRAP_MAX + 5 * sc.outputs.length;
+  const post: string[] = [String(postFixed)];
+  const subscriptions = sc.inputs.find((i) => i.kind === 'subscriptions');
+  sc.outputs.forEach((out, k) => {
+    switch (out.kind) {
+      case 'fixed':
+        L.push(`  const o${k}p = ${u32(out.ptr)}, o${k}b = emit.clamp(size, o${k}p, ${out.size});`);
+        break;
+      case 'iovecs':
+        L.push(`  const o${k}b = emit.iovTotal(m, ${u32(out.iovs)}, ${u32(out.len)});`);
+        break;
+      case 'buffer':
+        L.push(`  const o${k}p = ${u32(out.ptr)}, o${k}b = emit.clamp(size, o${k}p, ${u32(out.len)});`);
+        break;
+      case 'events': {
+        // At most one event per subscription.
+        const count = subscriptions?.kind === 'subscriptions' ? `${u32(subscriptions.count)} * ${SIZEOF.event}` : 'size';
+        L.push(`  const o${k}p = ${u32(out.ptr)}, o${k}b = emit.clamp(size, o${k}p, ${count});`);
+        break;
+      }
+      case 'strings': {
+        const n = out.part === 'list' ? `Z.${out.source}.count * 4` : `Z.${out.source}.bytes`;
+        L.push(`  const o${k}p = ${u32(out.ptr)}, o${k}b = emit.clamp(size, o${k}p, ${n});`);
+        break;
+      }
+    }
+    post.push(`o${k}b`);
+  });
+  L.push(`  let p = S.begin(${pre.join(' + ')}, ${post.join(' + ')});`);
+  L.push(`  let b = S.buf;`);
+  L.push(`  const start = p;`);
+  L.push(`  b[p++] = ${sc.id};`);
+  L.push(`  p = emit.vu(b, p, ts - S.previousTimestamp);`);
+  sc.params.forEach((prm, i) => {
+    if (prm.type === 'filedelta') L.push(`  p = emit.vzz(b, p, a${i});`);
+    else if (['timestamp', 'filesize', 'rights', 'dircookie'].includes(prm.type)) L.push(`  p = emit.vu64(b, p, a${i});`);
+    else L.push(`  p = emit.vu(b, p, a${i} >>> 0);`);
+  });
+  sc.inputs.forEach((inp, k) => {
+    if (inp.kind === 'ciovecs') L.push(`  p = emit.gather(b, p, m, ${u32(inp.iovs)}, ${u32(inp.len)}, i${k});`);
+    else L.push(`  p = emit.blob(b, p, m.u8, i${k}p, i${k});`);
+  });
+  L.push(`  let r, e, failed = false;`);
+  L.push(`  try {`);
+  L.push(`    r = h(${params});`);
+  L.push(`  } catch (x) {`);
+  L.push(`    e = x;`);
+  L.push(`    failed = true;`);
+  L.push(`  }`);
+  L.push(`  C.release();`);
+  L.push(`  m = M.current();`);
+  // Exact output sizes, never above their bounds.
+  sc.outputs.forEach((out, k) => {
+    if (out.kind === 'iovecs') L.push(`  const o${k} = Math.min(emit.u32At(m, ${u32(out.used)}), o${k}b);`);
+    else if (out.kind === 'buffer' && out.used !== undefined) L.push(`  const o${k} = Math.min(emit.u32At(m, ${u32(out.used)}), o${k}b);`);
+    else if (out.kind === 'events') L.push(`  const o${k} = Math.min(emit.u32At(m, ${u32(out.count)}) * ${SIZEOF.event}, o${k}b);`);
+    else L.push(`  const o${k} = o${k}b;`);
+  });
+  L.push(`  p = S.room(p, ${[String(postFixed), ...sc.outputs.map((_, k) => `o${k}`)].join(' + ')});`);
+  L.push(`  b = S.buf;`);
+  L.push(`  if (!failed || e instanceof ProcExit) p = emit.vu(b, p, typeof r === 'number' ? r >>> 0 : 0);`);
+  L.push(`  else {`);
+  L.push(`    p = emit.vu(b, p, RESULT_TRAP);`);
+  L.push(`    p = emit.trapMessage(b, p, e);`);
+  L.push(`  }`);
+  sc.outputs.forEach((out, k) => {
+    if (out.kind === 'iovecs') L.push(`  p = emit.gather(b, p, m, ${u32(out.iovs)}, ${u32(out.len)}, o${k});`);
+    else L.push(`  p = emit.blob(b, p, m.u8, o${k}p, o${k});`);
+  });
+  L.push(`  if (O !== undefined) O(b.subarray(start, p), S.recordCount, S.previousTimestamp);`);
+  L.push(`  S.end(p, ts);`);
+  L.push(`  if (failed) throw e;`);
+  L.push(`  return r;`);
+  L.push(`};`);
+  return L.join('\n');
+}
 
 /**
  * Wrap the host's imports. The returned functions call the host and append one record per call to
- * `writer` (a {@link RecordSink}). A host exception other than proc_exit is recorded as a trap (RESULT_TRAP) and rethrown.
+ * `sink`. A host exception other than proc_exit is recorded as a trap (RESULT_TRAP, with its message)
+ * and rethrown.
  */
-export function recordImports(host: WasiHost, writer: RecordSink, memory: MemoryViews, options: RecorderOptions) {
+export function recordImports(host: WasiHost, sink: RecordSink, memory: MemoryViews, options: RecorderOptions = {}): Record<SyscallName, ImportFn> {
   const sizes: StringSizes = {
     args: { count: host.args.length, bytes: stringsSize(host.args) },
     environ: { count: host.env.length, bytes: stringsSize(host.env) },
   };
-  const w = writer.records;
-  const { now, onRecord } = options;
+  const now = options.now;
+  const clock: CallClock = now === undefined ? host.clock : { hold: now, release: () => {} };
   const out = {} as Record<SyscallName, ImportFn>;
   for (const sc of SYSCALLS) {
-    const fn = host.imports[sc.name] as (...args: (number | bigint)[]) => number | void;
-    const id = sc.id;
-    const types = sc.params.map((p) => p.type);
-    const n = types.length;
-    const inputs = sc.inputs.map((i) => compileInput(sc, i));
-    const outputs = sc.outputs.map((o) => compileOutput(sc, o));
-    // One reused argument array per function (host calls do not nest): no allocation per call.
-    const a: (number | bigint)[] = new Array(n).fill(0);
-    out[sc.name] = function recorded(a0?: number | bigint, a1?: number | bigint, a2?: number | bigint, a3?: number | bigint, a4?: number | bigint, a5?: number | bigint, a6?: number | bigint, a7?: number | bigint, a8?: number | bigint): number | void {
-      const ts = now();
-      const prev = writer.previousTimestamp;
-      w.ensure(16 + 10 * n);
-      const start = w.pos;
-      w.u8(id);
-      w.varint(writer.delta(ts));
-      fillArgs(a, n, a0, a1, a2, a3, a4, a5, a6, a7, a8);
-      for (let i = 0; i < n; i++) w.param(types[i]!, a[i]!);
-      let m = memory.current();
-      for (let i = 0; i < inputs.length; i++) inputs[i]!(w, m, a as Args, sizes);
-      let result: number | void = undefined;
-      let thrown: unknown = undefined;
-      try {
-        result = (fn as (...x: (number | bigint | undefined)[]) => number | void)(a0, a1, a2, a3, a4, a5, a6, a7, a8);
-      } catch (e) {
-        thrown = e;
-      }
-      w.ensure(8);
-      if (thrown === undefined || thrown instanceof WASIProcExit) {
-        w.varint(typeof result === 'number' ? result : 0);
-      } else {
-        w.varint(RESULT_TRAP);
-        const msg = enc.encode(String((thrown as Error)?.message ?? thrown));
-        w.blob(msg, 0, msg.length);
-      }
-      m = memory.current();
-      for (let i = 0; i < outputs.length; i++) outputs[i]!(w, m, a as Args, sizes);
-      const offset = writer.recordCount;
-      if (onRecord !== undefined) onRecord(w.buf.subarray(start, w.pos), offset, prev);
-      writer.commit(ts);
-      if (thrown !== undefined) throw thrown;
-      return result;
-    };
+    const make = new Function('emit', 'S', 'M', 'h', 'C', 'Z', 'O', 'ProcExit', 'RESULT_TRAP', recorderSource(sc));
+    out[sc.name] = make(emit, sink, memory, host.imports[sc.name], clock, sizes, options.onRecord, WASIProcExit, RESULT_TRAP);
   }
   return out;
 }

@@ -2,97 +2,130 @@
  * A single-producer, single-consumer byte ring in shared memory that carries records from the thread
  * running the guest to the thread writing the log.
  *
- * The producer (the guest's thread) encodes a record into a private staging buffer, then copies it into
- * the ring (in chunks when it is larger than the free space) and publishes two counters: bytes written,
- * and bytes of complete records. The consumer copies bytes out as they arrive (freeing the ring at once,
- * so a record of any size passes) and hands complete records to the log writer. Counters are byte totals
- * modulo 2^32 in an Int32Array; differences are taken with `| 0`.
+ * The producer encodes each record in place, in the ring itself: the ring's buffer is `size` bytes
+ * plus {@link RING_SLACK} bytes past its end, so a record that starts near the end is still written
+ * in one piece; on commit the part past the end is copied to the ring's start, where it belongs. A
+ * record that could be larger than the slack (a big read or write) is encoded into a private staging
+ * buffer instead and copied into the ring in chunks, as the consumer frees space.
+ *
+ * Counters are byte totals modulo 2^32 in an Int32Array (differences are taken with `| 0`): WRITTEN
+ * (bytes in the ring, complete or not), COMMITTED (bytes of complete records) and READ (bytes the
+ * consumer has copied out). Publishing a record that fits costs one atomic store.
  */
 import { ByteReader, ByteWriter, skipRecord } from './codec.js';
+import type { RecordSink } from './recorder.js';
 
 const WRITTEN = 0;
 const READ = 1;
 const COMMITTED = 2;
 const WAITING = 3;
 const DONE = 4;
+const OWNER = 5;
+const SIGNAL = 6;
 const CTRL_SLOTS = 8;
 
-/** The shared memory of a ring (passed to the guest's thread in workerData). */
+/** Bytes a record encoded in place may run past the ring's end. Larger records go through staging. */
+export const RING_SLACK = 256 * 1024;
+
+/** The shared memory of a ring (sent to the other thread). `size` is a power of two. */
 export interface RingMemory {
   readonly data: SharedArrayBuffer;
   readonly ctrl: SharedArrayBuffer;
+  readonly size: number;
 }
 
-/** Allocate a ring of `size` bytes (a power of two). */
-export function createRing(size = 1 << 22): RingMemory {
-  if (size & (size - 1)) throw new Error('ring size must be a power of two');
-  return { data: new SharedArrayBuffer(size), ctrl: new SharedArrayBuffer(CTRL_SLOTS * 4) };
+/** Allocate a ring of `size` bytes (a power of two, at least {@link RING_SLACK}). */
+export function createRing(size = 1 << 23): RingMemory {
+  if (size & (size - 1) || size < RING_SLACK) throw new Error('ring size must be a power of two of at least 256 KiB');
+  return { data: new SharedArrayBuffer(size + RING_SLACK), ctrl: new SharedArrayBuffer(CTRL_SLOTS * 4), size };
 }
 
 /**
- * The producer side. Implements the record sink the recorder writes into: `records` (staging),
- * `delta`, `previousTimestamp`, `recordCount`, `commit`.
+ * Who writes the log of a ring: the log-writing thread claims it when it starts; the guest's thread
+ * claims it when the guest ends first (then that thread writes the log itself and the other one,
+ * when it comes up, does nothing). Returns true when `who` got it.
  */
-export class RingWriter {
-  readonly records = new ByteWriter(1 << 12);
-  private readonly data: Uint8Array;
+export function claimLog(ring: RingMemory, who: 'writer' | 'guest'): boolean {
+  return Atomics.compareExchange(new Int32Array(ring.ctrl), OWNER, 0, who === 'writer' ? 1 : 2) === 0;
+}
+
+/** The signal number the log-writing thread saw (SIGTERM), or 0. */
+export function ringSignal(ring: RingMemory): number {
+  return Atomics.load(new Int32Array(ring.ctrl), SIGNAL);
+}
+
+/** Note a signal for the guest's thread (see {@link ringSignal}). */
+export function setRingSignal(ring: RingMemory, signal: number): void {
+  Atomics.store(new Int32Array(ring.ctrl), SIGNAL, signal);
+}
+
+/** The producer side: a {@link RecordSink} over the ring. Blocks while the ring is full. */
+export class RingWriter implements RecordSink {
+  /** Where the record being written goes: the ring, or the staging buffer for a large record. */
+  buf: Uint8Array;
+  previousTimestamp = 0;
+  recordCount = 0;
+  private readonly ring: Uint8Array;
   private readonly ctrl: Int32Array;
+  private readonly size: number;
   private readonly mask: number;
+  private readonly staging = new ByteWriter(1 << 16);
+  private staged = false;
+  /** Index in the ring where the record being written starts. */
+  private at = 0;
   private written = 0;
-  /** The consumer's READ counter as last seen (only re-read when the ring looks full). */
+  /** The consumer's READ counter as last seen (re-read only when the ring looks full). */
   private readSeen = 0;
-  private lastTs = 0;
-  private count = 0;
 
-  constructor(ring: RingMemory) {
-    this.data = new Uint8Array(ring.data);
+  /** `onFull` runs whenever the producer finds the ring full, before it waits (it may drain the ring). */
+  constructor(
+    ring: RingMemory,
+    private readonly onFull: () => void = () => {},
+  ) {
+    this.ring = new Uint8Array(ring.data);
+    this.buf = this.ring;
     this.ctrl = new Int32Array(ring.ctrl);
-    this.mask = this.data.length - 1;
+    this.size = ring.size;
+    this.mask = ring.size - 1;
   }
 
-  get previousTimestamp(): number {
-    return this.lastTs;
-  }
-  get recordCount(): number {
-    return this.count;
-  }
-  delta(ts: number): number {
-    return ts - this.lastTs;
+  begin(pre: number, post: number): number {
+    const need = pre + post;
+    if (need <= RING_SLACK) {
+      if (need > this.size - ((this.written - this.readSeen) | 0)) this.waitFree(need);
+      this.staged = false;
+      this.buf = this.ring;
+      return (this.at = this.written & this.mask);
+    }
+    this.staged = true;
+    const s = this.staging;
+    s.pos = 0;
+    s.ensure(pre);
+    this.buf = s.buf;
+    return 0;
   }
 
-  /**
-   * Publish the staged record. Blocks while the ring is full. A record that fits in the free space
-   * costs one atomic store (COMMITTED); a larger one is copied in chunks, publishing WRITTEN as it goes.
-   */
-  commit(ts: number): void {
-    const src = this.records.buf;
-    const len = this.records.pos;
-    const size = this.data.length;
-    if (len > size - ((this.written - this.readSeen) | 0)) this.readSeen = Atomics.load(this.ctrl, READ);
-    let done = 0;
-    while (done < len) {
-      let free = size - ((this.written - this.readSeen) | 0);
-      while (free === 0) {
-        Atomics.store(this.ctrl, WAITING, 1);
-        Atomics.notify(this.ctrl, COMMITTED);
-        Atomics.wait(this.ctrl, READ, this.readSeen, 20);
-        this.readSeen = Atomics.load(this.ctrl, READ);
-        free = size - ((this.written - this.readSeen) | 0);
-      }
-      const at = this.written & this.mask;
-      const n = Math.min(len - done, free, size - at);
-      if (n <= 64) {
-        const d = this.data;
-        for (let i = 0; i < n; i++) d[at + i] = src[done + i]!;
-      } else this.data.set(src.subarray(done, done + n), at);
-      done += n;
-      this.written = (this.written + n) | 0;
-      if (done < len) Atomics.store(this.ctrl, WRITTEN, this.written);
+  room(p: number, n: number): number {
+    if (!this.staged) return p;
+    const s = this.staging;
+    s.pos = p;
+    s.ensure(n);
+    this.buf = s.buf;
+    return p;
+  }
+
+  end(p: number, ts: number): void {
+    if (!this.staged) {
+      const size = this.size;
+      if (p > size) this.ring.copyWithin(0, size, p);
+      this.written = (this.written + (p - this.at)) | 0;
+    } else {
+      this.copyStaged(p);
+      this.buf = this.ring;
     }
     Atomics.store(this.ctrl, COMMITTED, this.written);
-    this.records.pos = 0;
-    this.lastTs = ts;
-    this.count++;
+    this.previousTimestamp = ts;
+    this.recordCount++;
   }
 
   /** No more records: wake the consumer for the last time. */
@@ -100,12 +133,47 @@ export class RingWriter {
     Atomics.store(this.ctrl, DONE, 1);
     Atomics.notify(this.ctrl, COMMITTED);
   }
+
+  /** Wait until `need` bytes of the ring are free. */
+  private waitFree(need: number): void {
+    for (;;) {
+      this.readSeen = Atomics.load(this.ctrl, READ);
+      if (need <= this.size - ((this.written - this.readSeen) | 0)) return;
+      this.onFull();
+      this.readSeen = Atomics.load(this.ctrl, READ);
+      if (need <= this.size - ((this.written - this.readSeen) | 0)) return;
+      Atomics.store(this.ctrl, WAITING, 1);
+      Atomics.notify(this.ctrl, COMMITTED);
+      Atomics.wait(this.ctrl, READ, this.readSeen, 20);
+    }
+  }
+
+  /** Copy staging[0, len) into the ring in chunks, publishing WRITTEN as it goes. */
+  private copyStaged(len: number): void {
+    const src = this.staging.buf;
+    const size = this.size;
+    let done = 0;
+    while (done < len) {
+      let free = size - ((this.written - this.readSeen) | 0);
+      if (free === 0) {
+        this.waitFree(1);
+        free = size - ((this.written - this.readSeen) | 0);
+      }
+      const at = this.written & this.mask;
+      const n = Math.min(len - done, free, size - at);
+      this.ring.set(src.subarray(done, done + n), at);
+      done += n;
+      this.written = (this.written + n) | 0;
+      if (done < len) Atomics.store(this.ctrl, WRITTEN, this.written);
+    }
+  }
 }
 
 /** The consumer side: drains the ring and yields complete records with their timestamps. */
 export class RingReader {
   private readonly data: Uint8Array;
   private readonly ctrl: Int32Array;
+  private readonly size: number;
   private readonly mask: number;
   private read = 0;
   private pending = new Uint8Array(1 << 16);
@@ -119,7 +187,8 @@ export class RingReader {
   constructor(ring: RingMemory) {
     this.data = new Uint8Array(ring.data);
     this.ctrl = new Int32Array(ring.ctrl);
-    this.mask = this.data.length - 1;
+    this.size = ring.size;
+    this.mask = ring.size - 1;
   }
 
   /** True once the producer closed and everything was drained. */
@@ -130,6 +199,12 @@ export class RingReader {
   /** True once the producer said it will write no more. */
   get closed(): boolean {
     return Atomics.load(this.ctrl, DONE) === 1;
+  }
+
+  /** Block this thread until records may be available, or `ms` pass. */
+  waitSync(ms: number): void {
+    const seen = Atomics.load(this.ctrl, COMMITTED);
+    if (seen === this.consumedTotal && !this.closed) Atomics.wait(this.ctrl, COMMITTED, seen, ms);
   }
 
   /**
@@ -177,7 +252,7 @@ export class RingReader {
         next.set(this.pending.subarray(0, this.pendingLen));
         this.pending = next;
       }
-      const size = this.data.length;
+      const size = this.size;
       let left = avail;
       while (left > 0) {
         const at = this.read & this.mask;

@@ -11,7 +11,7 @@ export interface RunCommandOptions {
   record: boolean;
   trapUnknownImports?: boolean;
   trace?: boolean;
-  guestThread?: Worker;
+  writerThread?: Worker;
 }
 
 /** `tc run`: prints the process id first on stderr, runs, returns the exit code to exit with. */
@@ -24,7 +24,7 @@ export async function runCommand(module: string, args: string[], opts: RunComman
     record: opts.record,
     registry: opts.registry,
     trapUnknownImports: opts.trapUnknownImports,
-    guestThread: opts.guestThread,
+    writerThread: opts.writerThread,
     onStart: (id) => stderr(`${id}\n`),
     onError: (message) => stderr(`tc: ${message}\n`),
     onRecord: opts.trace

@@ -1,0 +1,110 @@
+/**
+ * The host's clocks (WASI `clock_time_get`, `clock_res_get`, `poll_oneoff` deadlines), built on one
+ * reading: ns since the process's time origin (`performance.now()`), to which each clock adds a fixed
+ * base taken when the host is created. A recorded call reads the clock once: the recorder's reading is
+ * the record's timestamp, and {@link HostClock.hold} lends it to the host, so a `clock_time_get` inside
+ * that call answers from the same reading instead of reading the clock a second time (each reading
+ * costs ~65 ns here, about as much as the rest of a recorded `clock_time_get`).
+ *
+ * Values written into guest memory are u64 written as two u32 halves from exact double arithmetic:
+ * no bigint on the hot path.
+ *
+ * Spec: https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-clockid-variant
+ */
+import { CLOCKID } from '../wasi/layout.js';
+
+const TWO32 = 4294967296;
+
+/** ns since the process's time origin, from `performance.now()` (a double of ms). */
+export const readNs = (): number => Math.round(performance.now() * 1e6);
+
+/** A u64 split into two u32 halves (numbers), so that a base plus a reading is exact in doubles. */
+interface Base {
+  readonly hi: number;
+  readonly lo: number;
+  readonly big: bigint;
+}
+
+const baseOf = (big: bigint): Base => ({ big, hi: Number(big >> 32n), lo: Number(big & 0xffffffffn) });
+
+/** Resolution in ns of each clock (realtime comes from `Date.now()` at start plus the monotonic reading). */
+export const CLOCK_RESOLUTION: Readonly<Record<number, bigint>> = {
+  [CLOCKID.REALTIME]: 1000n,
+  [CLOCKID.MONOTONIC]: 1n,
+  [CLOCKID.PROCESS_CPUTIME_ID]: 1000n,
+  [CLOCKID.THREAD_CPUTIME_ID]: 1000n,
+};
+
+export class HostClock {
+  /** The reading a recorded call holds for the host (ns), or -1. */
+  private held = -1;
+  private readonly monotonic: Base;
+  private readonly realtime: Base;
+
+  /** Reads the clocks once to fix the bases (so replay, which never creates a host, reads none). */
+  constructor() {
+    const at = readNs();
+    this.monotonic = baseOf(process.hrtime.bigint() - BigInt(at));
+    this.realtime = baseOf(BigInt(Date.now()) * 1_000_000n - BigInt(at));
+  }
+
+  /** Read the clock and hold the reading for the host call about to run; returns it (ns). */
+  hold(): number {
+    return (this.held = readNs());
+  }
+
+  /** The call is over: later readings are new ones. */
+  release(): void {
+    this.held = -1;
+  }
+
+  /** ns since the time origin: the held reading (once), else a new one. */
+  now(): number {
+    const h = this.held;
+    if (h >= 0) {
+      this.held = -1;
+      return h;
+    }
+    return readNs();
+  }
+
+  /**
+   * Write clock `id`'s current value (ns, u64 little-endian) at `ptr`. Returns false for a clock
+   * this host does not have. Throws RangeError when `ptr` is outside `view`.
+   */
+  write(view: DataView, ptr: number, id: number): boolean {
+    let base: Base;
+    if (id === CLOCKID.MONOTONIC) base = this.monotonic;
+    else if (id === CLOCKID.REALTIME) base = this.realtime;
+    else if (id === CLOCKID.PROCESS_CPUTIME_ID || id === CLOCKID.THREAD_CPUTIME_ID) {
+      view.setBigUint64(ptr, cputimeNs(), true);
+      return true;
+    } else return false;
+    const ns = this.now();
+    const nsHi = Math.floor(ns / TWO32);
+    let lo = base.lo + (ns - nsHi * TWO32);
+    let hi = base.hi + nsHi;
+    if (lo >= TWO32) {
+      lo -= TWO32;
+      hi += 1;
+    }
+    // Both halves are checked before either is written, as one u64 store would be.
+    if (ptr + 8 > view.byteLength || ptr < 0) throw new RangeError('Offset is outside the bounds of the DataView');
+    view.setUint32(ptr, lo, true);
+    view.setUint32(ptr + 4, hi >>> 0, true);
+    return true;
+  }
+
+  /** Clock `id`'s current value in ns, or null for a clock this host does not have. */
+  value(id: number): bigint | null {
+    if (id === CLOCKID.MONOTONIC) return this.monotonic.big + BigInt(this.now());
+    if (id === CLOCKID.REALTIME) return this.realtime.big + BigInt(this.now());
+    if (id === CLOCKID.PROCESS_CPUTIME_ID || id === CLOCKID.THREAD_CPUTIME_ID) return cputimeNs();
+    return null;
+  }
+}
+
+function cputimeNs(): bigint {
+  const u = process.cpuUsage();
+  return BigInt(u.user + u.system) * 1000n;
+}

@@ -1,0 +1,82 @@
+/**
+ * Moving records from the ring into the log: the loop of the log-writing thread of a recording
+ * (src/writer.ts), and what the guest's thread runs itself when the recording ended before that
+ * thread was up (a short run).
+ */
+import { LogWriter, type LogLimits, type SegmentSummary } from './log.js';
+import { RingReader, type RingMemory } from './ring.js';
+
+/** What a finished log is: its totals, and the error that stopped writing it, if one did. */
+export interface LogReport {
+  readonly records: number;
+  readonly segments: readonly SegmentSummary[];
+  /** The message of the error that stopped writing (the records after it were dropped). */
+  readonly error?: string;
+}
+
+/**
+ * Drains a ring into a {@link LogWriter}. A failing write (a full disk) stops writing but not
+ * draining, so the guest never blocks on a ring nobody empties; the error is reported at the end.
+ */
+export class LogPump {
+  readonly reader: RingReader;
+  private readonly writer: LogWriter;
+  private error: Error | null = null;
+  private readonly append = (buf: Uint8Array, start: number, end: number, count: number, firstTs: number, lastTs: number): void => {
+    if (this.error !== null) return;
+    try {
+      this.writer.appendRecords(buf, start, end, count, firstTs, lastTs);
+    } catch (e) {
+      this.error = e as Error;
+    }
+  };
+
+  /** Creates the log directory (throws when it cannot). */
+  constructor(
+    ring: RingMemory,
+    logDir: string,
+    private readonly limits: LogLimits,
+  ) {
+    this.reader = new RingReader(ring);
+    this.writer = new LogWriter(logDir, limits);
+  }
+
+  /** Move every record committed so far into the log; flush the batch if it is `batchNs` old at `now` (ns). */
+  drain(now: number): void {
+    this.reader.drain(this.append, this.limits.batchBytes, this.limits.batchRecords);
+    if (this.error !== null) return;
+    try {
+      this.writer.flushIfDue(now);
+    } catch (e) {
+      this.error = e as Error;
+    }
+  }
+
+  /**
+   * Drain until the producer has closed the ring, waiting on it between drains (yielding to this
+   * thread's event loop each time, so its signal handler runs): flushes on time meanwhile. `now` gives
+   * ns on the producer's clock.
+   */
+  async run(now: () => number, waitMs = 10): Promise<void> {
+    for (;;) {
+      const closed = this.reader.closed;
+      this.drain(now());
+      if (closed) return;
+      await this.reader.wait(waitMs);
+    }
+  }
+
+  /** Drain what is left, flush and close the log. */
+  close(): LogReport {
+    this.reader.drain(this.append, this.limits.batchBytes, this.limits.batchRecords);
+    if (this.error === null) {
+      try {
+        this.writer.close();
+      } catch (e) {
+        this.error = e as Error;
+      }
+    }
+    const segments = this.writer.segments.map((s) => ({ ...s }));
+    return { records: this.writer.recordCount, segments, ...(this.error !== null ? { error: this.error.message } : {}) };
+  }
+}

@@ -1,0 +1,17 @@
+/** Starting the log-writing thread of a recording (src/writer.ts, bundled as dist/writer.js). */
+import * as fs from 'node:fs';
+import { Worker } from 'node:worker_threads';
+
+/** Where the thread's script is: dist/writer.js, seen from a bundle chunk (dist/chunks/), dist/ or src/. */
+function writerScript(): URL {
+  const candidates = ['../writer.js', './writer.js', '../dist/writer.js'].map((p) => new URL(p, import.meta.url));
+  return candidates.find((u) => fs.existsSync(u)) ?? candidates[0]!;
+}
+
+/**
+ * Start the log-writing thread. It boots (~30 ms) and then waits for its job, so callers start it as
+ * early as they can and send the job when the registry is ready.
+ */
+export function startWriterThread(): Worker {
+  return new Worker(writerScript(), { stdout: false, stderr: false });
+}

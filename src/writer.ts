@@ -1,0 +1,81 @@
+/**
+ * The log-writing thread of a recording (a worker_threads entry, bundled as dist/writer.js). The guest
+ * runs on the main thread and appends records to a shared ring (src/timemachine/ring.ts); this thread
+ * drains the ring into the log, so batches are compressed and written beside the guest, on the other
+ * core, and are flushed on time even while the guest computes without calling the host.
+ *
+ * It starts with the process (bin/tc.js) and claims the log when its job arrives; if the guest has
+ * already ended by then, the main thread has written the log itself and this thread does nothing.
+ * It also relays SIGTERM: see {@link watchSigterm}.
+ */
+import { parentPort } from 'node:worker_threads';
+import { constants } from 'node:os';
+import { LogPump, type LogReport } from './timemachine/pump.js';
+import { claimLog, RingReader, setRingSignal, type RingMemory } from './timemachine/ring.js';
+import type { LogLimits } from './timemachine/log.js';
+
+/** What the main thread sends. `origin` is its `performance.timeOrigin` (ms): record timestamps count from it. */
+export interface WriterJob {
+  readonly ring: RingMemory;
+  readonly logDir: string;
+  readonly limits: LogLimits;
+  readonly origin: number;
+}
+
+/** What this thread answers once the ring is closed and the log written (only when it claimed the log). */
+export type WriterMessage = LogReport;
+
+/**
+ * Node delivers no signal events to worker threads, and the main thread, running the guest, cannot
+ * run its handlers until the guest returns. This thread takes SIGTERM through the signal handle Node
+ * itself uses for `process.on`, notes it in the ring and raises SIGINT, which interrupts the guest
+ * (the main thread runs it with `breakOnSigint`); the main thread then reads the ring's note and
+ * exits 143. Without that handle (another Node), SIGTERM keeps its default action: the process
+ * ends at once and the log keeps what was flushed (at most `batchNs` is lost).
+ */
+function watchSigterm(ring: RingMemory): SignalHandle | null {
+  try {
+    process.noDeprecation = true;
+    const binding = (process as unknown as { binding(name: string): { Signal: new () => SignalHandle } }).binding('signal_wrap');
+    const handle = new binding.Signal();
+    handle.onsignal = (signum: number) => {
+      setRingSignal(ring, signum);
+      process.kill(process.pid, 'SIGINT');
+    };
+    if (handle.start(constants.signals.SIGTERM) === 0) return handle;
+    handle.close();
+  } catch {
+    // SIGTERM keeps its default action.
+  }
+  return null;
+}
+
+interface SignalHandle {
+  onsignal: (signum: number) => void;
+  start(signum: number): number;
+  close(): void;
+}
+
+const job = await new Promise<WriterJob>((resolve) => parentPort!.once('message', resolve));
+if (claimLog(job.ring, 'writer')) {
+  const sigterm = watchSigterm(job.ring);
+  const shift = performance.timeOrigin - job.origin;
+  const now = () => Math.round((performance.now() + shift) * 1e6);
+  let report: LogReport;
+  try {
+    const pump = new LogPump(job.ring, job.logDir, job.limits);
+    await pump.run(now);
+    report = pump.close();
+  } catch (e) {
+    // Keep draining (and dropping) records so that the guest never waits on a full ring.
+    const reader = new RingReader(job.ring);
+    while (!reader.finished) {
+      reader.drain(() => {});
+      await reader.wait(10);
+    }
+    report = { records: 0, segments: [], error: (e as Error)?.message ?? String(e) };
+  }
+  // From here SIGTERM has its default action again: the log is complete.
+  sigterm?.close();
+  parentPort!.postMessage(report satisfies WriterMessage);
+}
