@@ -1,7 +1,7 @@
 # tc — make targets. `make demo` and `make test` do all their own set-up (npm ci, build).
 SHELL := /bin/bash
 NODE_MODULES := node_modules/.package-lock.json
-BUILD := dist/tc.js
+BUILD := dist/tc.cjs
 
 .PHONY: all demo test build schemas fixtures bench clean typecheck
 

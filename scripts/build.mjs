@@ -1,20 +1,56 @@
-// Bundle the CLI into dist/tc.js and the log-writing thread of a recording into dist/writer.js (ESM, dependencies
-// included) for a fast start.
-
+// Bundle the CLI into dist/tc.cjs and the log-writing thread of a recording into dist/writer.cjs
+// (CommonJS, dependencies included), then record V8's code cache of the CLI bundle in
+// dist/tc.cjs.cache by running it once (bin/tc.js loads the bundle with that cache: see
+// docs/RATIONALE.md, "Start-up").
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { build } from 'esbuild';
 
+// commander loads child_process (and with it net and dgram, ~3 ms) for executable subcommands, which
+// tc does not have: give it child_process on first use instead.
+const lazyChildProcess = {
+  name: 'lazy-child-process',
+  setup(b) {
+    b.onResolve({ filter: /^(node:)?child_process$/ }, (args) => (args.importer.includes('node_modules/commander/') ? { path: 'child_process', namespace: 'lazy' } : undefined));
+    b.onLoad({ filter: /.*/, namespace: 'lazy' }, () => ({
+      contents: "let m; module.exports = new Proxy({}, { get: (_, k) => (m ??= require('node:child_process'))[k] });",
+      loader: 'js',
+    }));
+  },
+};
 
-await build({
-  entryPoints: { tc: 'src/cli/main.ts', writer: 'src/writer.ts' },
-  outdir: 'dist',
+const common = {
+  plugins: [lazyChildProcess],
   bundle: true,
   platform: 'node',
-  format: 'esm',
+  format: 'cjs',
   target: 'node20',
-  splitting: true,
-  chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   legalComments: 'none',
-  banner: { js: "import { createRequire as __tcCreateRequire } from 'node:module'; const require = __tcCreateRequire(import.meta.url);" },
   logLevel: 'warning',
-});
+  // The sources are ES modules; in the CommonJS bundle import.meta.url is the bundle's own URL.
+  define: { 'import.meta.url': '__tcImportMetaUrl' },
+  banner: { js: "const __tcImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+};
+await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/tc.cjs' });
+await build({ ...common, entryPoints: ['src/writer.ts'], outfile: 'dist/writer.cjs' });
+
+// The code cache: V8 keeps the functions compiled so far, so record and replay a hello world with the
+// cache being written at exit (each run adds what it compiled to what it loaded).
+rmSync('dist/tc.cjs.cache', { force: true });
+const registry = mkdtempSync(join(tmpdir(), 'tc-build-'));
+try {
+  const env = { ...process.env, TC_WRITE_CODE_CACHE: '1' };
+  const run = (args) => {
+    const r = spawnSync(process.execPath, ['bin/tc.js', args[0], '--registry', registry, ...args.slice(1)], { env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`tc ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
+    return r.stderr;
+  };
+  const id = run(['run', 'bench/c/hello.wasm']).split('\n')[0];
+  run(['replay', '--quiet', id]);
+  run(['trace', id]);
+} finally {
+  rmSync(registry, { recursive: true, force: true });
+}

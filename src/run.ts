@@ -4,7 +4,6 @@
  */
 import * as fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
-import { constants } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startWriterThread } from './writer-thread.js';
 import type { Preopen } from './host/host.js';
@@ -143,6 +142,9 @@ async function runWith(options: RunOptions, worker: Worker | null): Promise<RunR
   return recordRun(options, spec, bytes, worker);
 }
 
+/** The signal number of SIGTERM (POSIX). */
+const SIGTERM = 15;
+
 /** How long the guest waits on a full ring for the log-writing thread to come up before writing the log itself (ms). */
 const WRITER_PATIENCE_MS = 2000;
 
@@ -210,7 +212,7 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   });
 
   let signal: 'SIGINT' | 'SIGTERM' | null = null;
-  const signalled = () => (ringSignal(ring) === constants.signals.SIGTERM ? 'SIGTERM' : 'SIGINT');
+  const signalled = () => (ringSignal(ring) === SIGTERM ? 'SIGTERM' : 'SIGINT');
   const onSignal = () => (signal ??= signalled());
   process.on('SIGINT', onSignal);
 

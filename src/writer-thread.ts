@@ -1,10 +1,10 @@
-/** Starting the log-writing thread of a recording (src/writer.ts, bundled as dist/writer.js). */
+/** Starting the log-writing thread of a recording (src/writer.ts, bundled as dist/writer.cjs). */
 import * as fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
-/** Where the thread's script is: dist/writer.js, seen from a bundle chunk (dist/chunks/), dist/ or src/. */
+/** Where the thread's script is: dist/writer.cjs, seen from the bundle (dist/) or from src/. */
 function writerScript(): URL {
-  const candidates = ['../writer.js', './writer.js', '../dist/writer.js'].map((p) => new URL(p, import.meta.url));
+  const candidates = ['./writer.cjs', '../dist/writer.cjs'].map((p) => new URL(p, import.meta.url));
   return candidates.find((u) => fs.existsSync(u)) ?? candidates[0]!;
 }
 

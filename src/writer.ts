@@ -9,7 +9,6 @@
  * It also relays SIGTERM: see {@link watchSigterm}.
  */
 import { parentPort } from 'node:worker_threads';
-import { constants } from 'node:os';
 import { LogPump, type LogReport } from './timemachine/pump.js';
 import { claimLog, RingReader, setRingSignal, type RingMemory } from './timemachine/ring.js';
 import type { LogLimits } from './timemachine/log.js';
@@ -42,7 +41,7 @@ function watchSigterm(ring: RingMemory): SignalHandle | null {
       setRingSignal(ring, signum);
       process.kill(process.pid, 'SIGINT');
     };
-    if (handle.start(constants.signals.SIGTERM) === 0) return handle;
+    if (handle.start(SIGTERM) === 0) return handle;
     handle.close();
   } catch {
     // SIGTERM keeps its default action.
@@ -50,14 +49,18 @@ function watchSigterm(ring: RingMemory): SignalHandle | null {
   return null;
 }
 
+/** The signal number of SIGTERM (POSIX). */
+const SIGTERM = 15;
+
 interface SignalHandle {
   onsignal: (signum: number) => void;
   start(signum: number): number;
   close(): void;
 }
 
-const job = await new Promise<WriterJob>((resolve) => parentPort!.once('message', resolve));
-if (claimLog(job.ring, 'writer')) {
+/** Write the log of `job` if this thread gets to claim it; answers the main thread with a {@link WriterMessage}. */
+async function writeLog(job: WriterJob): Promise<void> {
+  if (!claimLog(job.ring, 'writer')) return;
   const sigterm = watchSigterm(job.ring);
   const shift = performance.timeOrigin - job.origin;
   const now = () => Math.round((performance.now() + shift) * 1e6);
@@ -79,3 +82,5 @@ if (claimLog(job.ring, 'writer')) {
   sigterm?.close();
   parentPort!.postMessage(report satisfies WriterMessage);
 }
+
+parentPort!.once('message', (job: WriterJob) => void writeLog(job));

@@ -192,10 +192,21 @@ export function recordImports(host: WasiHost, sink: RecordSink, memory: MemoryVi
   };
   const now = options.now;
   const clock: CallClock = now === undefined ? host.clock : { hold: now, release: () => {} };
+  // Each wrapper is generated when it is first looked up: instantiation looks up only the functions
+  // the module imports.
   const out = {} as Record<SyscallName, ImportFn>;
   for (const sc of SYSCALLS) {
-    const make = new Function('emit', 'S', 'M', 'h', 'C', 'Z', 'O', 'ProcExit', 'RESULT_TRAP', recorderSource(sc));
-    out[sc.name] = make(emit, sink, memory, host.imports[sc.name], clock, sizes, options.onRecord, WASIProcExit, RESULT_TRAP);
+    let fn: ImportFn | undefined;
+    Object.defineProperty(out, sc.name, {
+      enumerable: true,
+      get: () => {
+        if (fn === undefined) {
+          const make = new Function('emit', 'S', 'M', 'h', 'C', 'Z', 'O', 'ProcExit', 'RESULT_TRAP', recorderSource(sc));
+          fn = make(emit, sink, memory, host.imports[sc.name], clock, sizes, options.onRecord, WASIProcExit, RESULT_TRAP) as ImportFn;
+        }
+        return fn;
+      },
+    });
   }
   return out;
 }

@@ -6,10 +6,12 @@ import { syncBuiltinESMExports } from 'node:module';
 import { resolve } from 'node:path';
 
 const registry = resolve(process.env.TC_NO_HOST_REGISTRY ?? '/nonexistent');
+// tc's own files (the bundle and its code cache) are not the host's.
+const own = resolve(import.meta.dirname, '../../dist');
 const denied = (what) => () => {
   throw new Error(`host access during replay: ${what}`);
 };
-const insideRegistry = (p) => typeof p === 'string' && resolve(p).startsWith(registry);
+const insideRegistry = (p) => typeof p === 'string' && (resolve(p).startsWith(registry) || resolve(p).startsWith(`${own}/`));
 for (const name of ['openSync', 'readFileSync', 'statSync', 'lstatSync', 'readdirSync', 'existsSync', 'accessSync', 'realpathSync', 'mkdirSync', 'rmSync', 'renameSync', 'unlinkSync', 'writeFileSync']) {
   const original = fs[name];
   fs[name] = function (p, ...rest) {
