@@ -75,7 +75,7 @@ function resplit(procDir: string): void {
     const start = r.pos;
     const rec = decodeRecord(r, c.offset, c.previousTimestamp);
     const bytes = c.recordBytes(start, r.pos).slice();
-    w.appendRecords(bytes, 0, bytes.length, 1, rec.timestamp, rec.timestamp);
+    w.appendRecords(bytes, 0, bytes.length);
   }
   w.close();
   fs.rmSync(logDir, { recursive: true });

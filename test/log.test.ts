@@ -12,7 +12,7 @@ import { tempDir } from './helpers/run.js';
 /** Append a clock_time_get record (id, precision, ptr, result 0, 8 output bytes) at `ts`. */
 function clockRecord(w: LogWriter, ts: number, value: bigint): void {
   const b = w.records;
-  b.ensure(64);
+  const start = w.begin(64, 0);
   b.u8(SYSCALL.clock_time_get.id);
   b.varint(ts - w.previousTimestamp);
   b.param('clockid', 1);
@@ -22,7 +22,9 @@ function clockRecord(w: LogWriter, ts: number, value: bigint): void {
   const out = new Uint8Array(8);
   new DataView(out.buffer).setBigUint64(0, value, true);
   b.blob(out, 0, 8);
-  w.end(b.pos, ts);
+  const end = b.pos;
+  b.pos = start;
+  w.end(end, ts);
 }
 
 describe('log writer and reader', () => {
@@ -66,14 +68,16 @@ describe('log writer and reader', () => {
     const w = new LogWriter(dir);
     const noise = new Uint8Array(randomBytes(100_000));
     const b = w.records;
-    b.ensure(noise.length + 64);
+    const start = w.begin(noise.length + 64, 0);
     b.u8(SYSCALL.random_get.id);
     b.varint(0 - w.previousTimestamp);
     b.param('ptr', 0);
     b.param('size', noise.length);
     b.varint(0);
     b.blob(noise, 0, noise.length);
-    w.end(b.pos, 0);
+    const end = b.pos;
+    b.pos = start;
+    w.end(end, 0);
     w.close();
     const [batch] = [...batches(dir)];
     expect(batch!.info.compression).toBe(Compression.None);

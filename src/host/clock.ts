@@ -15,8 +15,11 @@ import { CLOCKID } from '../wasi/layout.js';
 
 const TWO32 = 4294967296;
 
+// The global `performance` is a lazy getter: look it up once.
+const perf = performance;
+
 /** ns since the process's time origin, from `performance.now()` (a double of ms). */
-export const readNs = (): number => Math.round(performance.now() * 1e6);
+export const readNs = (): number => Math.round(perf.now() * 1e6);
 
 /** A u64 split into two u32 halves (numbers), so that a base plus a reading is exact in doubles. */
 interface Base {
@@ -69,29 +72,23 @@ export class HostClock {
   }
 
   /**
-   * Write clock `id`'s current value (ns, u64 little-endian) at `ptr`. Returns false for a clock
-   * this host does not have. Throws RangeError when `ptr` is outside `view`.
+   * Write clock `id`'s current value (ns, u64 little-endian) at `ptr` of `view`. Returns false for a
+   * clock this host does not have. Throws RangeError when the 8 bytes are not all inside `view`.
    */
   write(view: DataView, ptr: number, id: number): boolean {
-    let base: Base;
-    if (id === CLOCKID.MONOTONIC) base = this.monotonic;
-    else if (id === CLOCKID.REALTIME) base = this.realtime;
-    else if (id === CLOCKID.PROCESS_CPUTIME_ID || id === CLOCKID.THREAD_CPUTIME_ID) {
+    const base = id === CLOCKID.MONOTONIC ? this.monotonic : id === CLOCKID.REALTIME ? this.realtime : null;
+    if (base === null) {
+      if (id !== CLOCKID.PROCESS_CPUTIME_ID && id !== CLOCKID.THREAD_CPUTIME_ID) return false;
       view.setBigUint64(ptr, cputimeNs(), true);
       return true;
-    } else return false;
-    const ns = this.now();
-    const nsHi = Math.floor(ns / TWO32);
-    let lo = base.lo + (ns - nsHi * TWO32);
-    let hi = base.hi + nsHi;
-    if (lo >= TWO32) {
-      lo -= TWO32;
-      hi += 1;
     }
     // Both halves are checked before either is written, as one u64 store would be.
-    if (ptr + 8 > view.byteLength || ptr < 0) throw new RangeError('Offset is outside the bounds of the DataView');
-    view.setUint32(ptr, lo, true);
-    view.setUint32(ptr + 4, hi >>> 0, true);
+    if (ptr < 0 || ptr + 8 > view.byteLength) throw new RangeError('Offset is outside the bounds of the DataView');
+    const ns = this.now();
+    const nsHi = (ns / TWO32) >>> 0;
+    const lo = base.lo + (ns - nsHi * TWO32);
+    view.setUint32(ptr, lo >>> 0, true);
+    view.setUint32(ptr + 4, (base.hi + nsHi + (lo >= TWO32 ? 1 : 0)) >>> 0, true);
     return true;
   }
 

@@ -176,75 +176,142 @@ export function decodeRecord(r: ByteReader, offset: number, prevTs: number): Log
   return { offset, timestamp, syscall, params, result, inputs, outputs, ...(trap !== undefined ? { trap } : {}) };
 }
 
-interface Shape {
-  readonly params: number;
-  readonly inputs: number;
-  readonly outputs: number;
-  /** Indexes of the 8-byte `timestamp` outputs (for the TimestampDelta filter). */
-  readonly timestamps: readonly number[];
-}
-const SHAPES: readonly Shape[] = SYSCALLS.map((s) => ({
-  params: s.params.length,
-  inputs: s.inputs.length,
-  outputs: s.outputs.length,
-  timestamps: s.outputs.flatMap((o, i) => (o.kind === 'fixed' && o.type === 'timestamp' ? [i] : [])),
-}));
+// The shape of each row, as the scanner reads it.
+const N_PARAMS = Uint8Array.from(SYSCALLS, (s) => s.params.length);
+const N_INPUTS = Uint8Array.from(SYSCALLS, (s) => s.inputs.length);
+const N_OUTPUTS = Uint8Array.from(SYSCALLS, (s) => s.outputs.length);
+/** Index of the row's 8-byte `timestamp` output (for the TimestampDelta filter), or -1. */
+const TS_OUTPUT = Int8Array.from(SYSCALLS, (s) => {
+  const at = s.outputs.flatMap((o, i) => (o.kind === 'fixed' && o.type === 'timestamp' ? [i] : []));
+  if (at.length > 1) throw new Error(`${s.name}: more than one timestamp output`);
+  return at.length === 1 ? at[0]! : -1;
+});
 
 /**
- * End of the record starting at `r.pos` (the reader is left there); `lastDelta` then holds its
- * timestamp delta. Throws RecordDecodeError when the bytes are not a record.
+ * Walks records without decoding them: finds where each ends, its timestamp delta and, through
+ * {@link TimestampFilter}, its timestamp output. Used by the log writer on every record (so it is
+ * kept to plain loops over bytes) and by readers.
  */
-export function skipRecord(r: ByteReader, onTimestamp?: (id: number, pos: number) => void): number {
-  const id = r.u8();
-  const shape = SHAPES[id];
-  if (shape === undefined) throw new RecordDecodeError(`unknown function id ${id}`);
-  skipRecord.lastDelta = r.varint();
-  for (let i = 0; i < shape.params; i++) while (r.u8() >= 0x80);
-  for (let i = 0; i < shape.inputs; i++) r.skipBlob();
-  if (r.varint() === RESULT_TRAP) r.skipBlob();
-  for (let i = 0; i < shape.outputs; i++) {
-    if (onTimestamp !== undefined && shape.timestamps.includes(i)) {
-      const len = r.varint();
-      if (len === 8) onTimestamp(id, r.pos);
-      r.pos += len;
-    } else r.skipBlob();
-  }
-  if (r.pos > r.buf.length) throw new RecordDecodeError('record truncated');
-  return r.pos;
-}
-skipRecord.lastDelta = 0;
+export class RecordScanner {
+  /** Timestamp delta (ns) of the record scanned last. */
+  delta = 0;
 
+  /**
+   * End of the record at `b[p]` (the bytes up to `limit` are the batch); applies `filter` to its
+   * timestamp output when given. Throws RecordDecodeError when the bytes are not a record.
+   */
+  scan(b: Uint8Array, p: number, limit: number, filter: TimestampFilter | null = null): number {
+    if (p >= limit) throw new RecordDecodeError('record truncated');
+    const id = b[p++]!;
+    if (id >= N_PARAMS.length) throw new RecordDecodeError(`unknown function id ${id}`);
+    // delta
+    let v = 0;
+    let mul = 1;
+    for (;;) {
+      if (p >= limit) throw new RecordDecodeError('record truncated');
+      const c = b[p++]!;
+      v += (c & 0x7f) * mul;
+      if (c < 0x80) break;
+      mul *= 0x80;
+      if (mul > 2 ** 56) throw new RecordDecodeError('varint too long');
+    }
+    this.delta = v;
+    for (let i = N_PARAMS[id]!; i > 0; i--) {
+      let n = 0;
+      while (p < limit && b[p++]! >= 0x80) if (++n > 10) throw new RecordDecodeError('varint too long');
+    }
+    for (let i = N_INPUTS[id]!; i > 0; i--) p = this.skipBlob(b, p, limit);
+    // result, then the trap message when it is RESULT_TRAP
+    let r = 0;
+    mul = 1;
+    for (;;) {
+      if (p >= limit) throw new RecordDecodeError('record truncated');
+      const c = b[p++]!;
+      r += (c & 0x7f) * mul;
+      if (c < 0x80) break;
+      mul *= 0x80;
+      if (mul > 2 ** 56) throw new RecordDecodeError('varint too long');
+    }
+    if (r === RESULT_TRAP) p = this.skipBlob(b, p, limit);
+    const ts = TS_OUTPUT[id]!;
+    for (let i = 0, n = N_OUTPUTS[id]!; i < n; i++) {
+      if (i === ts && filter !== null && p < limit && b[p] === 8 && p + 9 <= limit) {
+        filter.apply(b, p + 1, id);
+        p += 9;
+      } else p = this.skipBlob(b, p, limit);
+    }
+    return p;
+  }
+
+  private skipBlob(b: Uint8Array, p: number, limit: number): number {
+    let len = 0;
+    let mul = 1;
+    for (;;) {
+      if (p >= limit) throw new RecordDecodeError('record truncated');
+      const c = b[p++]!;
+      len += (c & 0x7f) * mul;
+      if (c < 0x80) break;
+      mul *= 0x80;
+      if (mul > 2 ** 56) throw new RecordDecodeError('varint too long');
+    }
+    p += len;
+    if (p > limit) throw new RecordDecodeError('record truncated');
+    return p;
+  }
+}
 
 /**
  * The TimestampDelta batch filter (docs/log-format.md), in place: each 8-byte timestamp output becomes
- * its difference (mod 2^64) from the previous one of the same function in the batch; `inverse` undoes it.
- * Clock values that follow each other closely then cost a byte or two after compression instead of
- * three or four, and deflate runs faster on them.
+ * its difference (mod 2^64) from the previous one of the same function in the batch; `inverse` undoes
+ * it. Clock values that follow each other closely then cost a byte or two after compression instead
+ * of three or four, and deflate runs faster on them. One instance per batch ({@link reset} between).
  */
-export function timestampDelta(records: Uint8Array, inverse: boolean): void {
-  const prevLo = new Uint32Array(SYSCALLS.length);
-  const prevHi = new Uint32Array(SYSCALLS.length);
-  const view = new DataView(records.buffer, records.byteOffset, records.byteLength);
-  const r = new ByteReader(records);
-  const onTimestamp = (id: number, pos: number) => {
-    const lo = view.getUint32(pos, true);
-    const hi = view.getUint32(pos + 4, true);
-    const pLo = prevLo[id]!;
-    const pHi = prevHi[id]!;
-    if (inverse) {
+export class TimestampFilter {
+  private readonly prevLo = new Uint32Array(SYSCALLS.length);
+  private readonly prevHi = new Uint32Array(SYSCALLS.length);
+  constructor(readonly inverse: boolean) {}
+
+  /** Start a new batch. */
+  reset(): void {
+    this.prevLo.fill(0);
+    this.prevHi.fill(0);
+  }
+
+  /** Filter the 8 bytes at `b[p]`, the timestamp output of a record of function `id`. */
+  apply(b: Uint8Array, p: number, id: number): void {
+    const lo = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+    const hi = (b[p + 4]! | (b[p + 5]! << 8) | (b[p + 6]! << 16) | (b[p + 7]! << 24)) >>> 0;
+    const pLo = this.prevLo[id]!;
+    const pHi = this.prevHi[id]!;
+    let oLo: number;
+    let oHi: number;
+    if (this.inverse) {
       const sum = lo + pLo;
-      const vLo = sum >>> 0;
-      const vHi = (hi + pHi + (sum > 0xffffffff ? 1 : 0)) >>> 0;
-      view.setUint32(pos, vLo, true);
-      view.setUint32(pos + 4, vHi, true);
-      prevLo[id] = vLo;
-      prevHi[id] = vHi;
+      oLo = sum >>> 0;
+      oHi = (hi + pHi + (sum > 0xffffffff ? 1 : 0)) >>> 0;
+      this.prevLo[id] = oLo;
+      this.prevHi[id] = oHi;
     } else {
-      view.setUint32(pos, (lo - pLo) >>> 0, true);
-      view.setUint32(pos + 4, (hi - pHi - (lo < pLo ? 1 : 0)) >>> 0, true);
-      prevLo[id] = lo;
-      prevHi[id] = hi;
+      oLo = (lo - pLo) >>> 0;
+      oHi = (hi - pHi - (lo < pLo ? 1 : 0)) >>> 0;
+      this.prevLo[id] = lo;
+      this.prevHi[id] = hi;
     }
-  };
-  while (!r.done) skipRecord(r, onTimestamp);
+    b[p] = oLo;
+    b[p + 1] = oLo >>> 8;
+    b[p + 2] = oLo >>> 16;
+    b[p + 3] = oLo >>> 24;
+    b[p + 4] = oHi;
+    b[p + 5] = oHi >>> 8;
+    b[p + 6] = oHi >>> 16;
+    b[p + 7] = oHi >>> 24;
+  }
+}
+
+/** Apply or undo the TimestampDelta filter over a whole batch of records, in place. Throws RecordDecodeError. */
+export function timestampDelta(records: Uint8Array, inverse: boolean): void {
+  const filter = new TimestampFilter(inverse);
+  const scanner = new RecordScanner();
+  let p = 0;
+  while (p < records.length) p = scanner.scan(records, p, records.length, filter);
 }

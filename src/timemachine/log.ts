@@ -8,7 +8,7 @@ import { constants as zlibConstants, crc32, deflateRawSync, inflateRawSync } fro
 import * as flatbuffers from 'flatbuffers';
 import { BatchHeader } from '../format/tc/format/batch-header.js';
 import { Compression } from '../format/tc/format/compression.js';
-import { ByteWriter, timestampDelta } from './codec.js';
+import { ByteWriter, RecordScanner, TimestampFilter, timestampDelta } from './codec.js';
 import { Filter } from '../format/tc/format/filter.js';
 import { EXIT, TcError } from '../errors.js';
 import type { RecordSink } from './recorder.js';
@@ -28,7 +28,7 @@ export interface LogLimits {
 }
 
 export const DEFAULT_LIMITS: LogLimits = {
-  batchBytes: 256 * 1024,
+  batchBytes: 1024 * 1024,
   batchRecords: 32768,
   batchNs: 100_000_000,
   segmentBytes: 64 * 1024 * 1024,
@@ -55,22 +55,32 @@ export const segmentFileName = (index: number): string => String(index).padStart
 
 const FRAME_ID = 'TCB1';
 
-/** Encode a batch frame: size-prefixed header then payload. */
-export function encodeBatch(h: Omit<BatchInfo, 'checksum' | 'compressedSize' | 'compression' | 'uncompressedSize' | 'filter'>, records: Uint8Array, level: LogLimits['level']): [header: Uint8Array, payload: Uint8Array] {
+/**
+ * Encode a batch frame: size-prefixed header then payload. The TimestampDelta filter goes with
+ * deflate: `filtered` says the records already have it applied (the log writer filters as records
+ * arrive); a batch that is stored uncompressed is stored unfiltered.
+ */
+export function encodeBatch(
+  h: Omit<BatchInfo, 'checksum' | 'compressedSize' | 'compression' | 'uncompressedSize' | 'filter'>,
+  records: Uint8Array,
+  level: LogLimits['level'],
+  filtered = false,
+): [header: Uint8Array, payload: Uint8Array] {
   let payload = records;
   let compression = Compression.None;
-  let filter = Filter.None;
-  if (level > 0 && records.length > 64 && compressible(records, level)) {
-    timestampDelta(records, false);
+  let filter = filtered ? Filter.TimestampDelta : Filter.None;
+  if (level > 0 && records.length > 64 && compressible(records)) {
+    if (!filtered) timestampDelta(records, false);
     filter = Filter.TimestampDelta;
     const z = deflateRawSync(records, { level, strategy: zlibConstants.Z_DEFAULT_STRATEGY });
     if (z.length < records.length) {
       payload = z;
       compression = Compression.Deflate;
-    } else {
-      timestampDelta(records, true);
-      filter = Filter.None;
     }
+  }
+  if (compression === Compression.None && filter === Filter.TimestampDelta) {
+    timestampDelta(records, true);
+    filter = Filter.None;
   }
   const b = new flatbuffers.Builder(128);
   BatchHeader.startBatchHeader(b);
@@ -92,20 +102,23 @@ export function encodeBatch(h: Omit<BatchInfo, 'checksum' | 'compressedSize' | '
 const SAMPLE = 4 * 1024;
 
 /**
- * Whether a batch is worth compressing: a large batch is tried on two 4 KiB samples first, so
- * incompressible data (media, random bytes, already compressed files) is stored without paying for a
- * full deflate. Samples must shrink by 10% together.
+ * Whether a batch is worth compressing. A large batch is judged on two 4 KiB samples (its start and
+ * its end) by their order-0 entropy: above 7.5 bits a byte (media, random bytes, compressed files),
+ * deflate would not pay for itself and the batch is stored without trying (deflate runs at a few tens
+ * of MB/s on such data, the estimate at over a GB/s).
  */
-function compressible(records: Uint8Array, level: LogLimits['level']): boolean {
+function compressible(records: Uint8Array): boolean {
   if (records.length < 16 * SAMPLE) return true;
-  let raw = 0;
-  let packed = 0;
-  for (const at of [0, records.length - SAMPLE]) {
-    const sample = records.subarray(at, at + SAMPLE);
-    raw += sample.length;
-    packed += deflateRawSync(sample, { level }).length;
+  const counts = new Uint32Array(256);
+  for (const at of [0, records.length - SAMPLE]) for (let i = at; i < at + SAMPLE; i++) counts[records[i]!]!++;
+  const n = 2 * SAMPLE;
+  // H = log2(n) - (1/n) * sum(c * log2(c))
+  let sum = 0;
+  for (let k = 0; k < 256; k++) {
+    const c = counts[k]!;
+    if (c > 1) sum += c * Math.log2(c);
   }
-  return packed < raw * 0.9;
+  return Math.log2(n) - sum / n < 7.5;
 }
 
 /**
@@ -116,6 +129,9 @@ function compressible(records: Uint8Array, level: LogLimits['level']): boolean {
  */
 export class LogWriter implements RecordSink {
   readonly records = new ByteWriter(1 << 16);
+  /** The records of the pending batch have the TimestampDelta filter applied as they arrive. */
+  private readonly filter = new TimestampFilter(false);
+  private readonly scanner = new RecordScanner();
   private count = 0;
   private offset = 0;
   private firstTs = 0;
@@ -158,14 +174,56 @@ export class LogWriter implements RecordSink {
   }
 
   room(p: number, n: number): number {
-    this.records.pos = p;
-    this.records.ensure(n);
+    // Growing the buffer keeps the bytes before `pos`: the record so far included.
+    const w = this.records;
+    const start = w.pos;
+    w.pos = p;
+    w.ensure(n);
+    w.pos = start;
     return p;
   }
 
   /** The record encoded up to `p` is complete; `ts` is its timestamp (ns). Flushes when a limit is reached. */
   end(p: number, ts: number): void {
-    this.records.pos = p;
+    const w = this.records;
+    this.scanner.scan(w.buf, w.pos, p, this.filter);
+    w.pos = p;
+    this.added(ts);
+  }
+
+  /**
+   * Append the complete records `bytes[start, end)`, as the recorder encodes them (timestamp deltas
+   * follow on from {@link previousTimestamp}), flushing whenever a limit is reached: a batch ends
+   * at the first record that reaches one. The records are filtered in place in `bytes` (the caller's
+   * buffer is changed); a batch made of these bytes alone is written from them without a copy.
+   * Throws RecordDecodeError when the bytes are not records.
+   */
+  appendRecords(bytes: Uint8Array, start: number, end: number): void {
+    const w = this.records;
+    const scanner = this.scanner;
+    const { batchBytes, batchRecords, batchNs } = this.limits;
+    let run = start;
+    let p = start;
+    while (p < end) {
+      p = scanner.scan(bytes, p, end, this.filter);
+      const ts = this.lastTs + scanner.delta;
+      if (this.count === 0) this.firstTs = ts;
+      this.count++;
+      this.lastTs = ts;
+      if (w.pos + (p - run) >= batchBytes || this.count >= batchRecords || ts - this.firstTs >= batchNs) {
+        if (w.pos === 0) this.flush(bytes.subarray(run, p));
+        else {
+          this.copy(bytes, run, p);
+          this.flush();
+        }
+        run = p;
+      }
+    }
+    if (run < end) this.copy(bytes, run, end);
+  }
+
+  /** A record at `ts` was added to {@link records}: count it, and flush if a limit is reached. */
+  private added(ts: number): void {
     if (this.count === 0) this.firstTs = ts;
     this.count++;
     this.lastTs = ts;
@@ -174,22 +232,11 @@ export class LogWriter implements RecordSink {
     }
   }
 
-  /**
-   * Append `count` complete records (`bytes[start, end)`, as the recorder encodes them; the first at
-   * `firstTs`, the last at `lastTs`, ns) and flush when a limit is reached.
-   */
-  appendRecords(bytes: Uint8Array, start: number, end: number, count: number, firstTs: number, lastTs: number): void {
-    if (count === 0) return;
-    if (this.count === 0) this.firstTs = firstTs;
+  private copy(bytes: Uint8Array, start: number, end: number): void {
     const w = this.records;
     w.ensure(end - start);
     w.buf.set(bytes.subarray(start, end), w.pos);
     w.pos += end - start;
-    this.count += count;
-    this.lastTs = lastTs;
-    if (w.pos >= this.limits.batchBytes || this.count >= this.limits.batchRecords || lastTs - this.firstTs >= this.limits.batchNs) {
-      this.flush();
-    }
   }
 
   /** Flush the pending batch when its first record is `batchNs` old at `now` (ns). */
@@ -197,16 +244,19 @@ export class LogWriter implements RecordSink {
     if (this.count > 0 && now - this.firstTs >= this.limits.batchNs) this.flush();
   }
 
-  /** Write the pending batch, if any. Safe to call at any time between records. */
-  flush(): void {
+  /**
+   * Write the pending batch, if any. Safe to call at any time between records. `records` are its
+   * bytes when they are not in {@link records} (a batch written straight from the caller's buffer).
+   */
+  flush(records: Uint8Array = this.records.buf.subarray(0, this.records.pos)): void {
     if (this.count === 0) return;
     if (this.segment === null || this.segment.size >= this.limits.segmentBytes) this.roll();
     const seg = this.segment!;
-    const records = this.records.buf.subarray(0, this.records.pos);
     const [header, payload] = encodeBatch(
       { segment: seg.index, batch: seg.batches, firstOffset: this.offset, firstTimestamp: this.firstTs, lastTimestamp: this.lastTs, recordCount: this.count },
       records,
       this.limits.level,
+      true,
     );
     writeAll(this.fd, header);
     writeAll(this.fd, payload);
@@ -220,6 +270,7 @@ export class LogWriter implements RecordSink {
     this.offset += this.count;
     this.count = 0;
     this.records.pos = 0;
+    this.filter.reset();
   }
 
   /** Flush and close the segment file. Idempotent. */

@@ -22,10 +22,10 @@ export class LogPump {
   readonly reader: RingReader;
   private readonly writer: LogWriter;
   private error: Error | null = null;
-  private readonly append = (buf: Uint8Array, start: number, end: number, count: number, firstTs: number, lastTs: number): void => {
+  private readonly append = (buf: Uint8Array, start: number, end: number): void => {
     if (this.error !== null) return;
     try {
-      this.writer.appendRecords(buf, start, end, count, firstTs, lastTs);
+      this.writer.appendRecords(buf, start, end);
     } catch (e) {
       this.error = e as Error;
     }
@@ -35,7 +35,7 @@ export class LogPump {
   constructor(
     ring: RingMemory,
     logDir: string,
-    private readonly limits: LogLimits,
+    limits: LogLimits,
   ) {
     this.reader = new RingReader(ring);
     this.writer = new LogWriter(logDir, limits);
@@ -43,7 +43,7 @@ export class LogPump {
 
   /** Move every record committed so far into the log; flush the batch if it is `batchNs` old at `now` (ns). */
   drain(now: number): void {
-    this.reader.drain(this.append, this.limits.batchBytes, this.limits.batchRecords);
+    this.reader.drain(this.append);
     if (this.error !== null) return;
     try {
       this.writer.flushIfDue(now);
@@ -68,7 +68,7 @@ export class LogPump {
 
   /** Drain what is left, flush and close the log. */
   close(): LogReport {
-    this.reader.drain(this.append, this.limits.batchBytes, this.limits.batchRecords);
+    this.reader.drain(this.append);
     if (this.error === null) {
       try {
         this.writer.close();

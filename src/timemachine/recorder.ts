@@ -89,8 +89,8 @@ export function recorderSource(sc: Syscall): string {
   const L: string[] = [];
   L.push(`return function ${sc.name}(${params}) {`);
   L.push(`  const ts = C.hold();`);
-  L.push(`  let m = M.current();`);
-  L.push(`  let size = m.u8.length;`);
+  L.push(`  const m = M.current();`);
+  L.push(`  const size = m.u8.length;`);
   // Sizes of the inputs (exact) and bounds of the outputs, before the call.
   const pre: string[] = [String(1 + VARINT + VARINT * sc.params.length + 5 * sc.inputs.length)];
   sc.inputs.forEach((inp, k) => {
@@ -153,7 +153,7 @@ export function recorderSource(sc: Syscall): string {
   L.push(`    failed = true;`);
   L.push(`  }`);
   L.push(`  C.release();`);
-  L.push(`  m = M.current();`);
+  // The host never grows memory: the views taken before the call still cover it.
   // Exact output sizes, never above their bounds.
   sc.outputs.forEach((out, k) => {
     if (out.kind === 'iovecs') L.push(`  const o${k} = Math.min(emit.u32At(m, ${u32(out.used)}), o${k}b);`);

@@ -12,17 +12,19 @@
  * (bytes in the ring, complete or not), COMMITTED (bytes of complete records) and READ (bytes the
  * consumer has copied out). Publishing a record that fits costs one atomic store.
  */
-import { ByteReader, ByteWriter, skipRecord } from './codec.js';
+import { ByteWriter } from './codec.js';
 import type { RecordSink } from './recorder.js';
 
+// Slots of the control array. What the producer writes (WRITTEN, COMMITTED) and what the consumer
+// writes (READ) sit on different cache lines, so that each side's stores do not evict the other's.
 const WRITTEN = 0;
-const READ = 1;
-const COMMITTED = 2;
-const WAITING = 3;
-const DONE = 4;
-const OWNER = 5;
-const SIGNAL = 6;
-const CTRL_SLOTS = 8;
+const COMMITTED = 1;
+const DONE = 2;
+const READ = 16;
+const WAITING = 17;
+const OWNER = 32;
+const SIGNAL = 33;
+const CTRL_SLOTS = 48;
 
 /** Bytes a record encoded in place may run past the ring's end. Larger records go through staging. */
 export const RING_SLACK = 256 * 1024;
@@ -169,7 +171,7 @@ export class RingWriter implements RecordSink {
   }
 }
 
-/** The consumer side: drains the ring and yields complete records with their timestamps. */
+/** The consumer side: drains the ring and hands out complete records. */
 export class RingReader {
   private readonly data: Uint8Array;
   private readonly ctrl: Int32Array;
@@ -181,8 +183,6 @@ export class RingReader {
   /** Bytes of `pending` already handed out as records. */
   private parsed = 0;
   private consumedTotal = 0;
-  private lastTs = 0;
-  private readonly reader = new ByteReader(new Uint8Array(0));
 
   constructor(ring: RingMemory) {
     this.data = new Uint8Array(ring.data);
@@ -227,21 +227,28 @@ export class RingReader {
   }
 
   /**
-   * Copy what the producer wrote out of the ring and hand the complete records to `onRun` in runs:
-   * `bytes[start, end)` holds `count` records, the first at `firstTs` and the last at `lastTs` (ns).
-   * A run holds at most `maxRecords` records and stops after the record that reaches `maxBytes`.
-   * Returns the number of records.
+   * Copy what the producer wrote out of the ring and hand the complete records to `onRecords` as
+   * `bytes[start, end)` (valid during the call). Returns the number of bytes handed out.
    */
-  drain(
-    onRun: (bytes: Uint8Array, start: number, end: number, count: number, firstTs: number, lastTs: number) => void,
-    maxBytes = 1 << 18,
-    maxRecords = 1 << 15,
-  ): number {
+  drain(onRecords: (bytes: Uint8Array, start: number, end: number) => void): number {
     // COMMITTED before WRITTEN: the producer publishes bytes before it commits them, so every
     // committed byte is then among the bytes copied below.
     const committed = Atomics.load(this.ctrl, COMMITTED);
     const partial = Atomics.load(this.ctrl, WRITTEN);
     const written = ((partial - committed) | 0) > 0 ? partial : committed;
+    // The usual case: complete records only, not wrapping around the ring's end, nothing held back
+    // from before: they are handed out where they are, and freed afterwards.
+    if (this.parsed === this.pendingLen && written === committed && this.read === this.consumedTotal) {
+      const complete = (committed - this.consumedTotal) | 0;
+      if (complete <= 0) return 0;
+      const at = this.read & this.mask;
+      if (at + complete <= this.size) {
+        onRecords(this.data, at, at + complete);
+        this.consumedTotal = committed;
+        this.free(committed);
+        return complete;
+      }
+    }
     const avail = (written - this.read) | 0;
     if (avail > 0) {
       this.compact();
@@ -262,36 +269,25 @@ export class RingReader {
         this.read = (this.read + n) | 0;
         left -= n;
       }
-      Atomics.store(this.ctrl, READ, this.read);
-      if (Atomics.load(this.ctrl, WAITING) === 1) {
-        Atomics.store(this.ctrl, WAITING, 0);
-        Atomics.notify(this.ctrl, READ);
-      }
+      this.free(this.read);
     }
-    let complete = (committed - this.consumedTotal) | 0;
-    let total = 0;
-    const r = this.reader;
-    r.buf = this.pending;
-    while (complete > 0) {
-      const start = this.parsed;
-      r.pos = start;
-      let count = 0;
-      let firstTs = 0;
-      while (complete > 0 && count < maxRecords && r.pos - start < maxBytes) {
-        const at = r.pos;
-        skipRecord(r);
-        const ts = this.lastTs + skipRecord.lastDelta;
-        if (count === 0) firstTs = ts;
-        this.lastTs = ts;
-        complete -= r.pos - at;
-        count++;
-      }
-      this.consumedTotal = (this.consumedTotal + (r.pos - start)) | 0;
-      this.parsed = r.pos;
-      total += count;
-      onRun(this.pending, start, r.pos, count, firstTs, this.lastTs);
+    const complete = (committed - this.consumedTotal) | 0;
+    if (complete <= 0) return 0;
+    const start = this.parsed;
+    this.parsed += complete;
+    this.consumedTotal = committed;
+    onRecords(this.pending, start, start + complete);
+    return complete;
+  }
+
+  /** The ring up to `read` may be written again. */
+  private free(read: number): void {
+    this.read = read;
+    Atomics.store(this.ctrl, READ, read);
+    if (Atomics.load(this.ctrl, WAITING) === 1) {
+      Atomics.store(this.ctrl, WAITING, 0);
+      Atomics.notify(this.ctrl, READ);
     }
-    return total;
   }
 
   private compact(): void {
