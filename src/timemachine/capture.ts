@@ -1,11 +1,13 @@
 /**
- * What the syscall table's inputs and outputs mean in guest memory, compiled once per row:
- * capture (guest memory -> length-prefixed blob in a {@link ByteWriter}) for recording, and apply
- * (blob -> guest memory) for replay. Every read is clamped to the memory's size, so a bad guest
- * pointer never makes capture itself throw.
+ * What the syscall table's inputs and outputs mean in guest memory, compiled once per row for the
+ * general replay path (src/timemachine/replayer.ts): capture of an input (guest memory ->
+ * length-prefixed blob in a {@link ByteWriter}) to compare with the log, and apply of an output (blob
+ * -> guest memory). They read memory exactly as the recorder's generated code does (pointers and
+ * lengths as u32, every read clamped to the memory's size), through the same helpers (emit.ts).
  */
 import { SIZEOF, type Input, type Output, type Syscall } from '../wasi/syscalls.js';
 import type { ByteWriter } from './codec.js';
+import { blob, clamp, gather, iovTotal } from './emit.js';
 
 /** Guest memory as the capture functions see it. `u8` and `view` cover the same buffer. */
 export interface GuestMemory {
@@ -22,108 +24,42 @@ export interface StringSizes {
   readonly environ: { readonly count: number; readonly bytes: number };
 }
 
-export type Capture = (w: ByteWriter, m: GuestMemory, a: Args, sizes: StringSizes) => void;
+export type Capture = (w: ByteWriter, m: GuestMemory, a: Args) => void;
 export type Apply = (blob: Uint8Array, m: GuestMemory, a: Args) => void;
 
-/** Clamp (ptr, len) to the memory. */
-function clampLen(m: GuestMemory, ptr: number, len: number): number {
-  const max = m.u8.length - ptr;
-  return max <= 0 ? 0 : len < max ? len : max;
-}
+const u32 = (v: number | bigint | undefined): number => Number(v) >>> 0;
 
-function u32At(m: GuestMemory, ptr: number): number {
-  return ptr + 4 <= m.u8.length ? m.view.getUint32(ptr, true) : 0;
-}
-
-/** Total length of an (c)iovec array, each entry clamped. */
-function iovTotal(m: GuestMemory, iovs: number, n: number): number {
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const e = iovs + i * SIZEOF.iovec;
-    if (e + 8 > m.u8.length) break;
-    total += clampLen(m, m.view.getUint32(e, true), m.view.getUint32(e + 4, true));
-  }
-  return total;
-}
-
-/** Gather up to `limit` bytes of an iovec array into the writer as one blob. */
-function gather(w: ByteWriter, m: GuestMemory, iovs: number, n: number, limit: number): void {
-  const total = Math.min(iovTotal(m, iovs, n), limit);
-  w.ensure(total + 8);
-  w.varint(total);
-  let left = total;
-  for (let i = 0; i < n && left > 0; i++) {
-    const e = iovs + i * SIZEOF.iovec;
-    const buf = m.view.getUint32(e, true);
-    const len = Math.min(clampLen(m, buf, m.view.getUint32(e + 4, true)), left);
-    w.buf.set(m.u8.subarray(buf, buf + len), w.pos);
-    w.pos += len;
-    left -= len;
-  }
-}
-
-function at(w: ByteWriter, m: GuestMemory, ptr: number, len: number): void {
-  w.blob(m.u8, ptr, clampLen(m, ptr, len));
-}
-
-/** Capture function of one input. */
+/** Capture function of one input: the blob the recorder writes for it. */
 export function compileInput(sc: Syscall, input: Input): Capture {
   const ix = sc.index;
   switch (input.kind) {
     case 'string': {
       const p = ix[input.ptr]!;
       const l = ix[input.len]!;
-      return (w, m, a) => at(w, m, a[p] as number, a[l] as number);
+      return (w, m, a) => {
+        const ptr = u32(a[p]);
+        const len = clamp(m.u8.length, ptr, u32(a[l]));
+        w.ensure(len + 10);
+        w.pos = blob(w.buf, w.pos, m.u8, ptr, len);
+      };
     }
     case 'ciovecs': {
       const p = ix[input.iovs]!;
       const l = ix[input.len]!;
-      return (w, m, a) => gather(w, m, a[p] as number, a[l] as number, Infinity);
+      return (w, m, a) => {
+        const total = iovTotal(m, u32(a[p]), u32(a[l]));
+        w.ensure(total + 10);
+        w.pos = gather(w.buf, w.pos, m, u32(a[p]), u32(a[l]), total);
+      };
     }
     case 'subscriptions': {
       const p = ix[input.ptr]!;
       const c = ix[input.count]!;
-      return (w, m, a) => at(w, m, a[p] as number, (a[c] as number) * SIZEOF.subscription);
-    }
-  }
-}
-
-/** Capture function of one output: only the bytes the host produced. */
-export function compileOutput(sc: Syscall, output: Output): Capture {
-  const ix = sc.index;
-  switch (output.kind) {
-    case 'fixed': {
-      const p = ix[output.ptr]!;
-      const size = output.size;
-      return (w, m, a) => at(w, m, a[p] as number, size);
-    }
-    case 'iovecs': {
-      const p = ix[output.iovs]!;
-      const l = ix[output.len]!;
-      const u = ix[output.used]!;
-      return (w, m, a) => gather(w, m, a[p] as number, a[l] as number, u32At(m, a[u] as number));
-    }
-    case 'buffer': {
-      const p = ix[output.ptr]!;
-      const l = ix[output.len]!;
-      const u = output.used === undefined ? -1 : ix[output.used]!;
       return (w, m, a) => {
-        const len = a[l] as number;
-        const used = u < 0 ? len : Math.min(u32At(m, a[u] as number), len);
-        at(w, m, a[p] as number, used);
-      };
-    }
-    case 'events': {
-      const p = ix[output.ptr]!;
-      const c = ix[output.count]!;
-      return (w, m, a) => at(w, m, a[p] as number, u32At(m, a[c] as number) * SIZEOF.event);
-    }
-    case 'strings': {
-      const p = ix[output.ptr]!;
-      const { source, part } = output;
-      return (w, m, a, sizes) => {
-        const s = sizes[source];
-        at(w, m, a[p] as number, part === 'list' ? s.count * 4 : s.bytes);
+        const ptr = u32(a[p]);
+        const len = clamp(m.u8.length, ptr, u32(a[c]) * SIZEOF.subscription);
+        w.ensure(len + 10);
+        w.pos = blob(w.buf, w.pos, m.u8, ptr, len);
       };
     }
   }
@@ -135,30 +71,33 @@ export function compileApply(sc: Syscall, output: Output): Apply {
   if (output.kind === 'iovecs') {
     const p = ix[output.iovs]!;
     const l = ix[output.len]!;
-    return (blob, m, a) => {
-      const iovs = a[p] as number;
-      const n = a[l] as number;
-      let done = 0;
-      for (let i = 0; i < n && done < blob.length; i++) {
-        const e = iovs + i * SIZEOF.iovec;
-        if (e + 8 > m.u8.length) break;
-        const buf = m.view.getUint32(e, true);
-        const len = Math.min(clampLen(m, buf, m.view.getUint32(e + 4, true)), blob.length - done);
-        m.u8.set(blob.subarray(done, done + len), buf);
-        done += len;
-      }
-    };
+    return (bytes, m, a) => scatter(bytes, 0, bytes.length, m, u32(a[p]), u32(a[l]));
   }
   const p = ix[output.ptr]!;
-  return (blob, m, a) => {
-    const ptr = a[p] as number;
-    // Clamped as capture was: a pointer past the end of memory recorded no bytes.
-    const len = clampLen(m, ptr, blob.length);
-    if (len <= 16) {
-      const u8 = m.u8;
-      for (let i = 0; i < len; i++) u8[ptr + i] = blob[i]!;
-    } else m.u8.set(blob.subarray(0, len), ptr);
-  };
+  return (bytes, m, a) => put(bytes, 0, bytes.length, m, u32(a[p]));
+}
+
+/** Write `len` bytes of `src` at `off` to memory at `ptr`, clamped as capture was (a pointer past the end recorded no bytes). */
+export function put(src: Uint8Array, off: number, len: number, m: GuestMemory, ptr: number): void {
+  const n = clamp(m.u8.length, ptr, len);
+  if (n <= 16) {
+    const u8 = m.u8;
+    for (let i = 0; i < n; i++) u8[ptr + i] = src[off + i]!;
+  } else m.u8.set(src.subarray(off, off + n), ptr);
+}
+
+/** Scatter `len` bytes of `src` at `off` over an iovec array, in order, each entry clamped to memory. */
+export function scatter(src: Uint8Array, off: number, len: number, m: GuestMemory, iovs: number, n: number): void {
+  const size = m.u8.length;
+  let done = 0;
+  for (let i = 0; i < n && done < len; i++) {
+    const e = iovs + i * SIZEOF.iovec;
+    if (e + 8 > size) break;
+    const at = m.view.getUint32(e, true);
+    const k = Math.min(clamp(size, at, m.view.getUint32(e + 4, true)), len - done);
+    put(src, off + done, k, m, at);
+    done += k;
+  }
 }
 
 type Arg = number | bigint | undefined;

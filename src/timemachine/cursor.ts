@@ -33,7 +33,11 @@ export function* batches(logDir: string, options: { headersOnly?: boolean } = {}
  */
 export class RecordCursor {
   private readonly it: Generator<Batch>;
-  private reader: ByteReader | null = null;
+  /**
+   * The current batch's records, positioned at the next record ({@link next} moves to the next batch
+   * when this one is done); null before the first batch and at the end.
+   */
+  reader: ByteReader | null = null;
   private batch: BatchInfo | null = null;
   /** Offset of the record {@link next} returned last. */
   offset = -1;
@@ -95,6 +99,19 @@ export class RecordCursor {
   }
 
 
+
+  /**
+   * The record at {@link reader}'s position, ending at `end` with timestamp delta `delta`, was read
+   * without {@link next} (the replay fast path): account for it as next() would have.
+   */
+  consumed(end: number, delta: number): void {
+    this.offset++;
+    if (this.firstInBatch) this.lastTs -= delta;
+    this.firstInBatch = false;
+    this.previousTimestamp = this.lastTs;
+    this.lastTs += delta;
+    this.reader!.pos = end;
+  }
 
   /** Decode the whole next record; null at the end. Throws LogCorruptError for bytes that are not a record. */
   nextRecord(): LogRecord | null {

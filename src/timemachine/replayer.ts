@@ -2,13 +2,20 @@
  * The replayer: import functions built from the same syscall table as the recorder. Each call is
  * checked against the next record (function, params, input bytes); then the recorded outputs are
  * written into guest memory and the recorded result returned. Nothing of the host is used.
+ *
+ * Each function has two paths. The fast one is generated from the table row as straight-line code,
+ * like the recorder's (see {@link replaySource}): it reads the record in place and, when everything
+ * matches, applies it. Anything else (a new batch, a trap, a divergence, damage, tracing) goes down the
+ * general path, which decodes the record and reports exactly what differs.
  */
 import { WASIProcExit } from '@bjorn3/browser_wasi_shim';
-import { SYSCALLS, type Syscall, type SyscallName } from '../wasi/syscalls.js';
+import { I64_TYPES, SIZEOF, SYSCALLS, type Syscall, type SyscallName } from '../wasi/syscalls.js';
 import type { ImportFn } from '../host/host.js';
 import { EXIT, TcError } from '../errors.js';
 import { ByteReader, ByteWriter, decodeRecord, normalizeParam, RESULT_TRAP, type LogRecord } from './codec.js';
-import { compileApply, compileInput, fillArgs, type Args, type StringSizes } from './capture.js';
+import { compileApply, compileInput, fillArgs, put, scatter, type Args } from './capture.js';
+import * as check from './check.js';
+import { clamp, iovTotal, u32At } from './emit.js';
 import type { RecordCursor } from './cursor.js';
 import type { MemoryViews } from './recorder.js';
 import { formatCall, formatRecord } from './trace.js';
@@ -69,7 +76,6 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 export function replayImports(cursor: RecordCursor, memory: MemoryViews, options: ReplayOptions) {
   const scratch = new ByteWriter(1 << 12);
   const paramBytes = new ByteWriter(16);
-  const noSizes: StringSizes = { args: { count: 0, bytes: 0 }, environ: { count: 0, bytes: 0 } };
   const out = {} as Record<SyscallName, ImportFn>;
   const { onOutput, onRecord } = options;
 
@@ -80,7 +86,7 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
     const m = memory.current();
     const blobs = sc.inputs.map((inp) => {
       scratch.pos = 0;
-      compileInput(sc, inp)(scratch, m, a, noSizes);
+      compileInput(sc, inp)(scratch, m, a);
       return new ByteReader(scratch.buf.slice(0, scratch.pos)).blob();
     });
     return formatCall(sc, params, blobs);
@@ -108,7 +114,7 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
     const isExit = sc.name === 'proc_exit';
     // One reused argument array per function (host calls do not nest): no allocation per call.
     const args: (number | bigint)[] = new Array(n).fill(0);
-    out[sc.name] = function replayed(a0?: number | bigint, a1?: number | bigint, a2?: number | bigint, a3?: number | bigint, a4?: number | bigint, a5?: number | bigint, a6?: number | bigint, a7?: number | bigint, a8?: number | bigint): number | void {
+    const general = function replayed(a0?: number | bigint, a1?: number | bigint, a2?: number | bigint, a3?: number | bigint, a4?: number | bigint, a5?: number | bigint, a6?: number | bigint, a7?: number | bigint, a8?: number | bigint): number | void {
       fillArgs(args, n, a0, a1, a2, a3, a4, a5, a6, a7, a8);
       try {
         return replayCall(args);
@@ -150,7 +156,7 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
       for (let i = 0; i < inputs.length; i++) {
         const want = r.blob();
         scratch.pos = 0;
-        inputs[i]!(scratch, m, a as Args, noSizes);
+        inputs[i]!(scratch, m, a as Args);
         const rs = new ByteReader(scratch.buf.subarray(0, scratch.pos));
         if (!equalBytes(want, rs.blob())) {
           throw new ReplayDivergence('unexpected bytes', cursor.offset, expectedAt(start), actualCall(sc, a), sc.inputs[i]!.name);
@@ -173,6 +179,85 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
       if (isExit) throw new WASIProcExit(a[0] as number);
       return result;
     };
+    // Traced replays take the general path, which decodes every record anyway.
+    if (onRecord !== undefined) {
+      out[sc.name] = general;
+      continue;
+    }
+    // The fast path is generated when instantiation first looks the function up.
+    let fast: ImportFn | undefined;
+    Object.defineProperty(out, sc.name, {
+      enumerable: true,
+      get: () => {
+        if (fast === undefined) {
+          const make = new Function('K', 'E', 'P', 'C', 'M', 'G', 'W', 'ProcExit', 'RESULT_TRAP', replaySource(sc));
+          fast = make(check, { clamp, iovTotal, u32At }, { put, scatter }, cursor, memory, general, onOutput, WASIProcExit, RESULT_TRAP) as ImportFn;
+        }
+        return fast;
+      },
+    });
   }
   return out;
+}
+
+/**
+ * The JavaScript source of the fast replay path of one row: the body of a function of (K: check
+ * helpers, E: emit helpers, P: put/scatter, C: the cursor, M: memory views, G: the general path,
+ * W: onOutput, ProcExit, RESULT_TRAP) that returns the import function.
+ */
+export function replaySource(sc: Syscall): string {
+  const arg = (name: string) => `a${sc.index[name]}`;
+  const u32 = (name: string) => `(${arg(name)} >>> 0)`;
+  const params = sc.params.map((_, i) => `a${i}`).join(', ');
+  const slow = `return G(${params});`;
+  const L: string[] = [];
+  L.push(`return function ${sc.name}(${params}) {`);
+  L.push(`  const r = C.reader;`);
+  L.push(`  if (r === null) ${slow}`);
+  L.push(`  const b = r.buf, end = b.length;`);
+  L.push(`  let p = r.pos;`);
+  L.push(`  if (p >= end || b[p] !== ${sc.id}) ${slow}`);
+  L.push(`  p = K.rv(b, p + 1, end);`);
+  L.push(`  if (p < 0) ${slow}`);
+  L.push(`  const d = K.read.value;`);
+  sc.params.forEach((prm, i) => {
+    if (prm.type === 'filedelta') L.push(`  p = K.eqZigzag(b, p, end, a${i});`);
+    else if (I64_TYPES.has(prm.type)) L.push(`  p = K.eqU64(b, p, end, a${i});`);
+    else L.push(`  p = K.eqU32(b, p, end, a${i} >>> 0);`);
+    L.push(`  if (p < 0) ${slow}`);
+  });
+  L.push(`  const m = M.current(), size = m.u8.length;`);
+  sc.inputs.forEach((inp, k) => {
+    if (inp.kind === 'ciovecs') {
+      L.push(`  p = K.eqGather(b, p, end, m, ${u32(inp.iovs)}, ${u32(inp.len)}, E.iovTotal(m, ${u32(inp.iovs)}, ${u32(inp.len)}));`);
+      L.push(`  if (p < 0) ${slow}`);
+      L.push(`  const i${k}at = K.read.at, i${k}len = K.read.value;`);
+    } else {
+      const len = inp.kind === 'string' ? u32(inp.len) : `${u32(inp.count)} * ${SIZEOF.subscription}`;
+      L.push(`  p = K.eqBlob(b, p, end, m.u8, ${u32(inp.ptr)}, E.clamp(size, ${u32(inp.ptr)}, ${len}));`);
+      L.push(`  if (p < 0) ${slow}`);
+    }
+  });
+  L.push(`  p = K.rv(b, p, end);`);
+  L.push(`  if (p < 0) ${slow}`);
+  L.push(`  const res = K.read.value;`);
+  L.push(`  if (res === RESULT_TRAP) ${slow}`);
+  sc.outputs.forEach((_, k) => {
+    L.push(`  p = K.blob(b, p, end);`);
+    L.push(`  if (p < 0) ${slow}`);
+    L.push(`  const q${k} = K.read.at, l${k} = K.read.value;`);
+  });
+  // Everything matched: apply the record.
+  sc.outputs.forEach((out, k) => {
+    if (out.kind === 'iovecs') L.push(`  P.scatter(b, q${k}, l${k}, m, ${u32(out.iovs)}, ${u32(out.len)});`);
+    else L.push(`  P.put(b, q${k}, l${k}, m, ${u32(out.ptr)});`);
+  });
+  L.push(`  C.consumed(p, d);`);
+  if (sc.name === 'fd_write') {
+    L.push(`  if (res === 0 && W !== undefined && (a0 === 1 || a0 === 2)) W(a0, b.subarray(i0at, i0at + Math.min(E.u32At(m, ${u32('nwritten')}), i0len)));`);
+  }
+  if (sc.name === 'proc_exit') L.push(`  throw new ProcExit(a0);`);
+  else L.push(`  return res;`);
+  L.push(`};`);
+  return L.join('\n');
 }
