@@ -188,7 +188,7 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   }
   options.onStart?.(manifest.id);
 
-  const ring = createRing();
+  const ring = createRing(1 << 22);
   const job: WriterJob = { ring, logDir, limits, origin: performance.timeOrigin };
   const report = new Promise<WriterMessage | Error>((resolve) => {
     worker.once('message', resolve);

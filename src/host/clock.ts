@@ -84,7 +84,9 @@ export class HostClock {
     }
     // Both halves are checked before either is written, as one u64 store would be.
     if (ptr < 0 || ptr + 8 > view.byteLength) throw new RangeError('Offset is outside the bounds of the DataView');
-    const ns = this.now();
+    let ns = this.held;
+    if (ns >= 0) this.held = -1;
+    else ns = readNs();
     const nsHi = (ns / TWO32) >>> 0;
     const lo = base.lo + (ns - nsHi * TWO32);
     view.setUint32(ptr, lo >>> 0, true);

@@ -135,11 +135,13 @@ export function recorderSource(sc: Syscall): string {
   L.push(`  let b = S.buf;`);
   L.push(`  const start = p;`);
   L.push(`  b[p++] = ${sc.id};`);
-  L.push(`  p = emit.vu(b, p, ts - S.previousTimestamp);`);
+  // Varints are written inline when they take one byte (most do), through emit.vu otherwise.
+  const varint = (expr: string, tmp: string) => L.push(`  const ${tmp} = ${expr};`, `  if (${tmp} < 0x80) b[p++] = ${tmp};`, `  else p = emit.vu(b, p, ${tmp});`);
+  varint('ts - S.previousTimestamp', 'dt');
   sc.params.forEach((prm, i) => {
     if (prm.type === 'filedelta') L.push(`  p = emit.vzz(b, p, a${i});`);
     else if (['timestamp', 'filesize', 'rights', 'dircookie'].includes(prm.type)) L.push(`  p = emit.vu64(b, p, a${i});`);
-    else L.push(`  p = emit.vu(b, p, a${i} >>> 0);`);
+    else varint(`a${i} >>> 0`, `v${i}`);
   });
   sc.inputs.forEach((inp, k) => {
     if (inp.kind === 'ciovecs') L.push(`  p = emit.gather(b, p, m, ${u32(inp.iovs)}, ${u32(inp.len)}, i${k});`);
@@ -163,14 +165,23 @@ export function recorderSource(sc: Syscall): string {
   });
   L.push(`  p = S.room(p, ${[String(postFixed), ...sc.outputs.map((_, k) => `o${k}`)].join(' + ')});`);
   L.push(`  b = S.buf;`);
-  L.push(`  if (!failed || e instanceof ProcExit) p = emit.vu(b, p, typeof r === 'number' ? r >>> 0 : 0);`);
+  L.push(`  if (!failed || e instanceof ProcExit) {`);
+  L.push(`    const rv = typeof r === 'number' ? r >>> 0 : 0;`);
+  L.push(`    if (rv < 0x80) b[p++] = rv;`);
+  L.push(`    else p = emit.vu(b, p, rv);`);
+  L.push(`  }`);
   L.push(`  else {`);
   L.push(`    p = emit.vu(b, p, RESULT_TRAP);`);
   L.push(`    p = emit.trapMessage(b, p, e);`);
   L.push(`  }`);
   sc.outputs.forEach((out, k) => {
     if (out.kind === 'iovecs') L.push(`  p = emit.gather(b, p, m, ${u32(out.iovs)}, ${u32(out.len)}, o${k});`);
-    else L.push(`  p = emit.blob(b, p, m.u8, o${k}p, o${k});`);
+    else if (out.kind === 'fixed' && out.size <= 16) {
+      // A small struct or value: its length takes one byte; copied byte by byte.
+      L.push(`  b[p++] = o${k};`);
+      L.push(`  for (let j = 0, u8 = m.u8; j < o${k}; j++) b[p + j] = u8[o${k}p + j];`);
+      L.push(`  p += o${k};`);
+    } else L.push(`  p = emit.blob(b, p, m.u8, o${k}p, o${k});`);
   });
   L.push(`  if (O !== undefined) O(b.subarray(start, p), S.recordCount, S.previousTimestamp);`);
   L.push(`  S.end(p, ts);`);

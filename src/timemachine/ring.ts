@@ -37,7 +37,7 @@ export interface RingMemory {
 }
 
 /** Allocate a ring of `size` bytes (a power of two, at least {@link RING_SLACK}). */
-export function createRing(size = 1 << 23): RingMemory {
+export function createRing(size = 1 << 22): RingMemory {
   if (size & (size - 1) || size < RING_SLACK) throw new Error('ring size must be a power of two of at least 256 KiB');
   return { data: new SharedArrayBuffer(size + RING_SLACK), ctrl: new SharedArrayBuffer(CTRL_SLOTS * 4), size };
 }
