@@ -9,12 +9,12 @@ import { startWriterThread } from './writer-thread.js';
 import type { Preopen } from './host/host.js';
 import { describeImports, loadModule, trappingImports } from './module.js';
 import { EXIT, ModuleError, TcError, UsageError } from './errors.js';
-import { Registry, registryDir, sha256, type Manifest, type ProcessStatus } from './registry/registry.js';
+import { Registry, registryDir, sha256, storeModule, type DeferredModule, type Manifest, type ProcessStatus } from './registry/registry.js';
 import { DEFAULT_LIMITS, type LogLimits } from './timemachine/log.js';
 import { recordImports, type RecordObserver } from './timemachine/recorder.js';
 import { claimLog, createRing, ringSignal, RingWriter } from './timemachine/ring.js';
 import { LogPump, type LogReport } from './timemachine/pump.js';
-import { readNs } from './host/clock.js';
+import { processOrigin, readNs } from './host/clock.js';
 import { execute, GuestInterrupted, type GuestOutcome, type GuestSpec, type TrapInfo } from './execute.js';
 import type { WriterJob, WriterMessage } from './writer.js';
 import { VERSION } from './version.js';
@@ -113,15 +113,40 @@ export async function runModule(options: RunOptions): Promise<RunResult> {
   }
 }
 
-async function runWith(options: RunOptions, worker: Worker | null): Promise<RunResult> {
-  let bytes: Uint8Array;
+/**
+ * The module's bytes. When recording they are read into shared memory, so that the log-writing thread
+ * can store a large module in the registry beside the guest without a copy.
+ */
+function readModule(path: string, shared: boolean): Uint8Array {
   try {
-    bytes = fs.readFileSync(options.module);
+    if (!shared) return fs.readFileSync(path);
+    const fd = fs.openSync(path, 'r');
+    try {
+      const st = fs.fstatSync(fd);
+      if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      const bytes = new Uint8Array(new SharedArrayBuffer(st.size));
+      let n = 0;
+      while (n < bytes.length) {
+        const k = fs.readSync(fd, bytes, n, bytes.length - n, n);
+        if (k === 0) break;
+        n += k;
+      }
+      return n === bytes.length ? bytes : bytes.slice(0, n);
+    } finally {
+      fs.closeSync(fd);
+    }
   } catch (e) {
     const code = (e as { code?: string }).code;
-    throw new TcError(`${options.module}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+    throw new TcError(`${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
   }
-  const { module, unknownImports } = await loadModule(bytes, options.module);
+}
+
+async function runWith(options: RunOptions, worker: Worker | null): Promise<RunResult> {
+  const bytes = readModule(options.module, worker !== null);
+  // V8 compiles on its own threads: hash the module meanwhile (for the registry).
+  const compiling = loadModule(bytes, options.module);
+  const digest = worker === null ? '' : sha256(bytes);
+  const { module, unknownImports } = await compiling;
   if (unknownImports.length > 0) {
     if (!options.trapUnknownImports) {
       throw new ModuleError(`${options.module}: unknown imports: ${describeImports(unknownImports)} (only ${WASI_MODULE} is provided; --trap-unknown-imports stubs them)`);
@@ -139,11 +164,18 @@ async function runWith(options: RunOptions, worker: Worker | null): Promise<RunR
     const outcome = await execute(spec);
     return { ...outcome, records: 0, status: outcome.trap ? 'trapped' : 'exited' };
   }
-  return recordRun(options, spec, bytes, worker);
+  return recordRun(options, spec, bytes, digest, worker);
 }
 
 /** The signal number of SIGTERM (POSIX). */
 const SIGTERM = 15;
+
+/**
+ * Modules from this size up (bytes) are stored in the registry by the thread that writes the log,
+ * before its first batch, instead of before the guest starts (21 MB take ~10-30 ms to write here).
+ * A recording killed before that is left without its module (`tc verify` says so).
+ */
+const DEFER_MODULE_BYTES = 1 << 20;
 
 /** How long the guest waits on a full ring for the log-writing thread to come up before writing the log itself (ms). */
 const WRITER_PATIENCE_MS = 2000;
@@ -156,15 +188,16 @@ const WRITER_PATIENCE_MS = 2000;
  * and mark the process interrupted (exit 130/143). A failing log write stops recording (the process is
  * marked incomplete) but not the guest.
  */
-async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array, worker: Worker): Promise<RunResult> {
+async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array, digest: string, worker: Worker): Promise<RunResult> {
   const registry = new Registry(registryDir(options.registry));
   const limits = options.limits ?? DEFAULT_LIMITS;
   let manifest: Manifest;
   let logDir: string;
+  let deferred: DeferredModule | undefined;
   try {
     // The manifest first: if the registry cannot take it, nothing has been written.
-    const digest = sha256(bytes);
-    const mod = registry.moduleInfo(digest) ?? { digest, name: options.module.split('/').pop()!, size: bytes.length };
+    const stored = registry.moduleInfo(digest);
+    const mod = stored ?? { digest, name: options.module.split('/').pop()!, size: bytes.length };
     manifest = {
       version: 1,
       id: randomUUID(),
@@ -179,7 +212,10 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
       segments: [],
     };
     registry.writeManifest(manifest);
-    registry.putModule(bytes, mod.name, digest);
+    if (stored === undefined) {
+      if (bytes.length >= DEFER_MODULE_BYTES && bytes.buffer instanceof SharedArrayBuffer) deferred = { registry: registry.root, bytes, name: mod.name, digest };
+      else registry.putModule(bytes, mod.name, digest);
+    }
     logDir = registry.logDir(manifest.id);
     fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
   } catch (e) {
@@ -189,7 +225,7 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   options.onStart?.(manifest.id);
 
   const ring = createRing(1 << 22);
-  const job: WriterJob = { ring, logDir, limits, origin: performance.timeOrigin };
+  const job: WriterJob = { ring, logDir, limits, origin: processOrigin(), module: deferred };
   const report = new Promise<WriterMessage | Error>((resolve) => {
     worker.once('message', resolve);
     worker.once('error', resolve);
@@ -197,9 +233,18 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   });
   worker.postMessage(job);
 
-  // Written from here when the guest ends (or the ring fills) before the log-writing thread claims it.
+  // Written from here when the guest ends (or the ring fills) before the log-writing thread claims it;
+  // whoever writes the log stores a deferred module first.
   let pump: LogPump | null = null;
-  const writeHere = (): LogPump | null => (pump ??= claimLog(ring, 'guest') ? new LogPump(ring, logDir, limits) : null);
+  let moduleError: string | null = null;
+  const writeHere = (): LogPump | null => {
+    if (pump === null && claimLog(ring, 'guest')) {
+      moduleError = storeModule(deferred);
+      deferred = undefined;
+      pump = new LogPump(ring, logDir, limits);
+    }
+    return pump;
+  };
   let waitedSince = -1;
   const sink = new RingWriter(ring, () => {
     // The ring is full: drain it here if this thread writes the log, or if the other thread never came up.
@@ -245,6 +290,7 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   if (here !== null) {
     void worker.terminate();
     log = here.close();
+    if (moduleError !== null) log = { ...log, error: moduleError };
   } else {
     const r = await report;
     log = r instanceof Error ? { records: 0, segments: [], error: r.message } : r;

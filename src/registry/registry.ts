@@ -149,6 +149,25 @@ export class Registry {
   }
 }
 
+/** A module to store in the registry at `registry` later, from another thread (its bytes in shared memory). */
+export interface DeferredModule {
+  readonly registry: string;
+  readonly bytes: Uint8Array;
+  readonly name: string;
+  readonly digest: string;
+}
+
+/** Store a deferred module (nothing when undefined); returns the error message, or null. */
+export function storeModule(m: DeferredModule | undefined): string | null {
+  if (m === undefined) return null;
+  try {
+    new Registry(m.registry).putModule(m.bytes, m.name, m.digest);
+    return null;
+  } catch (e) {
+    return `cannot store the module: ${(e as Error).message}`;
+  }
+}
+
 /** Pick the one id starting with `prefix`; the error lists the candidates. */
 export function resolveId(kind: string, prefix: string, ids: readonly string[], key: (id: string) => string = (x) => x): string {
   const p = key(prefix.trim()).toLowerCase();
