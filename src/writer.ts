@@ -15,12 +15,12 @@ import type { LogLimits } from './timemachine/log.js';
 import { nsSince } from './host/clock.js';
 import { storeModule, type DeferredModule } from './registry/registry.js';
 
-/** What the main thread sends. `origin` is when the process started on the monotonic clock (ns): record timestamps count from it. */
+/** What the main thread sends. `origin` is its `performance.timeOrigin` (ms): record timestamps count from it. */
 export interface WriterJob {
   readonly ring: RingMemory;
   readonly logDir: string;
   readonly limits: LogLimits;
-  readonly origin: bigint;
+  readonly origin: number;
   /** A large module to store in the registry before the log (see DEFER_MODULE_BYTES in src/run.ts). */
   readonly module?: DeferredModule;
 }

@@ -1,8 +1,7 @@
 /**
  * The host's clocks (WASI `clock_time_get`, `clock_res_get`, `poll_oneoff` deadlines), built on one
- * reading: ns since the process started, on the monotonic clock (`process.hrtime.bigint()`, which is
- * cheaper than `performance.now()` and needs no perf_hooks at start-up), to which each clock adds a
- * fixed base taken when the host is created. A recorded call reads the clock once: the recorder's reading is
+ * reading: ns since the process started (`performance.now()`), to which each clock adds a fixed base
+ * taken when the host is created. A recorded call reads the clock once: the recorder's reading is
  * the record's timestamp, and {@link HostClock.hold} lends it to the host, so a `clock_time_get` inside
  * that call answers from the same reading instead of reading the clock a second time (each reading
  * costs ~65 ns here, about as much as the rest of a recorded `clock_time_get`).
@@ -16,22 +15,26 @@ import { CLOCKID } from '../wasi/layout.js';
 
 const TWO32 = 4294967296;
 
-// Looked up at each call (not kept), so that a test or preload that replaces it sees every reading.
-const hrtime = (): bigint => process.hrtime.bigint();
-let origin: bigint | undefined;
+// The global is a lazy getter that loads perf_hooks: taken at the first reading, not at start-up.
+// `now` is looked up at each call, so that a test or preload that replaces it sees every reading.
+let perf: Performance | undefined;
 
-/** When this process started, on the monotonic clock (ns): the origin of {@link readNs}. Read once, when first needed. */
-export function processOrigin(): bigint {
-  return (origin ??= hrtime() - BigInt(Math.round(process.uptime() * 1e9)));
-}
-
-/** ns since the process started (see {@link processOrigin}). */
+/** ns since the process started (`performance.now()`, the cheapest clock here: ~60 ns a reading). */
 export function readNs(): number {
-  return Number(hrtime() - (origin ?? processOrigin()));
+  return Math.round((perf ??= performance).now() * 1e6);
 }
 
-/** A reader of ns since `from` (another thread's {@link processOrigin}). */
-export const nsSince = (from: bigint) => (): number => Number(hrtime() - from);
+/** When this process started (ms since the epoch, `performance.timeOrigin`): the origin of {@link readNs}. */
+export function processOrigin(): number {
+  return (perf ??= performance).timeOrigin;
+}
+
+/** A reader of ns since `origin` (another thread's {@link processOrigin}), for that thread's records. */
+export function nsSince(origin: number): () => number {
+  const p = performance;
+  const shift = p.timeOrigin - origin;
+  return () => Math.round((p.now() + shift) * 1e6);
+}
 
 /** A u64 split into two u32 halves (numbers), so that a base plus a reading is exact in doubles. */
 interface Base {
@@ -59,7 +62,7 @@ export class HostClock {
   /** Reads the clocks once to fix the bases (so replay, which never creates a host, reads none). */
   constructor() {
     const at = readNs();
-    this.monotonic = baseOf(processOrigin());
+    this.monotonic = baseOf(process.hrtime.bigint() - BigInt(at));
     this.realtime = baseOf(BigInt(Date.now()) * 1_000_000n - BigInt(at));
   }
 

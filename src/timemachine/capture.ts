@@ -80,7 +80,7 @@ export function compileApply(sc: Syscall, output: Output): Apply {
 /** Write `len` bytes of `src` at `off` to memory at `ptr`, clamped as capture was (a pointer past the end recorded no bytes). */
 export function put(src: Uint8Array, off: number, len: number, m: GuestMemory, ptr: number): void {
   const n = clamp(m.u8.length, ptr, len);
-  if (n <= 16) {
+  if (n <= 128) {
     const u8 = m.u8;
     for (let i = 0; i < n; i++) u8[ptr + i] = src[off + i]!;
   } else m.u8.set(src.subarray(off, off + n), ptr);

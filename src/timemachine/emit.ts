@@ -9,6 +9,9 @@ import type { GuestMemory } from './capture.js';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
+/** Copies up to this many bytes go byte by byte. */
+const SHORT = 128;
+
 /** Unsigned LEB128 of an integer in [0, 2^53). */
 export function vu(b: Uint8Array, p: number, v: number): number {
   while (v > 0x7f) {
@@ -72,7 +75,8 @@ export function iovTotal(m: GuestMemory, iovs: number, n: number): number {
 export function blob(b: Uint8Array, p: number, src: Uint8Array, off: number, len: number): number {
   if (len < 0x80) b[p++] = len;
   else p = vu(b, p, len);
-  if (len <= 16) {
+  // Short copies byte by byte: a subarray to copy from costs an allocation.
+  if (len <= SHORT) {
     for (let i = 0; i < len; i++) b[p + i] = src[off + i]!;
   } else b.set(src.subarray(off, off + len), p);
   return p + len;
@@ -90,7 +94,7 @@ export function gather(b: Uint8Array, p: number, m: GuestMemory, iovs: number, n
     const at = v.getUint32(e, true);
     let k = clamp(size, at, v.getUint32(e + 4, true));
     if (k > left) k = left;
-    if (k <= 16) {
+    if (k <= SHORT) {
       for (let j = 0; j < k; j++) b[p + j] = u8[at + j]!;
     } else b.set(u8.subarray(at, at + k), p);
     p += k;
