@@ -231,7 +231,6 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
     worker.once('error', resolve);
     worker.once('exit', () => resolve(new Error('the log-writing thread stopped')));
   });
-  worker.postMessage(job);
 
   // Written from here when the guest ends (or the ring fills) before the log-writing thread claims it;
   // whoever writes the log stores a deferred module first.
@@ -259,7 +258,9 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   let signal: 'SIGINT' | 'SIGTERM' | null = null;
   const signalled = () => (ringSignal(ring) === SIGTERM ? 'SIGTERM' : 'SIGINT');
   const onSignal = () => (signal ??= signalled());
+  // Before the job goes out: the log-writing thread relays SIGTERM as SIGINT as soon as it has it.
   process.on('SIGINT', onSignal);
+  worker.postMessage(job);
 
   let outcome: GuestOutcome;
   let status: ProcessStatus;

@@ -31,20 +31,18 @@ export type WriterMessage = LogReport;
 /**
  * Node delivers no signal events to worker threads, and the main thread, running the guest, cannot
  * run its handlers until the guest returns. This thread takes SIGTERM through the signal handle Node
- * itself uses for `process.on`, notes it in the ring and raises SIGINT, which interrupts the guest
- * (the main thread runs it with `breakOnSigint`); the main thread then reads the ring's note and
- * exits 143. Without that handle (another Node), SIGTERM keeps its default action: the process
- * ends at once and the log keeps what was flushed (at most `batchNs` is lost).
+ * itself uses for `process.on` (from the moment it is up, before its job arrives), notes it in the
+ * ring and raises SIGINT, which interrupts the guest (the main thread runs it with `breakOnSigint`);
+ * the main thread then reads the ring's note and exits 143. Before this thread is up (~30 ms), and on
+ * a Node without that handle, SIGTERM keeps its default action: the process ends at once, as with
+ * SIGKILL, and the log keeps what was flushed.
  */
-function watchSigterm(ring: RingMemory): SignalHandle | null {
+function watchSigterm(onSignal: (signum: number) => void): SignalHandle | null {
   try {
     process.noDeprecation = true;
     const binding = (process as unknown as { binding(name: string): { Signal: new () => SignalHandle } }).binding('signal_wrap');
     const handle = new binding.Signal();
-    handle.onsignal = (signum: number) => {
-      setRingSignal(ring, signum);
-      process.kill(process.pid, 'SIGINT');
-    };
+    handle.onsignal = onSignal;
     if (handle.start(SIGTERM) === 0) return handle;
     handle.close();
   } catch {
@@ -62,10 +60,27 @@ interface SignalHandle {
   close(): void;
 }
 
+/** The ring of the job being written, once it arrived and this thread claimed its log. */
+let target: RingMemory | null = null;
+let early = 0;
+const relay = (ring: RingMemory, signum: number): void => {
+  setRingSignal(ring, signum);
+  process.kill(process.pid, 'SIGINT');
+};
+const sigterm = watchSigterm((signum) => {
+  if (target === null) early = signum;
+  else relay(target, signum);
+});
+
 /** Write the log of `job` if this thread gets to claim it; answers the main thread with a {@link WriterMessage}. */
 async function writeLog(job: WriterJob): Promise<void> {
-  if (!claimLog(job.ring, 'writer')) return;
-  const sigterm = watchSigterm(job.ring);
+  if (!claimLog(job.ring, 'writer')) {
+    // The main thread wrote the log itself: SIGTERM is its business again.
+    sigterm?.close();
+    return;
+  }
+  target = job.ring;
+  if (early !== 0) relay(target, early);
   const now = nsSince(job.origin);
   let report: LogReport;
   try {

@@ -99,6 +99,10 @@ describe('crash safety', () => {
       const run = start(['--registry', reg, mod]);
       const id = await run.id;
       await run.stdoutAtLeast(1000);
+      // SIGTERM is relayed by the log-writing thread, which is up once it has written a batch (the
+      // first ~30 ms of a run, before that thread is up, give SIGTERM its default action).
+      const seg = join(reg, 'processes', id, 'log', '00000000');
+      while (!(fs.existsSync(seg) && fs.statSync(seg).size > 0)) await new Promise((r) => setTimeout(r, 10));
       run.kill(sig);
       const { code: exitCode, stdout } = await run.exit;
       expect(exitCode).toBe(code);
@@ -111,6 +115,27 @@ describe('crash safety', () => {
       expect(stdout.startsWith(rep.stdout.toString())).toBe(true);
       expect(rep.stderr.toString()).toBe(`tc: log ends at record ${m.records}: the recording did not finish\n`);
       expect(rep.status).toBe(4);
+    });
+  }
+
+  for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+    it(`${sig} stops a guest that computes without calling the host, exits ${code} and keeps the log`, async () => {
+      const dir = tempDir();
+      const reg = join(dir, 'reg');
+      // One write, then ~forever of pure computation: nothing but the signal can end it.
+      const mod = writeWat(dir, 'one.wasm', tickerWat('once\n', 0, 2_000_000_000));
+      const run = start(['--registry', reg, mod]);
+      const id = await run.id;
+      const seg = join(reg, 'processes', id, 'log', '00000000');
+      while (!(fs.existsSync(seg) && fs.statSync(seg).size > 0)) await new Promise((r) => setTimeout(r, 10));
+      run.kill(sig);
+      const { code: exitCode, stdout } = await run.exit;
+      expect(exitCode).toBe(code);
+      expect(stdout).toBe('once\n');
+      const m = manifest(reg, id);
+      expect([m.status, m.exitCode, m.records]).toEqual(['interrupted', code, 1]);
+      const t = tc(['trace', '--registry', reg, id]);
+      expect(t.stdout.toString()).toBe('fd_write(fd=1, iovs=[5 bytes "once\\n"]) = ESUCCESS (nwritten=5)\n');
     });
   }
 });
