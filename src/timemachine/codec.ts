@@ -195,6 +195,10 @@ const TS_OUTPUT = Int8Array.from(SYSCALLS, (s) => {
 export class RecordScanner {
   /** Timestamp delta (ns) of the record scanned last. */
   delta = 0;
+  /** Function id of the record scanned last. */
+  id = 0;
+  /** Where the 8 bytes of the last record's timestamp output start, or -1 when it has none. */
+  ts = -1;
 
   /**
    * End of the record at `b[p]` (the bytes up to `limit` are the batch); applies `filter` to its
@@ -204,6 +208,8 @@ export class RecordScanner {
     if (p >= limit) throw new RecordDecodeError('record truncated');
     const id = b[p++]!;
     if (id >= N_PARAMS.length) throw new RecordDecodeError(`unknown function id ${id}`);
+    this.id = id;
+    this.ts = -1;
     // delta
     let v = 0;
     let mul = 1;
@@ -235,8 +241,9 @@ export class RecordScanner {
     if (r === RESULT_TRAP) p = this.skipBlob(b, p, limit);
     const ts = TS_OUTPUT[id]!;
     for (let i = 0, n = N_OUTPUTS[id]!; i < n; i++) {
-      if (i === ts && filter !== null && p < limit && b[p] === 8 && p + 9 <= limit) {
-        filter.apply(b, p + 1, id);
+      if (i === ts && p < limit && b[p] === 8 && p + 9 <= limit) {
+        this.ts = p + 1;
+        filter?.apply(b, p + 1, id);
         p += 9;
       } else p = this.skipBlob(b, p, limit);
     }

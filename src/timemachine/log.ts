@@ -194,9 +194,10 @@ export class LogWriter implements RecordSink {
   /**
    * Append the complete records `bytes[start, end)`, as the recorder encodes them (timestamp deltas
    * follow on from {@link previousTimestamp}), flushing whenever a limit is reached: a batch ends
-   * at the first record that reaches one. The records are filtered in place in `bytes` (the caller's
-   * buffer is changed); a batch made of these bytes alone is written from them without a copy.
-   * Throws RecordDecodeError when the bytes are not records.
+   * at the first record that reaches one. `bytes` is only read (it may be the ring, which the guest's
+   * thread writes again later): records are filtered in the batch buffer, and a batch made of these
+   * bytes alone with no timestamp output is written straight from them. Throws RecordDecodeError when
+   * the bytes are not records.
    */
   appendRecords(bytes: Uint8Array, start: number, end: number): void {
     const w = this.records;
@@ -204,22 +205,52 @@ export class LogWriter implements RecordSink {
     const { batchBytes, batchRecords, batchNs } = this.limits;
     let run = start;
     let p = start;
+    let stamps = 0;
     while (p < end) {
-      p = scanner.scan(bytes, p, end, this.filter);
+      p = scanner.scan(bytes, p, end);
+      if (scanner.ts >= 0) {
+        // Where the timestamp will be once the run is copied into the batch.
+        if (stamps === this.stampAt.length) this.growStamps();
+        this.stampAt[stamps] = w.pos + (scanner.ts - run);
+        this.stampId[stamps++] = scanner.id;
+      }
       const ts = this.lastTs + scanner.delta;
       if (this.count === 0) this.firstTs = ts;
       this.count++;
       this.lastTs = ts;
       if (w.pos + (p - run) >= batchBytes || this.count >= batchRecords || ts - this.firstTs >= batchNs) {
-        if (w.pos === 0) this.flush(bytes.subarray(run, p));
+        if (w.pos === 0 && stamps === 0) this.flush(bytes.subarray(run, p));
         else {
-          this.copy(bytes, run, p);
+          this.copy(bytes, run, p, stamps);
           this.flush();
         }
         run = p;
+        stamps = 0;
       }
     }
-    if (run < end) this.copy(bytes, run, end);
+    if (run < end) this.copy(bytes, run, end, stamps);
+  }
+
+  /** Timestamp outputs of the run being scanned: where they go in the batch, and their function. */
+  private stampAt = new Int32Array(1024);
+  private stampId = new Uint8Array(1024);
+
+  private growStamps(): void {
+    const at = new Int32Array(this.stampAt.length * 2);
+    at.set(this.stampAt);
+    const id = new Uint8Array(this.stampId.length * 2);
+    id.set(this.stampId);
+    this.stampAt = at;
+    this.stampId = id;
+  }
+
+  /** Copy a run into the batch and filter its `stamps` timestamp outputs there. */
+  private copy(bytes: Uint8Array, start: number, end: number, stamps: number): void {
+    const w = this.records;
+    w.ensure(end - start);
+    w.buf.set(bytes.subarray(start, end), w.pos);
+    w.pos += end - start;
+    for (let i = 0; i < stamps; i++) this.filter.apply(w.buf, this.stampAt[i]!, this.stampId[i]!);
   }
 
   /** A record at `ts` was added to {@link records}: count it, and flush if a limit is reached. */
@@ -230,13 +261,6 @@ export class LogWriter implements RecordSink {
     if (this.records.pos >= this.limits.batchBytes || this.count >= this.limits.batchRecords || ts - this.firstTs >= this.limits.batchNs) {
       this.flush();
     }
-  }
-
-  private copy(bytes: Uint8Array, start: number, end: number): void {
-    const w = this.records;
-    w.ensure(end - start);
-    w.buf.set(bytes.subarray(start, end), w.pos);
-    w.pos += end - start;
   }
 
   /** Flush the pending batch when its first record is `batchNs` old at `now` (ns). */
