@@ -1,5 +1,5 @@
-// Bundle the CLI into dist/tc.cjs and the log-writing thread of a recording into dist/writer.cjs
-// (CommonJS, dependencies included), then record V8's code cache of the CLI bundle in
+// Bundle the CLI into dist/tc.cjs, the registry commands into dist/commands/registry.cjs and the
+// log-writing thread of a recording into dist/writer.cjs (CommonJS, dependencies included), then record V8's code cache of the CLI bundle in
 // dist/tc.cjs.cache by running it once (bin/tc.js loads the bundle with that cache: see
 // docs/RATIONALE.md, "Start-up").
 import { spawnSync } from 'node:child_process';
@@ -21,6 +21,18 @@ const lazyChildProcess = {
   },
 };
 
+// The registry commands are a bundle of their own, loaded when one of them runs.
+const registryCommands = {
+  name: 'registry-commands',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/commands\/registry\.js$/ }, () => ({ path: 'registry-commands', namespace: 'lazy-registry' }));
+    b.onLoad({ filter: /.*/, namespace: 'lazy-registry' }, () => ({
+      contents: "module.exports = require(require('node:path').join(__dirname, 'commands', 'registry.cjs'));",
+      loader: 'js',
+    }));
+  },
+};
+
 const common = {
   plugins: [lazyChildProcess],
   bundle: true,
@@ -34,7 +46,8 @@ const common = {
   define: { 'import.meta.url': '__tcImportMetaUrl' },
   banner: { js: "const __tcImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
-await build({ ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/tc.cjs' });
+await build({ ...common, plugins: [...common.plugins, registryCommands], entryPoints: ['src/cli/main.ts'], outfile: 'dist/tc.cjs' });
+await build({ ...common, entryPoints: ['src/cli/commands/registry.ts'], outfile: 'dist/commands/registry.cjs' });
 await build({ ...common, entryPoints: ['src/writer.ts'], outfile: 'dist/writer.cjs' });
 
 // The code cache: V8 keeps the functions compiled so far, so record and replay a hello world with the

@@ -22,6 +22,8 @@ export const EXIT = {
   SIGTERM: 143,
 } as const;
 
+const BRAND = Symbol.for('tc.error');
+
 /** An error tc reports as one line. */
 export class TcError extends Error {
   constructor(
@@ -30,7 +32,16 @@ export class TcError extends Error {
   ) {
     super(message);
     this.name = new.target.name;
+    (this as unknown as Record<symbol, boolean>)[BRAND] = true;
   }
+}
+
+/**
+ * Whether `e` is a {@link TcError}, also one thrown by another bundle of tc (the registry commands
+ * are bundled apart from the CLI: their TcError is another class).
+ */
+export function isTcError(e: unknown): e is TcError {
+  return e instanceof TcError || (e instanceof Error && (e as unknown as Record<symbol, unknown>)[BRAND] === true);
 }
 
 /** The module cannot be run: not wasm, a component, no _start, unknown imports. */

@@ -3,7 +3,7 @@
  * that exits the process.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, TcError } from '../errors.js';
+import { EXIT, isTcError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { stderr } from './io.js';
 import type { Worker } from 'node:worker_threads';
@@ -17,7 +17,7 @@ let earlyWriterThread: Worker | undefined;
 const oneLine = (s: string): string => s.replace(/\s*[\r\n]+\s*/g, ' ');
 
 function fail(e: unknown): never {
-  if (e instanceof TcError) {
+  if (isTcError(e)) {
     stderr(`tc: ${oneLine(e.message)}\n`);
     process.exit(e.exitCode);
   }
@@ -92,7 +92,7 @@ export function program(): Command {
       .addOption(registryOption())
       .addOption(outputOption())
       .action(async (type: string | undefined, opts) => {
-        const { getCommand } = await import('./commands/get.js');
+        const { getCommand } = await import('./commands/registry.js');
         process.exitCode = getCommand(type, opts);
       });
 
@@ -104,7 +104,7 @@ export function program(): Command {
       .addOption(outputOption())
       .option('-v, --verbose', 'environment values, and the batches of every log segment')
       .action(async (type: string, id: string, opts) => {
-        const { describeCommand } = await import('./commands/describe.js');
+        const { describeCommand } = await import('./commands/registry.js');
         process.exitCode = describeCommand(type, id, opts);
       });
 
@@ -116,7 +116,7 @@ export function program(): Command {
       .addOption(registryOption())
       .addOption(outputOption())
       .action(async (type: string, id: string, file: string, opts) => {
-        const { exportCommand } = await import('./commands/export.js');
+        const { exportCommand } = await import('./commands/registry.js');
         process.exitCode = exportCommand(type, id, file, opts);
       });
 
@@ -126,7 +126,7 @@ export function program(): Command {
       .addOption(registryOption())
       .addOption(outputOption())
       .action(async (file: string, opts) => {
-        const { importCommand } = await import('./commands/import.js');
+        const { importCommand } = await import('./commands/registry.js');
         process.exitCode = importCommand(file, opts);
       });
 
@@ -138,7 +138,7 @@ export function program(): Command {
       .addOption(outputOption())
       .option('--force', 'delete a process even while it is being recorded')
       .action(async (type: string, ids: string[], opts) => {
-        const { rmCommand } = await import('./commands/rm.js');
+        const { rmCommand } = await import('./commands/registry.js');
         process.exitCode = rmCommand(type, ids, opts);
       });
 
@@ -150,7 +150,7 @@ export function program(): Command {
       .addOption(registryOption())
       .addOption(outputOption())
       .action(async (opts) => {
-        const { gcCommand } = await import('./commands/gc.js');
+        const { gcCommand } = await import('./commands/registry.js');
         process.exitCode = gcCommand(opts);
       });
   }
@@ -162,7 +162,7 @@ export function program(): Command {
     .addOption(registryOption())
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
     .action(async (id: string, opts) => {
-      const { verifyCommand } = await import('./commands/verify.js');
+      const { verifyCommand } = await import('./commands/registry.js');
       process.exitCode = verifyCommand(id, opts);
     });
 

@@ -87,10 +87,11 @@ export class HostClock {
   }
 
   /**
-   * Write clock `id`'s current value (ns, u64 little-endian) at `ptr` of `view`. Returns false for a
-   * clock this host does not have. Throws RangeError when the 8 bytes are not all inside `view`.
+   * Write clock `id`'s current value (ns, u64 little-endian) at `ptr` of `view`, a view of guest
+   * memory of `size` bytes. Returns false for a clock this host does not have. Throws RangeError when
+   * the 8 bytes are not all inside.
    */
-  write(view: DataView, ptr: number, id: number): boolean {
+  write(size: number, view: DataView, ptr: number, id: number): boolean {
     const base = id === CLOCKID.MONOTONIC ? this.monotonic : id === CLOCKID.REALTIME ? this.realtime : null;
     if (base === null) {
       if (id !== CLOCKID.PROCESS_CPUTIME_ID && id !== CLOCKID.THREAD_CPUTIME_ID) return false;
@@ -98,7 +99,7 @@ export class HostClock {
       return true;
     }
     // Both halves are checked before either is written, as one u64 store would be.
-    if (ptr < 0 || ptr + 8 > view.byteLength) throw new RangeError('Offset is outside the bounds of the DataView');
+    if (ptr < 0 || ptr + 8 > size) throw new RangeError('Offset is outside the bounds of the DataView');
     let ns = this.held;
     if (ns >= 0) this.held = -1;
     else ns = readNs();

@@ -138,7 +138,8 @@ export function createHost(options: HostOptions): WasiHost {
       return 0;
     },
     clock_time_get(id: number, _precision: bigint, ptr: number) {
-      return clock.write(dv(), ptr >>> 0, id) ? 0 : errno.INVAL;
+      const m = mem();
+      return clock.write(m.length, view, ptr >>> 0, id) ? 0 : errno.INVAL;
     },
     fd_advise(n: number, _offset: bigint, _len: bigint, advice: number) {
       const f = fd(n);

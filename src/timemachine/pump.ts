@@ -57,7 +57,7 @@ export class LogPump {
    * thread's event loop each time, so its signal handler runs): flushes on time meanwhile. `now` gives
    * ns on the producer's clock.
    */
-  async run(now: () => number, waitMs = 10): Promise<void> {
+  async run(now: () => number, waitMs = 5): Promise<void> {
     for (;;) {
       const closed = this.reader.closed;
       this.drain(now());

@@ -24,6 +24,8 @@ const READ = 16;
 const WAITING = 17;
 const OWNER = 32;
 const SIGNAL = 33;
+/** Never written: the consumer sleeps on it, the producer wakes it (ring past half full, full, closed). */
+const WAKE = 40;
 const CTRL_SLOTS = 48;
 
 /** Bytes a record encoded in place may run past the ring's end. Larger records go through staging. */
@@ -70,9 +72,12 @@ export class RingWriter implements RecordSink {
   private readonly ring: Uint8Array;
   private readonly ctrl: Int32Array;
   private readonly size: number;
+  private readonly half: number;
   private readonly mask: number;
   private readonly staging = new ByteWriter(1 << 16);
   private staged = false;
+  /** The consumer was woken since the ring last filled past half. */
+  private woke = false;
   /** Index in the ring where the record being written starts. */
   private at = 0;
   private written = 0;
@@ -88,13 +93,15 @@ export class RingWriter implements RecordSink {
     this.buf = this.ring;
     this.ctrl = new Int32Array(ring.ctrl);
     this.size = ring.size;
+    this.half = ring.size >> 1;
     this.mask = ring.size - 1;
   }
 
   begin(pre: number, post: number): number {
     const need = pre + post;
     if (need <= RING_SLACK) {
-      if (need > this.size - ((this.written - this.readSeen) | 0)) this.waitFree(need);
+      const used = (this.written - this.readSeen) | 0;
+      if (used >= this.half) this.halfFull(need);
       this.staged = false;
       this.buf = this.ring;
       return (this.at = this.written & this.mask);
@@ -133,7 +140,26 @@ export class RingWriter implements RecordSink {
   /** No more records: wake the consumer for the last time. */
   close(): void {
     Atomics.store(this.ctrl, DONE, 1);
-    Atomics.notify(this.ctrl, COMMITTED);
+    Atomics.notify(this.ctrl, WAKE);
+  }
+
+  /**
+   * The ring looked at least half full (by the READ counter last seen): look again, wake the consumer
+   * if it really is (it would otherwise wait for its timer), and wait if `need` bytes are not free.
+   */
+  private halfFull(need: number): void {
+    this.readSeen = Atomics.load(this.ctrl, READ);
+    const used = (this.written - this.readSeen) | 0;
+    if (used < this.half) {
+      this.woke = false;
+      return;
+    }
+    // Once per time the ring fills past half: the consumer then drains it all.
+    if (!this.woke) {
+      Atomics.notify(this.ctrl, WAKE);
+      this.woke = true;
+    }
+    if (need > this.size - used) this.waitFree(need);
   }
 
   /** Wait until `need` bytes of the ring are free. */
@@ -145,7 +171,7 @@ export class RingWriter implements RecordSink {
       this.readSeen = Atomics.load(this.ctrl, READ);
       if (need <= this.size - ((this.written - this.readSeen) | 0)) return;
       Atomics.store(this.ctrl, WAITING, 1);
-      Atomics.notify(this.ctrl, COMMITTED);
+      Atomics.notify(this.ctrl, WAKE);
       Atomics.wait(this.ctrl, READ, this.readSeen, 20);
     }
   }
@@ -201,29 +227,20 @@ export class RingReader {
     return Atomics.load(this.ctrl, DONE) === 1;
   }
 
-  /** Block this thread until records may be available, or `ms` pass. */
-  waitSync(ms: number): void {
-    const seen = Atomics.load(this.ctrl, COMMITTED);
-    if (seen === this.consumedTotal && !this.closed) Atomics.wait(this.ctrl, COMMITTED, seen, ms);
-  }
-
   /**
-   * Wait until records may be available, or `ms` pass. Always yields to the event loop (so worker
-   * events and signals are handled even while records stream in).
+   * Sleep until the producer wakes this side (the ring is past half full or full, or closed) or `ms`
+   * pass, yielding to the event loop (so worker events and signals are handled). The consumer drains
+   * on this beat rather than as soon as anything is committed: polling the producer's counters at
+   * every record would pull their cache line away from the producer's core at every record.
    */
   async wait(ms: number): Promise<void> {
-    const seen = Atomics.load(this.ctrl, COMMITTED);
-    if (seen === this.consumedTotal && !this.closed) {
-      const r = Atomics.waitAsync(this.ctrl, COMMITTED, seen, ms);
-      if (r.async) {
-        // A pending waitAsync does not keep Node's event loop alive: a timer does.
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([r.value, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms + 1)))]);
-        clearTimeout(timer);
-        return;
-      }
-    }
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    if (this.closed) return;
+    const r = Atomics.waitAsync(this.ctrl, WAKE, 0, ms);
+    if (!r.async) return;
+    // A pending waitAsync does not keep Node's event loop alive: a timer does.
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([r.value, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms + 1)))]);
+    clearTimeout(timer);
   }
 
   /**
