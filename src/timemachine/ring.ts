@@ -101,7 +101,7 @@ export class RingWriter implements RecordSink {
     const need = pre + post;
     if (need <= RING_SLACK) {
       const used = (this.written - this.readSeen) | 0;
-      if (used >= this.half) this.halfFull(need);
+      if (used >= this.half || need > this.size - used) this.makeRoom(need);
       this.staged = false;
       this.buf = this.ring;
       return (this.at = this.written & this.mask);
@@ -144,18 +144,16 @@ export class RingWriter implements RecordSink {
   }
 
   /**
-   * The ring looked at least half full (by the READ counter last seen): look again, wake the consumer
-   * if it really is (it would otherwise wait for its timer), and wait if `need` bytes are not free.
+   * The ring looked at least half full, or too full for `need` bytes, by the READ counter last seen:
+   * look again, wake the consumer if it is past half full (it would otherwise wait for its timer),
+   * and wait until `need` bytes are free.
    */
-  private halfFull(need: number): void {
+  private makeRoom(need: number): void {
     this.readSeen = Atomics.load(this.ctrl, READ);
     const used = (this.written - this.readSeen) | 0;
-    if (used < this.half) {
-      this.woke = false;
-      return;
-    }
-    // Once per time the ring fills past half: the consumer then drains it all.
-    if (!this.woke) {
+    if (used < this.half) this.woke = false;
+    else if (!this.woke) {
+      // Once per time the ring fills past half: the consumer then drains it all.
       Atomics.notify(this.ctrl, WAKE);
       this.woke = true;
     }
@@ -228,13 +226,16 @@ export class RingReader {
   }
 
   /**
-   * Sleep until the producer wakes this side (the ring is past half full or full, or closed) or `ms`
-   * pass, yielding to the event loop (so worker events and signals are handled). The consumer drains
-   * on this beat rather than as soon as anything is committed: polling the producer's counters at
-   * every record would pull their cache line away from the producer's core at every record.
+   * Wait for more records: at once (yielding to the event loop, so worker events and signals are
+   * handled) when some were committed since the last drain, else until the producer wakes this side
+   * (the ring is past half full or full, or closed) or `ms` pass.
    */
   async wait(ms: number): Promise<void> {
     if (this.closed) return;
+    if (Atomics.load(this.ctrl, COMMITTED) !== this.consumedTotal) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return;
+    }
     const r = Atomics.waitAsync(this.ctrl, WAKE, 0, ms);
     if (!r.async) return;
     // A pending waitAsync does not keep Node's event loop alive: a timer does.
@@ -259,12 +260,7 @@ export class RingReader {
       const complete = (committed - this.consumedTotal) | 0;
       if (complete <= 0) return 0;
       const at = this.read & this.mask;
-      if (at + complete <= this.size) {
-        onRecords(this.data, at, at + complete);
-        this.consumedTotal = committed;
-        this.free(committed);
-        return complete;
-      }
+      if (at + complete <= this.size) return this.handOut(onRecords, at, complete);
     }
     const avail = (written - this.read) | 0;
     if (avail > 0) {
@@ -295,6 +291,14 @@ export class RingReader {
     this.consumedTotal = committed;
     onRecords(this.pending, start, start + complete);
     return complete;
+  }
+
+  /** Hand out `n` complete bytes at `at` in place, then free them. */
+  private handOut(onRecords: (bytes: Uint8Array, start: number, end: number) => void, at: number, n: number): number {
+    onRecords(this.data, at, at + n);
+    this.consumedTotal = (this.consumedTotal + n) | 0;
+    this.free(this.consumedTotal);
+    return n;
   }
 
   /** The ring up to `read` may be written again. */
