@@ -14,7 +14,7 @@ import { SIZEOF, SYSCALLS, type Syscall, type SyscallName } from '../wasi/syscal
 import { stringsSize, type ImportFn, type WasiHost } from '../host/host.js';
 import { RESULT_TRAP } from './codec.js';
 import type { GuestMemory, StringSizes } from './capture.js';
-import * as emit from './emit.js';
+import { clamp, gather, iovTotal, memBlob, TRAP_MAX, trapMessage, u32At, vu, vu64, vzz } from './emit.js';
 
 /**
  * Where the recorder encodes records: the shared ring ({@link RingWriter}) or a {@link LogWriter}.
@@ -74,13 +74,21 @@ interface CallClock {
   release(): void;
 }
 
+/**
+ * The encoding helpers the generated code calls, handed to it as plain parameters: reaching them
+ * through a module namespace object would go through the bundler's getters at every call.
+ */
+const HELPERS = { clamp, gather, iovTotal, memBlob, trapMessage, u32At, vu, vu64, vzz };
+const HELPER_NAMES = Object.keys(HELPERS);
+const HELPER_VALUES = Object.values(HELPERS);
+
 /** Most bytes of a varint: LEB128 of a u64. */
 const VARINT = 10;
 
 /**
- * The JavaScript source of the recording wrapper of one row: the body of a function of
- * (emit, S: sink, M: memory views, h: host function, C: clock, Z: string sizes, O: observer,
- * ProcExit, RESULT_TRAP) that returns the wrapper.
+ * The JavaScript source of the recording wrapper of one row: the body of a function of the
+ * {@link HELPERS} (by name) and S: sink, M: memory views, h: host function, C: clock, Z: string
+ * sizes, O: observer, ProcExit, RESULT_TRAP, that returns the wrapper.
  */
 export function recorderSource(sc: Syscall): string {
   const arg = (name: string) => `a${sc.index[name]}`;
@@ -95,37 +103,37 @@ export function recorderSource(sc: Syscall): string {
   const pre: string[] = [String(1 + VARINT + VARINT * sc.params.length + 5 * sc.inputs.length)];
   sc.inputs.forEach((inp, k) => {
     if (inp.kind === 'string') {
-      L.push(`  const i${k}p = ${u32(inp.ptr)}, i${k} = emit.clamp(size, i${k}p, ${u32(inp.len)});`);
+      L.push(`  const i${k}p = ${u32(inp.ptr)}, i${k} = clamp(size, i${k}p, ${u32(inp.len)});`);
     } else if (inp.kind === 'ciovecs') {
-      L.push(`  const i${k} = emit.iovTotal(m, ${u32(inp.iovs)}, ${u32(inp.len)});`);
+      L.push(`  const i${k} = iovTotal(m, ${u32(inp.iovs)}, ${u32(inp.len)});`);
     } else {
-      L.push(`  const i${k}p = ${u32(inp.ptr)}, i${k} = emit.clamp(size, i${k}p, ${u32(inp.count)} * ${SIZEOF.subscription});`);
+      L.push(`  const i${k}p = ${u32(inp.ptr)}, i${k} = clamp(size, i${k}p, ${u32(inp.count)} * ${SIZEOF.subscription});`);
     }
     pre.push(`i${k}`);
   });
-  const postFixed = 5 + 5 + emit.TRAP_MAX + 5 * sc.outputs.length;
+  const postFixed = 5 + 5 + TRAP_MAX + 5 * sc.outputs.length;
   const post: string[] = [String(postFixed)];
   const subscriptions = sc.inputs.find((i) => i.kind === 'subscriptions');
   sc.outputs.forEach((out, k) => {
     switch (out.kind) {
       case 'fixed':
-        L.push(`  const o${k}p = ${u32(out.ptr)}, o${k}b = emit.clamp(size, o${k}p, ${out.size});`);
+        L.push(`  const o${k}p = ${u32(out.ptr)}, o${k}b = clamp(size, o${k}p, ${out.size});`);
         break;
       case 'iovecs':
-        L.push(`  const o${k}b = emit.iovTotal(m, ${u32(out.iovs)}, ${u32(out.len)});`);
+        L.push(`  const o${k}b = iovTotal(m, ${u32(out.iovs)}, ${u32(out.len)});`);
         break;
       case 'buffer':
-        L.push(`  const o${k}p = ${u32(out.ptr)}, o${k}b = emit.clamp(size, o${k}p, ${u32(out.len)});`);
+        L.push(`  const o${k}p = ${u32(out.ptr)}, o${k}b = clamp(size, o${k}p, ${u32(out.len)});`);
         break;
       case 'events': {
         // At most one event per subscription.
         const count = subscriptions?.kind === 'subscriptions' ? `${u32(subscriptions.count)} * ${SIZEOF.event}` : 'size';
-        L.push(`  const o${k}p = ${u32(out.ptr)}, o${k}b = emit.clamp(size, o${k}p, ${count});`);
+        L.push(`  const o${k}p = ${u32(out.ptr)}, o${k}b = clamp(size, o${k}p, ${count});`);
         break;
       }
       case 'strings': {
         const n = out.part === 'list' ? `Z.${out.source}.count * 4` : `Z.${out.source}.bytes`;
-        L.push(`  const o${k}p = ${u32(out.ptr)}, o${k}b = emit.clamp(size, o${k}p, ${n});`);
+        L.push(`  const o${k}p = ${u32(out.ptr)}, o${k}b = clamp(size, o${k}p, ${n});`);
         break;
       }
     }
@@ -135,17 +143,17 @@ export function recorderSource(sc: Syscall): string {
   L.push(`  let b = S.buf;`);
   L.push(`  const start = p;`);
   L.push(`  b[p++] = ${sc.id};`);
-  // Varints are written inline when they take one byte (most do), through emit.vu otherwise.
-  const varint = (expr: string, tmp: string) => L.push(`  const ${tmp} = ${expr};`, `  if (${tmp} < 0x80) b[p++] = ${tmp};`, `  else p = emit.vu(b, p, ${tmp});`);
+  // Varints are written inline when they take one byte (most do), through vu otherwise.
+  const varint = (expr: string, tmp: string) => L.push(`  const ${tmp} = ${expr};`, `  if (${tmp} < 0x80) b[p++] = ${tmp};`, `  else p = vu(b, p, ${tmp});`);
   varint('ts - S.previousTimestamp', 'dt');
   sc.params.forEach((prm, i) => {
-    if (prm.type === 'filedelta') L.push(`  p = emit.vzz(b, p, a${i});`);
-    else if (['timestamp', 'filesize', 'rights', 'dircookie'].includes(prm.type)) L.push(`  p = emit.vu64(b, p, a${i});`);
+    if (prm.type === 'filedelta') L.push(`  p = vzz(b, p, a${i});`);
+    else if (['timestamp', 'filesize', 'rights', 'dircookie'].includes(prm.type)) L.push(`  p = vu64(b, p, a${i});`);
     else varint(`a${i} >>> 0`, `v${i}`);
   });
   sc.inputs.forEach((inp, k) => {
-    if (inp.kind === 'ciovecs') L.push(`  p = emit.gather(b, p, m, ${u32(inp.iovs)}, ${u32(inp.len)}, i${k});`);
-    else L.push(`  p = emit.blob(b, p, m.u8, i${k}p, i${k});`);
+    if (inp.kind === 'ciovecs') L.push(`  p = gather(b, p, m, ${u32(inp.iovs)}, ${u32(inp.len)}, i${k});`);
+    else L.push(`  p = memBlob(b, p, m, i${k}p, i${k});`);
   });
   L.push(`  let r, e, failed = false;`);
   L.push(`  try {`);
@@ -158,9 +166,9 @@ export function recorderSource(sc: Syscall): string {
   // The host never grows memory: the views taken before the call still cover it.
   // Exact output sizes, never above their bounds.
   sc.outputs.forEach((out, k) => {
-    if (out.kind === 'iovecs') L.push(`  const o${k} = Math.min(emit.u32At(m, ${u32(out.used)}), o${k}b);`);
-    else if (out.kind === 'buffer' && out.used !== undefined) L.push(`  const o${k} = Math.min(emit.u32At(m, ${u32(out.used)}), o${k}b);`);
-    else if (out.kind === 'events') L.push(`  const o${k} = Math.min(emit.u32At(m, ${u32(out.count)}) * ${SIZEOF.event}, o${k}b);`);
+    if (out.kind === 'iovecs') L.push(`  const o${k} = Math.min(u32At(m, ${u32(out.used)}), o${k}b);`);
+    else if (out.kind === 'buffer' && out.used !== undefined) L.push(`  const o${k} = Math.min(u32At(m, ${u32(out.used)}), o${k}b);`);
+    else if (out.kind === 'events') L.push(`  const o${k} = Math.min(u32At(m, ${u32(out.count)}) * ${SIZEOF.event}, o${k}b);`);
     else L.push(`  const o${k} = o${k}b;`);
   });
   L.push(`  p = S.room(p, ${[String(postFixed), ...sc.outputs.map((_, k) => `o${k}`)].join(' + ')});`);
@@ -168,20 +176,20 @@ export function recorderSource(sc: Syscall): string {
   L.push(`  if (!failed || e instanceof ProcExit) {`);
   L.push(`    const rv = typeof r === 'number' ? r >>> 0 : 0;`);
   L.push(`    if (rv < 0x80) b[p++] = rv;`);
-  L.push(`    else p = emit.vu(b, p, rv);`);
+  L.push(`    else p = vu(b, p, rv);`);
   L.push(`  }`);
   L.push(`  else {`);
-  L.push(`    p = emit.vu(b, p, RESULT_TRAP);`);
-  L.push(`    p = emit.trapMessage(b, p, e);`);
+  L.push(`    p = vu(b, p, RESULT_TRAP);`);
+  L.push(`    p = trapMessage(b, p, e);`);
   L.push(`  }`);
   sc.outputs.forEach((out, k) => {
-    if (out.kind === 'iovecs') L.push(`  p = emit.gather(b, p, m, ${u32(out.iovs)}, ${u32(out.len)}, o${k});`);
+    if (out.kind === 'iovecs') L.push(`  p = gather(b, p, m, ${u32(out.iovs)}, ${u32(out.len)}, o${k});`);
     else if (out.kind === 'fixed' && out.size <= 16) {
       // A small struct or value: its length takes one byte; copied byte by byte.
       L.push(`  b[p++] = o${k};`);
       L.push(`  for (let j = 0, u8 = m.u8; j < o${k}; j++) b[p + j] = u8[o${k}p + j];`);
       L.push(`  p += o${k};`);
-    } else L.push(`  p = emit.blob(b, p, m.u8, o${k}p, o${k});`);
+    } else L.push(`  p = memBlob(b, p, m, o${k}p, o${k});`);
   });
   L.push(`  if (O !== undefined) O(b.subarray(start, p), S.recordCount, S.previousTimestamp);`);
   L.push(`  S.end(p, ts);`);
@@ -212,8 +220,8 @@ export function recordImports(host: WasiHost, sink: RecordSink, memory: MemoryVi
       enumerable: true,
       get: () => {
         if (fn === undefined) {
-          const make = new Function('emit', 'S', 'M', 'h', 'C', 'Z', 'O', 'ProcExit', 'RESULT_TRAP', recorderSource(sc));
-          fn = make(emit, sink, memory, host.imports[sc.name], clock, sizes, options.onRecord, WASIProcExit, RESULT_TRAP) as ImportFn;
+          const make = new Function(...HELPER_NAMES, 'S', 'M', 'h', 'C', 'Z', 'O', 'ProcExit', 'RESULT_TRAP', recorderSource(sc));
+          fn = make(...HELPER_VALUES, sink, memory, host.imports[sc.name], clock, sizes, options.onRecord, WASIProcExit, RESULT_TRAP) as ImportFn;
         }
         return fn;
       },

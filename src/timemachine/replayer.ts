@@ -14,7 +14,7 @@ import type { ImportFn } from '../host/host.js';
 import { EXIT, TcError } from '../errors.js';
 import { ByteReader, ByteWriter, decodeRecord, normalizeParam, RESULT_TRAP, type LogRecord } from './codec.js';
 import { compileApply, compileInput, fillArgs, put, scatter, type Args } from './capture.js';
-import * as check from './check.js';
+import { blob as blobAt, eqBlob, eqGather, eqU32, eqU64, eqZigzag, read as readInto, rv } from './check.js';
 import { clamp, iovTotal, u32At } from './emit.js';
 import type { RecordCursor } from './cursor.js';
 import type { MemoryViews } from './recorder.js';
@@ -190,8 +190,8 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
       enumerable: true,
       get: () => {
         if (fast === undefined) {
-          const make = new Function('K', 'E', 'P', 'C', 'M', 'G', 'W', 'ProcExit', 'RESULT_TRAP', replaySource(sc));
-          fast = make(check, { clamp, iovTotal, u32At }, { put, scatter }, cursor, memory, general, onOutput, WASIProcExit, RESULT_TRAP) as ImportFn;
+          const make = new Function(...REPLAY_HELPER_NAMES, 'C', 'M', 'G', 'W', 'ProcExit', 'RESULT_TRAP', replaySource(sc));
+          fast = make(...REPLAY_HELPER_VALUES, cursor, memory, general, onOutput, WASIProcExit, RESULT_TRAP) as ImportFn;
         }
         return fast;
       },
@@ -201,9 +201,17 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
 }
 
 /**
- * The JavaScript source of the fast replay path of one row: the body of a function of (K: check
- * helpers, E: emit helpers, P: put/scatter, C: the cursor, M: memory views, G: the general path,
- * W: onOutput, ProcExit, RESULT_TRAP) that returns the import function.
+ * The helpers the generated fast paths call, handed to them as plain parameters (see the recorder's):
+ * the check helpers, where they leave what they read (`read`), and clamp/iovTotal/u32At/put/scatter.
+ */
+const REPLAY_HELPERS = { rv, eqU32, eqU64, eqZigzag, eqBlob, eqGather, blobAt, read: readInto, clamp, iovTotal, u32At, put, scatter };
+const REPLAY_HELPER_NAMES = Object.keys(REPLAY_HELPERS);
+const REPLAY_HELPER_VALUES = Object.values(REPLAY_HELPERS);
+
+/**
+ * The JavaScript source of the fast replay path of one row: the body of a function of the
+ * {@link REPLAY_HELPERS} (by name) and C: the cursor, M: memory views, G: the general path,
+ * W: onOutput, ProcExit, RESULT_TRAP, that returns the import function.
  */
 export function replaySource(sc: Syscall): string {
   const arg = (name: string) => `a${sc.index[name]}`;
@@ -217,44 +225,44 @@ export function replaySource(sc: Syscall): string {
   L.push(`  const b = r.buf, end = b.length;`);
   L.push(`  let p = r.pos;`);
   L.push(`  if (p >= end || b[p] !== ${sc.id}) ${slow}`);
-  L.push(`  p = K.rv(b, p + 1, end);`);
+  L.push(`  p = rv(b, p + 1, end);`);
   L.push(`  if (p < 0) ${slow}`);
-  L.push(`  const d = K.read.value;`);
+  L.push(`  const d = read.value;`);
   sc.params.forEach((prm, i) => {
-    if (prm.type === 'filedelta') L.push(`  p = K.eqZigzag(b, p, end, a${i});`);
-    else if (I64_TYPES.has(prm.type)) L.push(`  p = K.eqU64(b, p, end, a${i});`);
-    else L.push(`  p = K.eqU32(b, p, end, a${i} >>> 0);`);
+    if (prm.type === 'filedelta') L.push(`  p = eqZigzag(b, p, end, a${i});`);
+    else if (I64_TYPES.has(prm.type)) L.push(`  p = eqU64(b, p, end, a${i});`);
+    else L.push(`  p = eqU32(b, p, end, a${i} >>> 0);`);
     L.push(`  if (p < 0) ${slow}`);
   });
   L.push(`  const m = M.current(), size = m.u8.length;`);
   sc.inputs.forEach((inp, k) => {
     if (inp.kind === 'ciovecs') {
-      L.push(`  p = K.eqGather(b, p, end, m, ${u32(inp.iovs)}, ${u32(inp.len)}, E.iovTotal(m, ${u32(inp.iovs)}, ${u32(inp.len)}));`);
+      L.push(`  p = eqGather(b, p, end, m, ${u32(inp.iovs)}, ${u32(inp.len)}, iovTotal(m, ${u32(inp.iovs)}, ${u32(inp.len)}));`);
       L.push(`  if (p < 0) ${slow}`);
-      L.push(`  const i${k}at = K.read.at, i${k}len = K.read.value;`);
+      L.push(`  const i${k}at = read.at, i${k}len = read.value;`);
     } else {
       const len = inp.kind === 'string' ? u32(inp.len) : `${u32(inp.count)} * ${SIZEOF.subscription}`;
-      L.push(`  p = K.eqBlob(b, p, end, m.u8, ${u32(inp.ptr)}, E.clamp(size, ${u32(inp.ptr)}, ${len}));`);
+      L.push(`  p = eqBlob(b, p, end, m.u8, ${u32(inp.ptr)}, clamp(size, ${u32(inp.ptr)}, ${len}));`);
       L.push(`  if (p < 0) ${slow}`);
     }
   });
-  L.push(`  p = K.rv(b, p, end);`);
+  L.push(`  p = rv(b, p, end);`);
   L.push(`  if (p < 0) ${slow}`);
-  L.push(`  const res = K.read.value;`);
+  L.push(`  const res = read.value;`);
   L.push(`  if (res === RESULT_TRAP) ${slow}`);
   sc.outputs.forEach((_, k) => {
-    L.push(`  p = K.blob(b, p, end);`);
+    L.push(`  p = blobAt(b, p, end);`);
     L.push(`  if (p < 0) ${slow}`);
-    L.push(`  const q${k} = K.read.at, l${k} = K.read.value;`);
+    L.push(`  const q${k} = read.at, l${k} = read.value;`);
   });
   // Everything matched: apply the record.
   sc.outputs.forEach((out, k) => {
-    if (out.kind === 'iovecs') L.push(`  P.scatter(b, q${k}, l${k}, m, ${u32(out.iovs)}, ${u32(out.len)});`);
-    else L.push(`  P.put(b, q${k}, l${k}, m, ${u32(out.ptr)});`);
+    if (out.kind === 'iovecs') L.push(`  scatter(b, q${k}, l${k}, m, ${u32(out.iovs)}, ${u32(out.len)});`);
+    else L.push(`  put(b, q${k}, l${k}, m, ${u32(out.ptr)});`);
   });
   L.push(`  C.consumed(p, d);`);
   if (sc.name === 'fd_write') {
-    L.push(`  if (res === 0 && W !== undefined && (a0 === 1 || a0 === 2)) W(a0, b.subarray(i0at, i0at + Math.min(E.u32At(m, ${u32('nwritten')}), i0len)));`);
+    L.push(`  if (res === 0 && W !== undefined && (a0 === 1 || a0 === 2)) W(a0, b.subarray(i0at, i0at + Math.min(u32At(m, ${u32('nwritten')}), i0len)));`);
   }
   if (sc.name === 'proc_exit') L.push(`  throw new ProcExit(a0);`);
   else L.push(`  return res;`);
