@@ -130,7 +130,7 @@ function runBenchmark(name, bench, rounds, ctx) {
 
 function main() {
   const { values } = parseArgs({
-    options: { rounds: { type: 'string', default: '5' }, only: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { rounds: { type: 'string', default: '9' }, only: { type: 'string' }, json: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     console.log('usage: node bench/run.mjs [--rounds N] [--only clock,writes,read,flite,hello] [--json out.json]');
