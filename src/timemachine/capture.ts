@@ -7,7 +7,7 @@
  */
 import { SIZEOF, type Input, type Output, type Syscall } from '../wasi/syscalls.js';
 import type { ByteWriter } from './codec.js';
-import { blob, clamp, gather, iovTotal } from './emit.js';
+import { clamp, gather, iovTotal, memBlob } from './emit.js';
 
 /** Guest memory as the capture functions see it. `u8` and `view` cover the same buffer. */
 export interface GuestMemory {
@@ -40,7 +40,7 @@ export function compileInput(sc: Syscall, input: Input): Capture {
         const ptr = u32(a[p]);
         const len = clamp(m.u8.length, ptr, u32(a[l]));
         w.ensure(len + 10);
-        w.pos = blob(w.buf, w.pos, m.u8, ptr, len);
+        w.pos = memBlob(w.buf, w.pos, m, ptr, len);
       };
     }
     case 'ciovecs': {
@@ -59,7 +59,7 @@ export function compileInput(sc: Syscall, input: Input): Capture {
         const ptr = u32(a[p]);
         const len = clamp(m.u8.length, ptr, u32(a[c]) * SIZEOF.subscription);
         w.ensure(len + 10);
-        w.pos = blob(w.buf, w.pos, m.u8, ptr, len);
+        w.pos = memBlob(w.buf, w.pos, m, ptr, len);
       };
     }
   }

@@ -153,11 +153,6 @@ export class ByteReader {
     this.pos += len;
     return b;
   }
-  /** Skip a length-prefixed blob. */
-  skipBlob(): void {
-    const len = this.varint();
-    this.pos += len;
-  }
 }
 
 const dec = new TextDecoder();
@@ -199,6 +194,8 @@ export class RecordScanner {
   id = 0;
   /** Where the 8 bytes of the last record's timestamp output start, or -1 when it has none. */
   ts = -1;
+  /** The varint read last. */
+  private value = 0;
 
   /**
    * End of the record at `b[p]` (the bytes up to `limit` are the batch); applies `filter` to its
@@ -210,35 +207,16 @@ export class RecordScanner {
     if (id >= N_PARAMS.length) throw new RecordDecodeError(`unknown function id ${id}`);
     this.id = id;
     this.ts = -1;
-    // delta
-    let v = 0;
-    let mul = 1;
-    for (;;) {
-      if (p >= limit) throw new RecordDecodeError('record truncated');
-      const c = b[p++]!;
-      v += (c & 0x7f) * mul;
-      if (c < 0x80) break;
-      mul *= 0x80;
-      if (mul > 2 ** 56) throw new RecordDecodeError('varint too long');
-    }
-    this.delta = v;
+    p = this.varint(b, p, limit);
+    this.delta = this.value;
     for (let i = N_PARAMS[id]!; i > 0; i--) {
       let n = 0;
       while (p < limit && b[p++]! >= 0x80) if (++n > 10) throw new RecordDecodeError('varint too long');
     }
     for (let i = N_INPUTS[id]!; i > 0; i--) p = this.skipBlob(b, p, limit);
     // result, then the trap message when it is RESULT_TRAP
-    let r = 0;
-    mul = 1;
-    for (;;) {
-      if (p >= limit) throw new RecordDecodeError('record truncated');
-      const c = b[p++]!;
-      r += (c & 0x7f) * mul;
-      if (c < 0x80) break;
-      mul *= 0x80;
-      if (mul > 2 ** 56) throw new RecordDecodeError('varint too long');
-    }
-    if (r === RESULT_TRAP) p = this.skipBlob(b, p, limit);
+    p = this.varint(b, p, limit);
+    if (this.value === RESULT_TRAP) p = this.skipBlob(b, p, limit);
     const ts = TS_OUTPUT[id]!;
     for (let i = 0, n = N_OUTPUTS[id]!; i < n; i++) {
       if (i === ts && p < limit && b[p] === 8 && p + 9 <= limit) {
@@ -250,18 +228,24 @@ export class RecordScanner {
     return p;
   }
 
-  private skipBlob(b: Uint8Array, p: number, limit: number): number {
-    let len = 0;
+  /** The varint at `b[p]`: its value goes to {@link value}; returns where it ends. */
+  private varint(b: Uint8Array, p: number, limit: number): number {
+    let v = 0;
     let mul = 1;
     for (;;) {
       if (p >= limit) throw new RecordDecodeError('record truncated');
       const c = b[p++]!;
-      len += (c & 0x7f) * mul;
+      v += (c & 0x7f) * mul;
       if (c < 0x80) break;
       mul *= 0x80;
       if (mul > 2 ** 56) throw new RecordDecodeError('varint too long');
     }
-    p += len;
+    this.value = v;
+    return p;
+  }
+
+  private skipBlob(b: Uint8Array, p: number, limit: number): number {
+    p = this.varint(b, p, limit) + this.value;
     if (p > limit) throw new RecordDecodeError('record truncated');
     return p;
   }

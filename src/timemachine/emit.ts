@@ -9,7 +9,6 @@ import type { GuestMemory } from './capture.js';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
-
 /** Unsigned LEB128 of an integer in [0, 2^53). */
 export function vu(b: Uint8Array, p: number, v: number): number {
   while (v > 0x7f) {

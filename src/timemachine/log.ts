@@ -141,14 +141,10 @@ export class LogWriter implements RecordSink {
   readonly segments: SegmentSummary[] = [];
   private closed = false;
 
-  /**
-   * @param dir the process's log directory (created)
-   * @param onSegment called with the summaries whenever a segment starts (for the manifest)
-   */
+  /** @param dir the process's log directory (created) */
   constructor(
     private readonly dir: string,
     private readonly limits: LogLimits = DEFAULT_LIMITS,
-    private readonly onSegment: (segments: readonly SegmentSummary[]) => void = () => {},
   ) {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
@@ -312,7 +308,6 @@ export class LogWriter implements RecordSink {
     this.fd = fs.openSync(`${this.dir}/${segmentFileName(index)}`, 'wx', 0o600);
     this.segment = { index, records: 0, batches: 0, size: 0, uncompressedSize: 0, compressedSize: 0, firstTimestamp: 0, lastTimestamp: 0 };
     this.segments.push(this.segment);
-    this.onSegment(this.segments);
   }
 }
 
