@@ -10,8 +10,9 @@ function writerScript(): URL {
 
 /**
  * Start the log-writing thread. It boots (~30 ms) and then waits for its job, so callers start it as
- * early as they can and send the job when the registry is ready.
+ * early as they can and send the job when the registry is ready. It prints nothing, so its stdout
+ * and stderr are not piped to this process's (that would create process.stdout and process.stderr).
  */
 export function startWriterThread(): Worker {
-  return new Worker(writerScript(), { stdout: false, stderr: false });
+  return new Worker(writerScript(), { stdout: true, stderr: true });
 }
