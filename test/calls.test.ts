@@ -597,3 +597,94 @@ describe('param codec: ByteWriter.param → ByteReader.param', () => {
     expect(r.done).toBe(true);
   });
 });
+
+describe("clock_time_get's own recorder", () => {
+  // clock_time_get has a hand-written recorder for realtime and monotonic (src/timemachine/recorder.ts);
+  // the generated one still records everything else, and every call while a trace observer is set.
+  const calls: readonly Args[] = [
+    [1, 0n, 0x200],
+    [0, 1000n, 0x208],
+    [1, 1n, 0x7f],
+    [1, 123_456_789n, 0x4000],
+    [0, -1n, 0x210], // precision u64 max, as a signed i64
+    [1, I64_MIN, MEMORY_BYTES - 8], // the last 8 bytes of memory
+    [1, 0n, MEMORY_BYTES - 4], // the output overruns memory: a trap
+    [1, 0n, -1], // ptr 0xffffffff
+    [2, 0n, 0x220], // process cputime
+    [7, 0n, 0x228], // no such clock
+  ];
+
+  interface Recording {
+    readonly records: LogRecord[];
+    readonly outcomes: Outcome[];
+    /** Guest memory after the calls. */
+    readonly memory: Uint8Array;
+  }
+
+  /**
+   * Record `calls` twice on one host, with its own clock: through the hand-written recorder, then
+   * through the generated one.
+   */
+  function recordBoth(): { own: Recording; gen: Recording } {
+    const ctx = createCallContext();
+    const views = new MemoryViews();
+    views.bind(ctx.memory);
+    const once = (generated: boolean): Recording => {
+      const dir = fs.mkdtempSync(join(tmpdir(), 'tc-clock-rec-'));
+      try {
+        const writer = new LogWriter(dir);
+        const imports = recordImports(ctx.host, writer, views, generated ? { onRecord: () => {} } : {});
+        const outcomes = calls.map((args) => invoke(imports, 'clock_time_get', args));
+        writer.close();
+        const cursor = new RecordCursor(dir);
+        const records: LogRecord[] = [];
+        for (let rec = cursor.nextRecord(); rec !== null; rec = cursor.nextRecord()) {
+          records.push({ ...rec, outputs: rec.outputs.map((b) => b.slice()) });
+        }
+        return { records, outcomes, memory: ctx.u8.slice() };
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    };
+    try {
+      return { own: once(false), gen: once(true) };
+    } finally {
+      ctx.dispose();
+    }
+  }
+
+  const u64 = (b: Uint8Array): bigint => new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
+
+  const { own, gen } = recordBoth();
+
+  it('makes the same records as the generated recorder', () => {
+    expect(own.records.length).toBe(calls.length);
+    expect(own.outcomes.map((o) => o.kind)).toEqual(gen.outcomes.map((o) => o.kind));
+    for (let i = 0; i < calls.length; i++) {
+      const a = own.records[i]!;
+      const b = gen.records[i]!;
+      expect(a.syscall.name).toBe('clock_time_get');
+      expect(a.params, `call ${i}`).toEqual(b.params);
+      expect(a.result, `call ${i}`).toBe(b.result);
+      expect(a.trap, `call ${i}`).toBe(b.trap);
+      expect(a.outputs.map((o) => o.length), `call ${i}`).toEqual(b.outputs.map((o) => o.length));
+      // The value written is the host clock's base plus the record's own reading, in both.
+      if (a.result === 0 && calls[i]![0]! <= 1) {
+        const base = (r: LogRecord) => BigInt.asUintN(64, u64(r.outputs[0]!) - BigInt(r.timestamp));
+        expect(base(a), `call ${i}`).toBe(base(b));
+      }
+    }
+    expect(own.records.map((r) => r.result)).toEqual([0, 0, 0, 0, 0, 0, RESULT_TRAP, RESULT_TRAP, 0, errno.INVAL]);
+  });
+
+  it('writes the value into guest memory that it records', () => {
+    for (let i = 0; i < 6; i++) {
+      const ptr = (calls[i]![2] as number) >>> 0;
+      expect(own.records[i]!.outputs[0]).toEqual(own.memory.subarray(ptr, ptr + 8));
+    }
+    // Monotonic values follow the record timestamps: one base for every monotonic record.
+    const mono = own.records.filter((r, i) => i < 6 && calls[i]![0] === 1);
+    const bases = new Set(mono.map((r) => BigInt.asUintN(64, u64(r.outputs[0]!) - BigInt(r.timestamp))));
+    expect(bases.size).toBe(1);
+  });
+});

@@ -103,11 +103,17 @@ export class HostClock {
     let ns = this.held;
     if (ns >= 0) this.held = -1;
     else ns = readNs();
-    const nsHi = (ns / TWO32) >>> 0;
-    const lo = base.lo + (ns - nsHi * TWO32);
-    view.setUint32(ptr, lo >>> 0, true);
-    view.setUint32(ptr + 4, (base.hi + nsHi + (lo >= TWO32 ? 1 : 0)) >>> 0, true);
+    put(view, ptr, base, ns);
     return true;
+  }
+
+  /**
+   * Write realtime or monotonic (`id`, nothing else) at reading `ns` (ns, from {@link readNs}) as a
+   * u64 at `ptr` of `view`; the caller checked that the 8 bytes are inside. The recorder's
+   * `clock_time_get` uses it with the record's own reading.
+   */
+  writeReading(view: DataView, ptr: number, id: number, ns: number): void {
+    put(view, ptr, id === CLOCKID.MONOTONIC ? this.monotonic : this.realtime, ns);
   }
 
   /** Clock `id`'s current value in ns, or null for a clock this host does not have. */
@@ -117,6 +123,14 @@ export class HostClock {
     if (id === CLOCKID.PROCESS_CPUTIME_ID || id === CLOCKID.THREAD_CPUTIME_ID) return cputimeNs();
     return null;
   }
+}
+
+/** `base` + `ns` as a u64 at `ptr`: two u32 halves from exact double arithmetic. */
+function put(view: DataView, ptr: number, base: Base, ns: number): void {
+  const nsHi = (ns / TWO32) >>> 0;
+  const lo = base.lo + (ns - nsHi * TWO32);
+  view.setUint32(ptr, lo >>> 0, true);
+  view.setUint32(ptr + 4, (base.hi + nsHi + (lo >= TWO32 ? 1 : 0)) >>> 0, true);
 }
 
 function cputimeNs(): bigint {
