@@ -2,7 +2,7 @@
  * Instantiate a WASI command and run `_start` on the current thread: shared by `tc run` with and
  * without recording.
  */
-import * as vm from 'node:vm';
+import { Script } from 'node:vm';
 import { createHost, WASIProcExit, type Preopen, type WasiHost } from './host/host.js';
 import { trappingImports } from './module.js';
 import { EXIT } from './errors.js';
@@ -51,7 +51,7 @@ export interface StartOptions {
 }
 
 const GUEST = Symbol.for('tc.guest');
-const interruptibleCall = new vm.Script('globalThis[Symbol.for("tc.guest")]()', { filename: 'tc:guest' });
+const interruptibleCall = new Script('globalThis[Symbol.for("tc.guest")]()', { filename: 'tc:guest' });
 
 /** Run `_start`, turning proc_exit into an exit code and anything thrown into a trap. */
 export function start(instance: WebAssembly.Instance, options: StartOptions = {}): GuestOutcome {

@@ -2,7 +2,18 @@
  * `tc run`: run a WASI preview1 command module on the Node host, recording every host call into the
  * registry (unless `record` is false).
  */
-import * as fs from 'node:fs';
+import {
+  accessSync,
+  closeSync,
+  constants,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  statSync,
+} from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { startWriterThread } from './writer-thread.js';
@@ -83,14 +94,14 @@ export function parseDirs(values: readonly string[]): Preopen[] {
     const guest = sep < 0 ? v : v.slice(sep + 2);
     if (host === '' || guest === '') throw new UsageError(`--dir ${JSON.stringify(v)}: expected HOST[::GUEST]`);
     try {
-      if (!fs.statSync(host).isDirectory()) throw new TcError(`--dir ${host}: not a directory`);
-      fs.accessSync(host, fs.constants.R_OK | fs.constants.X_OK);
+      if (!statSync(host).isDirectory()) throw new TcError(`--dir ${host}: not a directory`);
+      accessSync(host, constants.R_OK | constants.X_OK);
     } catch (e) {
       if (e instanceof TcError) throw e;
       const code = (e as { code?: string }).code;
       throw new TcError(`--dir ${host}: ${code === 'ENOENT' ? 'no such directory' : code === 'EACCES' ? 'permission denied' : (e as Error).message}`);
     }
-    return { host: fs.realpathSync(host), guest };
+    return { host: realpathSync(host), guest };
   });
 }
 
@@ -119,21 +130,21 @@ export async function runModule(options: RunOptions): Promise<RunResult> {
  */
 function readModule(path: string, shared: boolean): Uint8Array {
   try {
-    if (!shared) return fs.readFileSync(path);
-    const fd = fs.openSync(path, 'r');
+    if (!shared) return readFileSync(path);
+    const fd = openSync(path, 'r');
     try {
-      const st = fs.fstatSync(fd);
+      const st = fstatSync(fd);
       if (st.isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
       const bytes = new Uint8Array(new SharedArrayBuffer(st.size));
       let n = 0;
       while (n < bytes.length) {
-        const k = fs.readSync(fd, bytes, n, bytes.length - n, n);
+        const k = readSync(fd, bytes, n, bytes.length - n, n);
         if (k === 0) break;
         n += k;
       }
       return n === bytes.length ? bytes : bytes.slice(0, n);
     } finally {
-      fs.closeSync(fd);
+      closeSync(fd);
     }
   } catch (e) {
     const code = (e as { code?: string }).code;
@@ -217,7 +228,7 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
       else registry.putModule(bytes, mod.name, digest);
     }
     logDir = registry.logDir(manifest.id);
-    fs.mkdirSync(logDir, { recursive: true, mode: 0o700 });
+    mkdirSync(logDir, { recursive: true, mode: 0o700 });
   } catch (e) {
     if (e instanceof TcError) throw e;
     throw new TcError(`registry ${registry.root}: ${(e as Error).message}`);

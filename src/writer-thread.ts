@@ -1,11 +1,11 @@
 /** Starting the log-writing thread of a recording (src/writer.ts, bundled as dist/writer.cjs). */
-import * as fs from 'node:fs';
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
 /** Where the thread's script is: dist/writer.cjs, seen from the bundle (dist/) or from src/. */
 function writerScript(): URL {
   const candidates = ['./writer.cjs', '../dist/writer.cjs'].map((p) => new URL(p, import.meta.url));
-  return candidates.find((u) => fs.existsSync(u)) ?? candidates[0]!;
+  return candidates.find((u) => existsSync(u)) ?? candidates[0]!;
 }
 
 /**

@@ -1,5 +1,5 @@
 /** Synchronous, unbuffered output for the CLI (works with pipes set non-blocking by a parent). */
-import * as fs from 'node:fs';
+import { writeSync } from 'node:fs';
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
@@ -9,7 +9,7 @@ export function writeFd(fd: number, data: string | Uint8Array): void {
   let done = 0;
   while (done < bytes.length) {
     try {
-      done += fs.writeSync(fd, bytes, done, bytes.length - done);
+      done += writeSync(fd, bytes, done, bytes.length - done);
     } catch (e) {
       if ((e as { code?: string }).code !== 'EAGAIN') throw e;
       Atomics.wait(sleepCell, 0, 0, 1);

@@ -3,16 +3,38 @@
  * preopened directories. Every method returns a WASI errno (see src/wasi/errno.ts) and never throws
  * for an fs error.
  */
-import * as fs from 'node:fs';
+import {
+  type BigIntStats,
+  type Dirent,
+  type Stats,
+  closeSync,
+  constants,
+  fdatasyncSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  futimesSync,
+  lstatSync,
+  lutimesSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  rmdirSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeSync,
+} from 'node:fs';
 import { Fd, wasi as shim } from '@bjorn3/browser_wasi_shim';
 import { errno, errnoFromError } from '../wasi/errno.js';
 import { Fdstat, Filestat, FDFLAGS, FILETYPE, FSTFLAGS, LOOKUPFLAGS, OFLAGS, RIGHT_FD_ALLOCATE, RIGHT_FD_FILESTAT_SET_SIZE, RIGHT_FD_WRITE, RIGHTS_ALL, WHENCE } from '../wasi/layout.js';
 import { hostPath, resolvePath } from './sandbox.js';
 
-type StatsLike = fs.BigIntStats;
+type StatsLike = BigIntStats;
 
 /** WASI filetype of a Node stat result. */
-export function filetypeOf(st: fs.BigIntStats | fs.Stats | fs.Dirent): number {
+export function filetypeOf(st: BigIntStats | Stats | Dirent): number {
   if (st.isFile()) return FILETYPE.REGULAR_FILE;
   if (st.isDirectory()) return FILETYPE.DIRECTORY;
   if (st.isSymbolicLink()) return FILETYPE.SYMBOLIC_LINK;
@@ -134,7 +156,7 @@ export class StdioFd extends HostFd {
   override readInto(mem: Uint8Array, off: number, len: number, position: number | null): number {
     if (position !== null) return -errno.SPIPE;
     try {
-      return retryAgain(() => fs.readSync(this.fd, mem, off, len, null));
+      return retryAgain(() => readSync(this.fd, mem, off, len, null));
     } catch (e) {
       if ((e as { code?: string }).code === 'EOF') return 0;
       return -errnoFromError(e);
@@ -144,7 +166,7 @@ export class StdioFd extends HostFd {
     if (position !== null) return -errno.SPIPE;
     try {
       let done = 0;
-      while (done < len) done += retryAgain(() => fs.writeSync(this.fd, mem, off + done, len - done));
+      while (done < len) done += retryAgain(() => writeSync(this.fd, mem, off + done, len - done));
       return done;
     } catch (e) {
       return -errnoFromError(e);
@@ -153,7 +175,7 @@ export class StdioFd extends HostFd {
   override fd_fdstat_get() {
     let filetype: number = FILETYPE.CHARACTER_DEVICE;
     try {
-      filetype = filetypeOf(fs.fstatSync(this.fd));
+      filetype = filetypeOf(fstatSync(this.fd));
       if (filetype === FILETYPE.UNKNOWN) filetype = FILETYPE.CHARACTER_DEVICE; // a pipe
     } catch {
       /* closed: keep CHARACTER_DEVICE */
@@ -162,7 +184,7 @@ export class StdioFd extends HostFd {
   }
   override fd_filestat_get() {
     try {
-      return { ret: 0, filestat: filestatOf(fs.fstatSync(this.fd, { bigint: true })) as never };
+      return { ret: 0, filestat: filestatOf(fstatSync(this.fd, { bigint: true })) as never };
     } catch (e) {
       return { ret: errnoFromError(e), filestat: null };
     }
@@ -203,7 +225,7 @@ export class FileFd extends HostFd {
   }
   override readInto(mem: Uint8Array, off: number, len: number, position: number | null): number {
     try {
-      const n = fs.readSync(this.fd, mem, off, len, position ?? this.position);
+      const n = readSync(this.fd, mem, off, len, position ?? this.position);
       if (position === null) this.position += n;
       return n;
     } catch (e) {
@@ -213,11 +235,11 @@ export class FileFd extends HostFd {
   override writeFrom(mem: Uint8Array, off: number, len: number, position: number | null): number {
     try {
       if (position === null && this.flags & FDFLAGS.APPEND) {
-        const n = fs.writeSync(this.fd, mem, off, len, null);
-        this.position = fs.fstatSync(this.fd).size;
+        const n = writeSync(this.fd, mem, off, len, null);
+        this.position = fstatSync(this.fd).size;
         return n;
       }
-      const n = fs.writeSync(this.fd, mem, off, len, position ?? this.position);
+      const n = writeSync(this.fd, mem, off, len, position ?? this.position);
       if (position === null) this.position += n;
       return n;
     } catch (e) {
@@ -226,7 +248,7 @@ export class FileFd extends HostFd {
   }
   override readable(): bigint {
     try {
-      const size = fs.fstatSync(this.fd).size;
+      const size = fstatSync(this.fd).size;
       return size > this.position ? BigInt(size - this.position) : 0n;
     } catch {
       return 0n;
@@ -238,7 +260,7 @@ export class FileFd extends HostFd {
     else if (whence === WHENCE.CUR) base = BigInt(this.position);
     else if (whence === WHENCE.END) {
       try {
-        base = fs.fstatSync(this.fd, { bigint: true }).size;
+        base = fstatSync(this.fd, { bigint: true }).size;
       } catch (e) {
         return { ret: errnoFromError(e), offset: 0n };
       }
@@ -267,7 +289,7 @@ export class FileFd extends HostFd {
   }
   override fd_filestat_get() {
     try {
-      return { ret: 0, filestat: filestatOf(fs.fstatSync(this.fd, { bigint: true })) as never };
+      return { ret: 0, filestat: filestatOf(fstatSync(this.fd, { bigint: true })) as never };
     } catch (e) {
       return { ret: errnoFromError(e), filestat: null };
     }
@@ -278,14 +300,14 @@ export class FileFd extends HostFd {
     if (size >= 1n << 63n) return errno.INVAL;
     if (size > BigInt(Number.MAX_SAFE_INTEGER)) return errno.FBIG;
     try {
-      fs.ftruncateSync(this.fd, Number(size));
+      ftruncateSync(this.fd, Number(size));
       return 0;
     } catch (e) {
       return errnoFromError(e);
     }
   }
   override fd_filestat_set_times(atim: bigint, mtim: bigint, fstFlags: number): number {
-    return setTimes(() => fs.fstatSync(this.fd, { bigint: true }), (a, m) => fs.futimesSync(this.fd, a, m), atim, mtim, fstFlags);
+    return setTimes(() => fstatSync(this.fd, { bigint: true }), (a, m) => futimesSync(this.fd, a, m), atim, mtim, fstFlags);
   }
   /** Node has no fallocate: grow the file with ftruncate when offset+len passes its end (as node:wasi). */
   override fd_allocate(offset: bigint, len: bigint): number {
@@ -294,8 +316,8 @@ export class FileFd extends HostFd {
     len = BigInt.asUintN(64, len);
     if (offset + len > BigInt(Number.MAX_SAFE_INTEGER)) return errno.FBIG;
     try {
-      const size = fs.fstatSync(this.fd, { bigint: true }).size;
-      if (offset + len > size) fs.ftruncateSync(this.fd, Number(offset + len));
+      const size = fstatSync(this.fd, { bigint: true }).size;
+      if (offset + len > size) ftruncateSync(this.fd, Number(offset + len));
       return 0;
     } catch (e) {
       return errnoFromError(e);
@@ -303,7 +325,7 @@ export class FileFd extends HostFd {
   }
   override fd_sync(): number {
     try {
-      fs.fsyncSync(this.fd);
+      fsyncSync(this.fd);
       return 0;
     } catch (e) {
       return errnoFromError(e);
@@ -311,7 +333,7 @@ export class FileFd extends HostFd {
   }
   datasync(): number {
     try {
-      fs.fdatasyncSync(this.fd);
+      fdatasyncSync(this.fd);
       return 0;
     } catch (e) {
       return errnoFromError(e);
@@ -319,7 +341,7 @@ export class FileFd extends HostFd {
   }
   override fd_close(): number {
     try {
-      fs.closeSync(this.fd);
+      closeSync(this.fd);
       this.fd = -1;
       return 0;
     } catch (e) {
@@ -369,14 +391,14 @@ export class DirFd extends HostFd {
   }
   override fd_filestat_get() {
     try {
-      return { ret: 0, filestat: filestatOf(fs.statSync(this.path, { bigint: true })) as never };
+      return { ret: 0, filestat: filestatOf(statSync(this.path, { bigint: true })) as never };
     } catch (e) {
       return { ret: errnoFromError(e), filestat: null };
     }
   }
   override fd_filestat_set_times(atim: bigint, mtim: bigint, fstFlags: number): number {
     const p = this.path;
-    return setTimes(() => fs.statSync(p, { bigint: true }), (a, m) => fs.utimesSync(p, a, m), atim, mtim, fstFlags);
+    return setTimes(() => statSync(p, { bigint: true }), (a, m) => utimesSync(p, a, m), atim, mtim, fstFlags);
   }
   override fd_seek(_offset: bigint, _whence: number) {
     return { ret: errno.ISDIR, offset: 0n };
@@ -402,10 +424,9 @@ export class DirFd extends HostFd {
     try {
       if (cookie === 0n || this.entries === null) {
         const dir = this.path;
-        this.entries = fs
-          .readdirSync(dir, { withFileTypes: true })
+        this.entries = readdirSync(dir, { withFileTypes: true })
           .map((d) => {
-            const st = fs.lstatSync(`${dir}/${d.name}`, { bigint: true, throwIfNoEntry: false });
+            const st = lstatSync(`${dir}/${d.name}`, { bigint: true, throwIfNoEntry: false });
             return { name: d.name, type: filetypeOf(d), ino: st?.ino ?? 0n };
           })
           .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -419,28 +440,28 @@ export class DirFd extends HostFd {
   }
 
   override path_create_directory(path: string): number {
-    return this.onPath(path, false, (p) => fs.mkdirSync(p));
+    return this.onPath(path, false, (p) => mkdirSync(p));
   }
   override path_remove_directory(path: string): number {
     const r = this.resolve(path, false);
     if ('rel' in r && r.rel.length === 0) return errno.INVAL; // the preopen itself, as rmdir(".")
     return this.onPath(path, false, (p) => {
-      if (!fs.lstatSync(p).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
-      fs.rmdirSync(p);
+      if (!lstatSync(p).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
+      rmdirSync(p);
     });
   }
   override path_unlink_file(path: string): number {
     return this.onPath(path, false, (p) => {
-      if (p.endsWith('/')) throw Object.assign(new Error('is a directory'), { code: fs.lstatSync(p).isDirectory() ? 'EISDIR' : 'ENOTDIR' });
-      if (fs.lstatSync(p).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-      fs.unlinkSync(p);
+      if (p.endsWith('/')) throw Object.assign(new Error('is a directory'), { code: lstatSync(p).isDirectory() ? 'EISDIR' : 'ENOTDIR' });
+      if (lstatSync(p).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+      unlinkSync(p);
     });
   }
   override path_filestat_get(flags: number, path: string) {
     const r = this.resolve(path, (flags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0);
     if (!('host' in r)) return { ret: r.errno, filestat: null };
     try {
-      return { ret: 0, filestat: filestatOf(fs.lstatSync(r.host, { bigint: true })) as never };
+      return { ret: 0, filestat: filestatOf(lstatSync(r.host, { bigint: true })) as never };
     } catch (e) {
       return { ret: errnoFromError(e), filestat: null };
     }
@@ -449,7 +470,7 @@ export class DirFd extends HostFd {
     const r = this.resolve(path, (flags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0);
     if (!('host' in r)) return r.errno;
     const p = r.host;
-    return setTimes(() => fs.lstatSync(p, { bigint: true }), (a, m) => fs.lutimesSync(p, a, m), atim, mtim, fstFlags);
+    return setTimes(() => lstatSync(p, { bigint: true }), (a, m) => lutimesSync(p, a, m), atim, mtim, fstFlags);
   }
 
   /**
@@ -460,7 +481,7 @@ export class DirFd extends HostFd {
     const follow = (dirflags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0;
     const r = this.resolve(path, follow);
     if (!('host' in r)) return { ret: r.errno, fd_obj: null };
-    const st = (follow ? fs.statSync : fs.lstatSync)(r.host, { throwIfNoEntry: false });
+    const st = (follow ? statSync : lstatSync)(r.host, { throwIfNoEntry: false });
     if (st?.isDirectory()) {
       if (oflags & OFLAGS.CREAT && oflags & OFLAGS.EXCL) return { ret: errno.EXIST, fd_obj: null };
       if (oflags & OFLAGS.TRUNC || (!(oflags & OFLAGS.DIRECTORY) && rightsBase & RIGHT_FD_WRITE)) return { ret: errno.ISDIR, fd_obj: null };
@@ -469,7 +490,7 @@ export class DirFd extends HostFd {
     if (oflags & OFLAGS.DIRECTORY) return { ret: st === undefined ? errno.NOENT : errno.NOTDIR, fd_obj: null };
     const write = (rightsBase & (RIGHT_FD_WRITE | RIGHT_FD_ALLOCATE | RIGHT_FD_FILESTAT_SET_SIZE)) !== 0n || (oflags & OFLAGS.TRUNC) !== 0;
     const read = (rightsBase & ((1n << 1n) | (1n << 14n))) !== 0n || !write;
-    const c = fs.constants;
+    const c = constants;
     let flags = read && write ? c.O_RDWR : write ? c.O_WRONLY : c.O_RDONLY;
     if (oflags & OFLAGS.CREAT) flags |= c.O_CREAT;
     if (oflags & OFLAGS.EXCL) flags |= c.O_EXCL;
@@ -479,7 +500,7 @@ export class DirFd extends HostFd {
     if (fdflags & FDFLAGS.SYNC) flags |= c.O_SYNC;
     if (!follow) flags |= c.O_NOFOLLOW;
     try {
-      const fd = fs.openSync(r.host, flags, 0o666);
+      const fd = openSync(r.host, flags, 0o666);
       return { ret: 0, fd_obj: new FileFd(fd, fdflags, rightsBase & RIGHTS_ALL, rightsInheriting & RIGHTS_ALL) };
     } catch (e) {
       return { ret: errnoFromError(e), fd_obj: null };

@@ -6,7 +6,7 @@
  *
  * Spec: https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md
  */
-import * as fs from 'node:fs';
+import { linkSync, readlinkSync, renameSync, symlinkSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import { WASI, WASIProcExit } from '@bjorn3/browser_wasi_shim';
 import { errno, errnoFromError } from '../wasi/errno.js';
@@ -201,7 +201,7 @@ export function createHost(options: HostOptions): WasiHost {
       const r = d.resolve(str(pathPtr, pathLen), false);
       if (!('host' in r)) return r.errno;
       try {
-        const target = fs.readlinkSync(r.host, { encoding: 'buffer' });
+        const target = readlinkSync(r.host, { encoding: 'buffer' });
         const n = Math.min(target.byteLength, bufLen);
         mem().set(target.subarray(0, n), buf);
         view.setUint32(bufused, n, true);
@@ -220,7 +220,7 @@ export function createHost(options: HostOptions): WasiHost {
       const to = b.resolve(str(newPtr, newLen), false);
       if (!('host' in to)) return to.errno;
       try {
-        fs.linkSync(from.host, to.host);
+        linkSync(from.host, to.host);
         return 0;
       } catch (e) {
         return errnoFromError(e);
@@ -237,7 +237,7 @@ export function createHost(options: HostOptions): WasiHost {
       if (!('host' in to)) return to.errno;
       if (from.rel.length === 0 || to.rel.length === 0) return errno.BUSY;
       try {
-        fs.renameSync(from.host, to.host);
+        renameSync(from.host, to.host);
         return 0;
       } catch (e) {
         return errnoFromError(e);
@@ -251,7 +251,7 @@ export function createHost(options: HostOptions): WasiHost {
       if (!('host' in r)) return r.errno;
       if (escapes(r.rel.slice(0, -1), target)) return errno.NOTCAPABLE;
       try {
-        fs.symlinkSync(target, r.host);
+        symlinkSync(target, r.host);
         return 0;
       } catch (e) {
         return errnoFromError(e);

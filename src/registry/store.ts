@@ -3,7 +3,7 @@
  * Writes are atomic (temp file + rename), so readers and concurrent writers never see a partial blob.
  * Directories are created 0700 and files 0600: recordings hold environment values and file data.
  */
-import * as fs from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { TcError } from '../errors.js';
@@ -39,7 +39,7 @@ export class DirStore implements Store {
 
   get(key: string): Uint8Array | undefined {
     try {
-      return fs.readFileSync(this.path(key));
+      return readFileSync(this.path(key));
     } catch (e) {
       if ((e as { code?: string }).code === 'ENOENT') return undefined;
       throw e;
@@ -48,27 +48,26 @@ export class DirStore implements Store {
 
   put(key: string, bytes: Uint8Array | string): void {
     const target = this.path(key);
-    fs.mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+    mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
     const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
     try {
-      fs.writeFileSync(tmp, bytes, { mode: 0o600 });
-      fs.renameSync(tmp, target);
+      writeFileSync(tmp, bytes, { mode: 0o600 });
+      renameSync(tmp, target);
     } catch (e) {
-      fs.rmSync(tmp, { force: true });
+      rmSync(tmp, { force: true });
       throw e;
     }
   }
 
   putIfAbsent(key: string, bytes: Uint8Array): boolean {
-    if (fs.existsSync(this.path(key))) return false;
+    if (existsSync(this.path(key))) return false;
     this.put(key, bytes);
     return true;
   }
 
   list(prefix: string): string[] {
     try {
-      return fs
-        .readdirSync(this.path(prefix))
+      return readdirSync(this.path(prefix))
         .filter((n) => !n.includes('.tmp-'))
         .sort();
     } catch (e) {
@@ -78,10 +77,10 @@ export class DirStore implements Store {
   }
 
   delete(key: string): void {
-    fs.rmSync(this.path(key), { recursive: true, force: true });
+    rmSync(this.path(key), { recursive: true, force: true });
   }
 
   size(key: string): number | undefined {
-    return fs.statSync(this.path(key), { throwIfNoEntry: false })?.size;
+    return statSync(this.path(key), { throwIfNoEntry: false })?.size;
   }
 }

@@ -2,7 +2,7 @@
  * Streaming record iteration over a process's log: segments in order, batches one at a time, records
  * read in place. Memory stays bounded by one batch, whatever the length of the log.
  */
-import * as fs from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { ByteReader, decodeRecord, RecordDecodeError, type LogRecord } from './codec.js';
 import { LogCorruptError, LogTruncatedError, readSegment, segmentFileName, type Batch, type BatchInfo } from './log.js';
 
@@ -10,7 +10,7 @@ import { LogCorruptError, LogTruncatedError, readSegment, segmentFileName, type 
 export function segmentFiles(logDir: string): { index: number; path: string }[] {
   let names: string[];
   try {
-    names = fs.readdirSync(logDir);
+    names = readdirSync(logDir);
   } catch (e) {
     if ((e as { code?: string }).code === 'ENOENT') return [];
     throw e;

@@ -3,7 +3,7 @@
  * is a size-prefixed `BatchHeader` flatbuffer (schemas/log.fbs) followed by `compressed_size` bytes of
  * records (src/timemachine/codec.ts). Byte-level layout: docs/log-format.md.
  */
-import * as fs from 'node:fs';
+import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
 import { constants as zlibConstants, crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import * as flatbuffers from 'flatbuffers';
 import { BatchHeader } from '../format/tc/format/batch-header.js';
@@ -146,7 +146,7 @@ export class LogWriter implements RecordSink {
     private readonly dir: string,
     private readonly limits: LogLimits = DEFAULT_LIMITS,
   ) {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
 
   /** Total records committed. */
@@ -297,15 +297,15 @@ export class LogWriter implements RecordSink {
   close(): void {
     if (this.closed) return;
     this.flush();
-    if (this.fd >= 0) fs.closeSync(this.fd);
+    if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
     this.closed = true;
   }
 
   private roll(): void {
-    if (this.fd >= 0) fs.closeSync(this.fd);
+    if (this.fd >= 0) closeSync(this.fd);
     const index = this.segments.length;
-    this.fd = fs.openSync(`${this.dir}/${segmentFileName(index)}`, 'wx', 0o600);
+    this.fd = openSync(`${this.dir}/${segmentFileName(index)}`, 'wx', 0o600);
     this.segment = { index, records: 0, batches: 0, size: 0, uncompressedSize: 0, compressedSize: 0, firstTimestamp: 0, lastTimestamp: 0 };
     this.segments.push(this.segment);
   }
@@ -313,7 +313,7 @@ export class LogWriter implements RecordSink {
 
 function writeAll(fd: number, bytes: Uint8Array): void {
   let done = 0;
-  while (done < bytes.length) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+  while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
 /** A batch header, decoded. Sizes in bytes, timestamps in ns since process start. */
@@ -359,24 +359,24 @@ const MAX_HEADER = 1024;
  * when a header or checksum is wrong.
  */
 export function* readSegment(path: string, index: number, options: { headersOnly?: boolean } = {}): Generator<Batch> {
-  const fd = fs.openSync(path, 'r');
+  const fd = openSync(path, 'r');
   try {
     let pos = 0;
     let batch = 0;
     const prefix = new Uint8Array(4);
     let payloadBuf = new Uint8Array(1 << 16);
     for (;; batch++) {
-      const n = fs.readSync(fd, prefix, 0, 4, pos);
+      const n = readSync(fd, prefix, 0, 4, pos);
       if (n === 0) return;
       if (n < 4) throw new LogTruncatedError(index, batch, 'the segment ends inside a batch header');
       const size = new DataView(prefix.buffer).getUint32(0, true);
       if (size < 8 || size > MAX_HEADER) throw new LogCorruptError(index, batch, `bad batch header size ${size}`);
       const hbuf = new Uint8Array(size);
-      if (fs.readSync(fd, hbuf, 0, size, pos + 4) < size) throw new LogTruncatedError(index, batch, 'the segment ends inside a batch header');
+      if (readSync(fd, hbuf, 0, size, pos + 4) < size) throw new LogTruncatedError(index, batch, 'the segment ends inside a batch header');
       const info = decodeHeader(hbuf, index, batch);
       pos += 4 + size;
       if (options.headersOnly) {
-        const st = fs.fstatSync(fd);
+        const st = fstatSync(fd);
         if (pos + info.compressedSize > st.size) throw new LogTruncatedError(index, batch, 'the segment ends inside a batch');
         pos += info.compressedSize;
         yield { info, records: new Uint8Array(0) };
@@ -385,7 +385,7 @@ export function* readSegment(path: string, index: number, options: { headersOnly
       // A stored batch is handed out as it is read: a fresh buffer, so records kept by a caller stay valid.
       if (info.compression === Compression.None || payloadBuf.length < info.compressedSize) payloadBuf = new Uint8Array(info.compressedSize);
       const payload = payloadBuf.subarray(0, info.compressedSize);
-      if (fs.readSync(fd, payload, 0, payload.length, pos) < payload.length) {
+      if (readSync(fd, payload, 0, payload.length, pos) < payload.length) {
         throw new LogTruncatedError(index, batch, 'the segment ends inside a batch');
       }
       pos += payload.length;
@@ -411,7 +411,7 @@ export function* readSegment(path: string, index: number, options: { headersOnly
       yield { info, records };
     }
   } finally {
-    fs.closeSync(fd);
+    closeSync(fd);
   }
 }
 
