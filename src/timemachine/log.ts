@@ -192,10 +192,11 @@ export class LogWriter implements RecordSink {
    * follow on from {@link previousTimestamp}), flushing whenever a limit is reached: a batch ends
    * at the first record that reaches one. `bytes` is only read (it may be the ring, which the guest's
    * thread writes again later): records are filtered in the batch buffer, and a batch made of these
-   * bytes alone with no timestamp output is written straight from them. Throws RecordDecodeError when
-   * the bytes are not records.
+   * bytes alone with no timestamp output is written straight from them. `release(p)` is told, after
+   * each batch written, that `bytes` before `p` are no longer needed (the ring then reuses them while
+   * the rest is written). Throws RecordDecodeError when the bytes are not records.
    */
-  appendRecords(bytes: Uint8Array, start: number, end: number): void {
+  appendRecords(bytes: Uint8Array, start: number, end: number, release?: (upTo: number) => void): void {
     const w = this.records;
     const scanner = this.scanner;
     const { batchBytes, batchRecords, batchNs } = this.limits;
@@ -222,6 +223,7 @@ export class LogWriter implements RecordSink {
         }
         run = p;
         stamps = 0;
+        release?.(p);
       }
     }
     if (run < end) this.copy(bytes, run, end, stamps);

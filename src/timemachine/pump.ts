@@ -22,10 +22,10 @@ export class LogPump {
   readonly reader: RingReader;
   private readonly writer: LogWriter;
   private error: Error | null = null;
-  private readonly append = (buf: Uint8Array, start: number, end: number): void => {
+  private readonly append = (buf: Uint8Array, start: number, end: number, release?: (upTo: number) => void): void => {
     if (this.error !== null) return;
     try {
-      this.writer.appendRecords(buf, start, end);
+      this.writer.appendRecords(buf, start, end, release);
     } catch (e) {
       this.error = e as Error;
     }

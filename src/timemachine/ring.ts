@@ -198,6 +198,9 @@ export class RingWriter implements RecordSink {
   }
 }
 
+/** Receives complete records `bytes[start, end)`; `release` frees the ring before a point early (see {@link RingReader.drain}). */
+export type OnRecords = (bytes: Uint8Array, start: number, end: number, release?: (upTo: number) => void) => void;
+
 /** The consumer side: drains the ring and hands out complete records. */
 export class RingReader {
   private readonly data: Uint8Array;
@@ -253,13 +256,16 @@ export class RingReader {
 
   /**
    * Copy what the producer wrote out of the ring and hand the complete records to `onRecords` as
-   * `bytes[start, end)` (valid during the call). Returns the number of bytes handed out.
+   * `bytes[start, end)` (valid during the call). Returns the number of bytes handed out. Records
+   * handed out in place, in the ring itself, stay there until `onRecords` returns, or until it calls
+   * `release(p)`: the bytes before `p` may then be written again at once (so that the producer goes
+   * on while a large drain is written out).
    */
-  drain(onRecords: (bytes: Uint8Array, start: number, end: number) => void): number {
+  drain(onRecords: OnRecords): number {
     return (this.lastDrained = this.drainOnce(onRecords));
   }
 
-  private drainOnce(onRecords: (bytes: Uint8Array, start: number, end: number) => void): number {
+  private drainOnce(onRecords: OnRecords): number {
     // COMMITTED before WRITTEN: the producer publishes bytes before it commits them, so every
     // committed byte is then among the bytes copied below.
     const committed = Atomics.load(this.ctrl, COMMITTED);
@@ -304,10 +310,13 @@ export class RingReader {
     return complete;
   }
 
-  /** Hand out `n` complete bytes at `at` in place, then free them. */
-  private handOut(onRecords: (bytes: Uint8Array, start: number, end: number) => void, at: number, n: number): number {
-    onRecords(this.data, at, at + n);
-    this.consumedTotal = (this.consumedTotal + n) | 0;
+  /** Hand out `n` complete bytes at `at` in place, then free them (or as `onRecords` releases them). */
+  private handOut(onRecords: OnRecords, at: number, n: number): number {
+    const base = this.consumedTotal;
+    onRecords(this.data, at, at + n, (upTo) => {
+      if (upTo > at && upTo <= at + n) this.free((base + (upTo - at)) | 0);
+    });
+    this.consumedTotal = (base + n) | 0;
     this.free(this.consumedTotal);
     return n;
   }
