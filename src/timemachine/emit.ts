@@ -111,7 +111,8 @@ export function memBlob(b: Uint8Array, p: number, m: GuestMemory, off: number, l
 
 /** A blob of the first `len` bytes an iovec array covers (as {@link iovTotal} counts them). */
 export function gather(b: Uint8Array, p: number, m: GuestMemory, iovs: number, n: number, len: number): number {
-  p = vu(b, p, len);
+  if (len < 0x80) b[p++] = len;
+  else p = vu(b, p, len);
   const size = m.u8.length;
   const v = m.view;
   const u8 = m.u8;

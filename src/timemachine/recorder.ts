@@ -145,8 +145,17 @@ export function recorderSource(sc: Syscall): string {
   L.push(`  let b = S.buf;`);
   L.push(`  const start = p;`);
   L.push(`  b[p++] = ${sc.id};`);
-  // Varints are written inline when they take one byte (most do), through vu otherwise.
-  const varint = (expr: string, tmp: string) => L.push(`  const ${tmp} = ${expr};`, `  if (${tmp} < 0x80) b[p++] = ${tmp};`, `  else p = vu(b, p, ${tmp});`);
+  // Varints are written inline when they take one or two bytes (most do: small values, timestamp
+  // deltas of a few µs, pointers into the first 16 KiB), through vu otherwise.
+  const varint = (expr: string, tmp: string) =>
+    L.push(
+      `  const ${tmp} = ${expr};`,
+      `  if (${tmp} < 0x80) b[p++] = ${tmp};`,
+      `  else if (${tmp} < 0x4000) {`,
+      `    b[p++] = (${tmp} & 0x7f) | 0x80;`,
+      `    b[p++] = ${tmp} >>> 7;`,
+      `  } else p = vu(b, p, ${tmp});`,
+    );
   varint('ts - S.previousTimestamp', 'dt');
   sc.params.forEach((prm, i) => {
     if (prm.type === 'filedelta') L.push(`  p = vzz(b, p, a${i});`);
