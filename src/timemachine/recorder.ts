@@ -242,7 +242,7 @@ const CLOCK_TIME_GET = SYSCALL.clock_time_get.id;
 /**
  * The recorder of `clock_time_get` for the realtime and monotonic clocks with the output inside
  * memory: the most frequent call of many programs, and the cheapest for the host, so the wrapper's
- * own cost is most of it. It makes the same record as the generated wrapper (`general`), which it
+ * own cost is most of it. It makes the same record as the generated wrapper (`fallback`), which it
  * calls for everything else (another clock, an output outside memory), but writes the value itself,
  * from the record's reading (as the host does with a held reading), and copies it into the record
  * from guest memory as two u32.
