@@ -4,7 +4,7 @@
  * taken when the host is created. A recorded call reads the clock once: the recorder's reading is
  * the record's timestamp, and {@link HostClock.hold} lends it to the host, so a `clock_time_get` inside
  * that call answers from the same reading instead of reading the clock a second time (each reading
- * costs ~65 ns here, about as much as the rest of a recorded `clock_time_get`).
+ * costs ~55-60 ns here, about as much as the rest of a recorded `clock_time_get`).
  *
  * Values written into guest memory are u64 written as two u32 halves from exact double arithmetic:
  * no bigint on the hot path.
@@ -19,7 +19,7 @@ const TWO32 = 4294967296;
 // `now` is looked up at each call, so that a test or preload that replaces it sees every reading.
 let perf: Performance | undefined;
 
-/** ns since the process started (`performance.now()`, the cheapest clock here: ~60 ns a reading). */
+/** ns since the process started (`performance.now()`, the cheapest clock here: ~55-60 ns a reading). */
 export function readNs(): number {
   return Math.round((perf ??= performance).now() * 1e6);
 }
