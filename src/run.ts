@@ -264,7 +264,7 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
       if (now - waitedSince < WRITER_PATIENCE_MS * 1e6) return;
     }
     writeHere()?.drain(readNs());
-  });
+  }, limits);
 
   let signal: 'SIGINT' | 'SIGTERM' | null = null;
   const signalled = () => (ringSignal(ring) === SIGTERM ? 'SIGTERM' : 'SIGINT');

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from '../src/registry/registry.js';
 import { problemLine, verifyProcess } from '../src/registry/verify.js';
-import { decodeRecord } from '../src/timemachine/codec.js';
+import { decodeRecord, timestampOffset } from '../src/timemachine/codec.js';
 import { batches, RecordCursor, segmentFiles } from '../src/timemachine/cursor.js';
 import { DEFAULT_LIMITS, LogWriter, readSegment } from '../src/timemachine/log.js';
 import { ROOT, splitId, tc, tcAsync as spawnTc, tempDir } from './helpers/run.js';
@@ -75,6 +75,8 @@ function resplit(procDir: string): void {
     const start = r.pos;
     const rec = decodeRecord(r, c.offset, c.previousTimestamp);
     const bytes = c.recordBytes(start, r.pos).slice();
+    // Read back, a clock_time_get time is the value itself: stored, its offset from the timestamp.
+    timestampOffset(bytes, rec.timestamp, false);
     w.appendRecords(bytes, 0, bytes.length);
   }
   w.close();

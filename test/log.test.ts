@@ -2,14 +2,18 @@ import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ByteReader, ByteWriter, decodeRecord } from '../src/timemachine/codec.js';
+import { ByteReader, ByteWriter, decodeRecord, offsetTimestamp, timestampDelta } from '../src/timemachine/codec.js';
 import { batches, RecordCursor } from '../src/timemachine/cursor.js';
-import { DEFAULT_LIMITS, LogCorruptError, LogWriter, readSegment, segmentFileName } from '../src/timemachine/log.js';
+import { DEFAULT_LIMITS, encodeBatch, LogCorruptError, LogWriter, readSegment, segmentFileName } from '../src/timemachine/log.js';
+import { Filter } from '../src/format/tc/format/filter.js';
 import { SYSCALL } from '../src/wasi/syscalls.js';
 import { Compression } from '../src/format/tc/format/compression.js';
 import { tempDir } from './helpers/run.js';
 
-/** Append a clock_time_get record (id, precision, ptr, result 0, 8 output bytes) at `ts`. */
+/**
+ * Append a clock_time_get record (id, precision, ptr, result 0, 8 output bytes) at `ts`, as the
+ * recorder writes it: the value as its offset from `ts` (the TimestampOffset filter).
+ */
 function clockRecord(w: LogWriter, ts: number, value: bigint): void {
   const b = w.records;
   const start = w.begin(64, 0);
@@ -21,6 +25,7 @@ function clockRecord(w: LogWriter, ts: number, value: bigint): void {
   b.varint(0);
   const out = new Uint8Array(8);
   new DataView(out.buffer).setBigUint64(0, value, true);
+  offsetTimestamp(out, 0, ts, false);
   b.blob(out, 0, 8);
   const end = b.pos;
   b.pos = start;
@@ -104,6 +109,35 @@ describe('log writer and reader', () => {
     while (c.nextRecord() !== null) n++;
     expect(n).toBe(20);
     expect(c.truncated?.message).toBe('segment 0, batch 2: the segment ends inside a batch');
+  });
+
+  it('reads the TimestampDelta filter of earlier logs back to the values', () => {
+    // Three clock_time_get records as the recorder encodes them, then the earlier filter over the
+    // values: each is its difference from the previous one in the batch.
+    const dir = tempDir();
+    const w = new ByteWriter(256);
+    const values = [1_000_000_123n, 1_000_000_456n, 2n ** 63n + 5n];
+    values.forEach((v, i) => {
+      w.u8(SYSCALL.clock_time_get.id);
+      w.varint(i === 0 ? 10 : 7);
+      w.param('clockid', 1);
+      w.param('timestamp', 1n);
+      w.param('ptr', 64);
+      w.varint(0);
+      const out = new Uint8Array(8);
+      new DataView(out.buffer).setBigUint64(0, v, true);
+      w.blob(out, 0, 8);
+    });
+    const records = w.buf.slice(0, w.pos);
+    timestampDelta(records, false);
+    const [header, payload] = encodeBatch({ segment: 0, batch: 0, firstOffset: 0, firstTimestamp: 10, lastTimestamp: 24, recordCount: 3 }, records, 1, Filter.TimestampDelta);
+    fs.writeFileSync(join(dir, segmentFileName(0)), Buffer.concat([header, payload]));
+    const c = new RecordCursor(dir);
+    for (const v of values) {
+      const rec = c.nextRecord()!;
+      expect(new DataView(rec.outputs[0]!.buffer, rec.outputs[0]!.byteOffset).getBigUint64(0, true)).toBe(v);
+    }
+    expect(c.nextRecord()).toBeNull();
   });
 
   it('varints round-trip', () => {

@@ -18,6 +18,7 @@ import { formatFuncType, wasmInfo } from '../src/registry/wasm-info.js';
 import type { ProcessDescription, ProcessSummary } from '../src/registry/inspect.js';
 import { encodeBatch, segmentFileName, type SegmentSummary } from '../src/timemachine/log.js';
 import { SYSCALL } from '../src/wasi/syscalls.js';
+import { Filter } from '../src/format/tc/format/filter.js';
 import { ROOT, snapshot, splitId, tc, tempDir } from './helpers/run.js';
 import { printerWat, wat2wasm } from './helpers/wat.js';
 
@@ -82,6 +83,7 @@ function writeProcess(
         { segment: index, batch, firstOffset: offset, firstTimestamp: b.firstTimestamp, lastTimestamp: b.lastTimestamp, recordCount: b.records },
         records(b.records),
         b.level,
+        Filter.TimestampOffset,
       );
       offset += b.records;
       parts.push(h, p);

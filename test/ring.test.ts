@@ -7,6 +7,12 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createRing, RING_SLACK, RingReader, RingWriter } from '../src/timemachine/ring.js';
+import { ByteWriter, RecordScanner } from '../src/timemachine/codec.js';
+import { batches } from '../src/timemachine/cursor.js';
+import { DEFAULT_LIMITS } from '../src/timemachine/log.js';
+import { LogPump } from '../src/timemachine/pump.js';
+import { SYSCALL } from '../src/wasi/syscalls.js';
+import { tempDir } from './helpers/run.js';
 
 const SIZE = 1 << 18; // the smallest ring: 256 KiB, as large as its slack
 
@@ -134,5 +140,111 @@ describe('the ring', () => {
       }),
       { numRuns: 150 },
     );
+  });
+});
+
+describe("the producer's batch cuts", () => {
+  /** A random_get record of `len` output bytes at `ts` (after `prevTs`), and an fd_close one when `len` is 0. */
+  function record(len: number, ts: number, prevTs: number, seed: number): Uint8Array {
+    const w = new ByteWriter(len + 64);
+    if (len === 0) {
+      w.u8(SYSCALL.fd_close.id);
+      w.varint(ts - prevTs);
+      w.varint(seed & 0xffff);
+      w.varint(8);
+    } else {
+      w.u8(SYSCALL.random_get.id);
+      w.varint(ts - prevTs);
+      w.varint(0x1000);
+      w.varint(len);
+      w.varint(0);
+      w.blob(Uint8Array.from({ length: len }, (_, k) => (seed + k * 13) & 0xff), 0, len);
+    }
+    return w.buf.slice(0, w.pos);
+  }
+
+  it('give batches that hold every record once, in order, with the headers their records say', () => {
+    const step = fc.record({
+      len: fc.oneof({ weight: 6, arbitrary: fc.integer({ min: 0, max: 40 }) }, { weight: 2, arbitrary: fc.integer({ min: 1000, max: 70_000 }) }, { weight: 1, arbitrary: fc.integer({ min: RING_SLACK, max: 2 * SIZE }) }),
+      dt: fc.oneof(fc.integer({ min: 0, max: 100 }), fc.integer({ min: 1000, max: 1_000_000 })),
+      // After the record: nothing, a drain, or a drain at a later time (a flush on time).
+      then: fc.constantFrom('none', 'none', 'none', 'drain', 'late'),
+    });
+    const limits = fc.record({
+      batchRecords: fc.integer({ min: 1, max: 50 }),
+      batchBytes: fc.integer({ min: 16, max: 200_000 }),
+      batchNs: fc.integer({ min: 1, max: 5_000_000 }),
+    });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 120 }), limits, (steps, lim) => {
+        const dir = tempDir();
+        const logLimits = { ...DEFAULT_LIMITS, ...lim, segmentBytes: 300_000 };
+        const ring = createRing(SIZE);
+        const pump = new LogPump(ring, dir, logLimits);
+        let ts = 0;
+        const writer = new RingWriter(ring, () => pump.drain(ts), logLimits);
+        const produced: Uint8Array[] = [];
+        const stamps: number[] = [];
+        steps.forEach((s, i) => {
+          const prev = ts;
+          ts += s.dt;
+          const rec = record(s.len, ts, prev, i);
+          produced.push(rec);
+          stamps.push(ts);
+          const p = writer.room(writer.begin(rec.length, 0), 0);
+          writer.buf.set(rec, p);
+          writer.end(p + rec.length, ts);
+          if (s.then === 'drain') pump.drain(ts);
+          else if (s.then === 'late') pump.drain(ts + lim.batchNs);
+        });
+        writer.close();
+        const report = pump.close();
+        expect(report.error).toBeUndefined();
+        expect(report.records).toBe(steps.length);
+        const got: Uint8Array[] = [];
+        let offset = 0;
+        for (const b of batches(dir)) {
+          const { info } = b;
+          expect(info.firstOffset).toBe(offset);
+          expect(info.recordCount).toBeGreaterThan(0);
+          expect(info.firstTimestamp).toBe(stamps[offset]);
+          expect(info.lastTimestamp).toBe(stamps[offset + info.recordCount - 1]);
+          const scanner = new RecordScanner();
+          let n = 0;
+          for (let p = 0; p < b.records.length; n++) {
+            const end = scanner.scan(b.records, p, b.records.length);
+            got.push(b.records.slice(p, end));
+            p = end;
+          }
+          expect(n).toBe(info.recordCount);
+          offset += n;
+        }
+        expect(offset).toBe(steps.length);
+        expect(Buffer.from(concat(got)).equals(Buffer.from(concat(produced)))).toBe(true);
+      }),
+      { numRuns: 120 },
+    );
+  });
+
+  it('let a batch run on while every cut slot is taken, and the log still holds every record', () => {
+    const dir = tempDir();
+    const logLimits = { ...DEFAULT_LIMITS, batchRecords: 1 };
+    const ring = createRing(SIZE);
+    const pump = new LogPump(ring, dir, logLimits);
+    const writer = new RingWriter(ring, () => pump.drain(0), logLimits);
+    const n = 3000; // more cuts than slots, none taken until the end
+    for (let i = 0; i < n; i++) {
+      const rec = record(0, i + 1, i, i);
+      const p = writer.begin(rec.length, 0);
+      writer.buf.set(rec, p);
+      writer.end(p + rec.length, i + 1);
+    }
+    writer.close();
+    expect(pump.close().records).toBe(n);
+    const counts = [...batches(dir)].map((b) => b.info.recordCount);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(n);
+    // The first 1,024 are one record each (a slot each); the cut after them waited for a free slot.
+    expect(counts.slice(0, 1024).every((c) => c === 1)).toBe(true);
+    expect(counts.length).toBeLessThan(n);
   });
 });

@@ -116,6 +116,16 @@ export class HostClock {
     put(view, ptr, id === CLOCKID.MONOTONIC ? this.monotonic : this.realtime, ns);
   }
 
+  /**
+   * Write the base of realtime or monotonic (`id`, nothing else) as a u64 at `p` of `view`: a value
+   * written by {@link writeReading} at reading `ns` is the base plus `ns` (mod 2^64).
+   */
+  writeBase(view: DataView, p: number, id: number): void {
+    const base = id === CLOCKID.MONOTONIC ? this.monotonic : this.realtime;
+    view.setUint32(p, base.lo, true);
+    view.setUint32(p + 4, base.hi, true);
+  }
+
   /** Clock `id`'s current value in ns, or null for a clock this host does not have. */
   value(id: number): bigint | null {
     if (id === CLOCKID.MONOTONIC) return this.monotonic.big + BigInt(this.now());

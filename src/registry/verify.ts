@@ -22,7 +22,7 @@ import { crc32 } from 'node:zlib';
 import { inflateSync } from 'fflate';
 import { Compression } from '../format/tc/format/compression.js';
 import { Filter } from '../format/tc/format/filter.js';
-import { ByteReader, decodeRecord, RecordDecodeError, RESULT_TRAP, timestampDelta } from '../timemachine/codec.js';
+import { ByteReader, decodeRecord, RecordDecodeError, RESULT_TRAP, timestampDelta, timestampOffset } from '../timemachine/codec.js';
 import { RecordCursor, segmentFiles } from '../timemachine/cursor.js';
 import { LogCorruptError, parseBatchHeader, segmentFileName, type BatchInfo } from '../timemachine/log.js';
 import { ERRNO_NAMES } from '../wasi/errno.js';
@@ -243,18 +243,19 @@ function unpack(info: BatchInfo, payload: Uint8Array, problem: (m: string) => vo
     problem(`uncompressed size mismatch (the header says ${info.uncompressedSize}, the records take ${records.length})`);
     return null;
   }
-  // tc writes TimestampDelta exactly when it deflates: a header saying otherwise was changed.
-  if (info.filter !== Filter.None && info.filter !== Filter.TimestampDelta) {
+  if (info.filter !== Filter.None && info.filter !== Filter.TimestampDelta && info.filter !== Filter.TimestampOffset) {
     problem(`unknown filter ${info.filter}`);
     return null;
   }
-  if ((info.filter === Filter.TimestampDelta) !== (info.compression === Compression.Deflate)) {
-    problem(`filter ${Filter[info.filter]} with compression ${Compression[info.compression]} (tc writes the timestamp filter exactly on deflated batches)`);
+  // Logs of earlier versions have TimestampDelta exactly on deflated batches: a header saying otherwise was changed.
+  if (info.filter === Filter.TimestampDelta && info.compression !== Compression.Deflate) {
+    problem(`filter ${Filter[info.filter]} with compression ${Compression[info.compression]} (the timestamp delta filter is written on deflated batches only)`);
     return null;
   }
-  if (info.filter === Filter.TimestampDelta) {
+  if (info.filter !== Filter.None) {
     try {
-      timestampDelta(records, true);
+      if (info.filter === Filter.TimestampOffset) timestampOffset(records, info.firstTimestamp, true);
+      else timestampDelta(records, true);
     } catch (e) {
       problem(`bad records (${(e as Error).message})`);
       return null;

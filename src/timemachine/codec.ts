@@ -10,7 +10,7 @@
  *
  * varint is unsigned LEB128.
  */
-import { I64_TYPES, SYSCALLS, type ScalarType, type Syscall } from '../wasi/syscalls.js';
+import { I64_TYPES, SYSCALL, SYSCALLS, type ScalarType, type Syscall } from '../wasi/syscalls.js';
 
 /** Result value marking a call during which the host threw (a trap, not an errno). */
 export const RESULT_TRAP = 0x10000;
@@ -305,4 +305,67 @@ export function timestampDelta(records: Uint8Array, inverse: boolean): void {
   const scanner = new RecordScanner();
   let p = 0;
   while (p < records.length) p = scanner.scan(records, p, records.length, filter);
+}
+
+/** Function id of `clock_time_get`: the records the TimestampOffset filter changes. */
+export const CLOCK_TIME_GET = SYSCALL.clock_time_get.id;
+
+const TWO32 = 4294967296;
+
+/**
+ * Subtract (or with `inverse`, add) `ts`, an integer in [0, 2^53), from the u64 (little-endian) at
+ * `b[p]`, mod 2^64: the TimestampOffset filter (docs/log-format.md) of one `clock_time_get` output.
+ */
+export function offsetTimestamp(b: Uint8Array, p: number, ts: number, inverse: boolean): void {
+  const tsHi = Math.floor(ts / TWO32);
+  const tsLo = ts - tsHi * TWO32;
+  const lo = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+  const hi = (b[p + 4]! | (b[p + 5]! << 8) | (b[p + 6]! << 16) | (b[p + 7]! << 24)) >>> 0;
+  let oLo: number;
+  let oHi: number;
+  if (inverse) {
+    const sum = lo + tsLo;
+    oLo = sum >>> 0;
+    oHi = (hi + tsHi + (sum >= TWO32 ? 1 : 0)) >>> 0;
+  } else {
+    oLo = (lo - tsLo) >>> 0;
+    oHi = (hi - tsHi - (lo < tsLo ? 1 : 0)) >>> 0;
+  }
+  b[p] = oLo;
+  b[p + 1] = oLo >>> 8;
+  b[p + 2] = oLo >>> 16;
+  b[p + 3] = oLo >>> 24;
+  b[p + 4] = oHi;
+  b[p + 5] = oHi >>> 8;
+  b[p + 6] = oHi >>> 16;
+  b[p + 7] = oHi >>> 24;
+}
+
+/**
+ * Apply or undo the TimestampOffset filter over a whole batch of records, in place: every 8-byte
+ * `clock_time_get` output is its value minus the record's timestamp. `firstTimestamp` is the batch's
+ * first record's timestamp (its header's `first_timestamp`), ns. Throws RecordDecodeError.
+ */
+export function timestampOffset(records: Uint8Array, firstTimestamp: number, inverse: boolean): void {
+  const scanner = new RecordScanner();
+  let ts = firstTimestamp;
+  for (let p = 0, first = true; p < records.length; first = false) {
+    p = scanner.scan(records, p, records.length);
+    if (!first) ts += scanner.delta;
+    if (scanner.ts >= 0 && scanner.id === CLOCK_TIME_GET) offsetTimestamp(records, scanner.ts, ts, inverse);
+  }
+}
+
+/** The timestamp delta (ns) of the record at `b[p]` (its varint after the function id). Throws RecordDecodeError. */
+export function recordDelta(b: Uint8Array, p: number, limit: number): number {
+  let v = 0;
+  let mul = 1;
+  for (let q = p + 1; ; q++) {
+    if (q >= limit) throw new RecordDecodeError('record truncated');
+    const c = b[q]!;
+    v += (c & 0x7f) * mul;
+    if (c < 0x80) return v;
+    mul *= 0x80;
+    if (mul > 2 ** 56) throw new RecordDecodeError('varint too long');
+  }
 }

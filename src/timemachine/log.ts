@@ -8,7 +8,7 @@ import { constants as zlibConstants, crc32, deflateRawSync, inflateRawSync } fro
 import * as flatbuffers from 'flatbuffers';
 import { BatchHeader } from '../format/tc/format/batch-header.js';
 import { Compression } from '../format/tc/format/compression.js';
-import { ByteWriter, RecordScanner, TimestampFilter, timestampDelta } from './codec.js';
+import { ByteWriter, RecordScanner, recordDelta, timestampDelta, timestampOffset } from './codec.js';
 import { Filter } from '../format/tc/format/filter.js';
 import { EXIT, TcError } from '../errors.js';
 import type { RecordSink } from './recorder.js';
@@ -56,31 +56,24 @@ export const segmentFileName = (index: number): string => String(index).padStart
 const FRAME_ID = 'TCB1';
 
 /**
- * Encode a batch frame: size-prefixed header then payload. The TimestampDelta filter goes with
- * deflate: `filtered` says the records already have it applied (the log writer filters as records
- * arrive); a batch that is stored uncompressed is stored unfiltered.
+ * Encode a batch frame: size-prefixed header then payload. `filter` is the one the records have
+ * applied (the recorder applies TimestampOffset as it encodes them); the payload is deflated unless
+ * that does not make it smaller.
  */
 export function encodeBatch(
   h: Omit<BatchInfo, 'checksum' | 'compressedSize' | 'compression' | 'uncompressedSize' | 'filter'>,
   records: Uint8Array,
   level: LogLimits['level'],
-  filtered = false,
+  filter: Filter,
 ): [header: Uint8Array, payload: Uint8Array] {
   let payload = records;
   let compression = Compression.None;
-  let filter = filtered ? Filter.TimestampDelta : Filter.None;
   if (level > 0 && records.length > 64 && compressible(records)) {
-    if (!filtered) timestampDelta(records, false);
-    filter = Filter.TimestampDelta;
     const z = deflateRawSync(records, { level, strategy: zlibConstants.Z_DEFAULT_STRATEGY });
     if (z.length < records.length) {
       payload = z;
       compression = Compression.Deflate;
     }
-  }
-  if (compression === Compression.None && filter === Filter.TimestampDelta) {
-    timestampDelta(records, true);
-    filter = Filter.None;
   }
   const b = new flatbuffers.Builder(128);
   BatchHeader.startBatchHeader(b);
@@ -122,19 +115,35 @@ function compressible(records: Uint8Array): boolean {
 }
 
 /**
+ * Where the producer of the records ended batches (src/timemachine/ring.ts): `n` cuts, cut `i` after
+ * the record that ends at `at[i]` (an index into the bytes handed over), where `count[i]` records of
+ * the log are complete, the last of them at `lastTs[i]` (ns).
+ */
+export interface BatchCuts {
+  n: number;
+  readonly at: Int32Array;
+  readonly count: Float64Array;
+  readonly lastTs: Float64Array;
+}
+
+/**
  * Appends records to a log: the recorder encodes each record straight into {@link records} (a
  * reused buffer; this is a {@link RecordSink}), or runs of records drained from the ring arrive by
  * {@link appendRecords}; batches are compressed and written to the segment file on size, count,
- * elapsed time and {@link close}.
+ * elapsed time and {@link close}. Records arrive with the TimestampOffset filter applied (the
+ * recorder applies it), and every batch says so.
  */
 export class LogWriter implements RecordSink {
   readonly records = new ByteWriter(1 << 16);
-  /** The records of the pending batch have the TimestampDelta filter applied as they arrive. */
-  private readonly filter = new TimestampFilter(false);
   private readonly scanner = new RecordScanner();
-  private count = 0;
+  /** Records in the batches written. */
   private offset = 0;
+  /** Records of the pending batch counted so far: those in its first {@link counted} bytes. */
+  private count = 0;
+  private counted = 0;
+  /** Timestamp (ns) of the pending batch's first record, once it has bytes. */
   private firstTs = 0;
+  /** Timestamp (ns) of the last record counted or written. */
   private lastTs = 0;
   private fd = -1;
   private segment: SegmentSummary | null = null;
@@ -149,7 +158,7 @@ export class LogWriter implements RecordSink {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
 
-  /** Total records committed. */
+  /** Total records written or counted (every record appended, once {@link close}d). */
   get recordCount(): number {
     return this.offset + this.count;
   }
@@ -182,117 +191,136 @@ export class LogWriter implements RecordSink {
   /** The record encoded up to `p` is complete; `ts` is its timestamp (ns). Flushes when a limit is reached. */
   end(p: number, ts: number): void {
     const w = this.records;
-    this.scanner.scan(w.buf, w.pos, p, this.filter);
-    w.pos = p;
-    this.added(ts);
+    if (this.count === 0) this.firstTs = ts;
+    this.count++;
+    this.lastTs = ts;
+    w.pos = this.counted = p;
+    if (w.pos >= this.limits.batchBytes || this.count >= this.limits.batchRecords || ts - this.firstTs >= this.limits.batchNs) this.flush();
   }
 
   /**
    * Append the complete records `bytes[start, end)`, as the recorder encodes them (timestamp deltas
-   * follow on from {@link previousTimestamp}), flushing whenever a limit is reached: a batch ends
-   * at the first record that reaches one. `bytes` is only read (it may be the ring, which the guest's
-   * thread writes again later): records are filtered in the batch buffer, and a batch made of these
-   * bytes alone with no timestamp output is written straight from them. `release(p)` is told, after
-   * each batch written, that `bytes` before `p` are no longer needed (the ring then reuses them while
-   * the rest is written). Throws RecordDecodeError when the bytes are not records.
+   * follow on from {@link previousTimestamp}). With `cuts`, batches end where the producer cut them
+   * (a cut whose records were already written, flushed on time, is passed over) and the records
+   * are not read, only copied: those after the last cut wait in the pending batch. Without, each
+   * record is scanned and a batch ends at the first record that reaches a limit. `bytes` is only
+   * read (it may be the ring, which the guest's thread writes again later); a batch made of these
+   * bytes alone is written straight from them. `release(p)` is told, after each batch written, that
+   * `bytes` before `p` are no longer needed (the ring then reuses them while the rest is written).
+   * Throws RecordDecodeError when the bytes are not records.
    */
-  appendRecords(bytes: Uint8Array, start: number, end: number, release?: (upTo: number) => void): void {
+  appendRecords(bytes: Uint8Array, start: number, end: number, release?: (upTo: number) => void, cuts?: BatchCuts): void {
+    if (cuts === undefined) {
+      this.scanRecords(bytes, start, end, release);
+      return;
+    }
+    const w = this.records;
+    let run = start;
+    for (let i = 0; i < cuts.n; i++) {
+      const n = cuts.count[i]! - this.offset;
+      const at = cuts.at[i]!;
+      if (n <= 0 || at <= run) continue;
+      if (w.pos === 0) {
+        this.firstTs = this.lastTs + recordDelta(bytes, run, at);
+        this.write(bytes.subarray(run, at), n, cuts.lastTs[i]!);
+      } else {
+        this.copy(bytes, run, at);
+        this.write(w.buf.subarray(0, w.pos), n, cuts.lastTs[i]!);
+      }
+      run = at;
+      release?.(at);
+    }
+    if (run < end) {
+      if (w.pos === 0) this.firstTs = this.lastTs + recordDelta(bytes, run, end);
+      this.copy(bytes, run, end);
+    }
+  }
+
+  /** {@link appendRecords} without cuts: every record is scanned and counted. */
+  private scanRecords(bytes: Uint8Array, start: number, end: number, release?: (upTo: number) => void): void {
     const w = this.records;
     const scanner = this.scanner;
     const { batchBytes, batchRecords, batchNs } = this.limits;
     let run = start;
     let p = start;
-    let stamps = 0;
     while (p < end) {
       p = scanner.scan(bytes, p, end);
-      if (scanner.ts >= 0) {
-        // Where the timestamp will be once the run is copied into the batch.
-        if (stamps === this.stampAt.length) this.growStamps();
-        this.stampAt[stamps] = w.pos + (scanner.ts - run);
-        this.stampId[stamps++] = scanner.id;
-      }
       const ts = this.lastTs + scanner.delta;
       if (this.count === 0) this.firstTs = ts;
       this.count++;
       this.lastTs = ts;
       if (w.pos + (p - run) >= batchBytes || this.count >= batchRecords || ts - this.firstTs >= batchNs) {
-        if (w.pos === 0 && stamps === 0) this.flush(bytes.subarray(run, p));
+        if (w.pos === 0) this.write(bytes.subarray(run, p), this.count, ts);
         else {
-          this.copy(bytes, run, p, stamps);
-          this.flush();
+          this.copy(bytes, run, p);
+          this.write(w.buf.subarray(0, w.pos), this.count, ts);
         }
         run = p;
-        stamps = 0;
         release?.(p);
       }
     }
-    if (run < end) this.copy(bytes, run, end, stamps);
+    if (run < end) {
+      this.copy(bytes, run, end);
+      this.counted = w.pos;
+    }
   }
 
-  /** Timestamp outputs of the run being scanned: where they go in the batch, and their function. */
-  private stampAt = new Int32Array(1024);
-  private stampId = new Uint8Array(1024);
-
-  private growStamps(): void {
-    const at = new Int32Array(this.stampAt.length * 2);
-    at.set(this.stampAt);
-    const id = new Uint8Array(this.stampId.length * 2);
-    id.set(this.stampId);
-    this.stampAt = at;
-    this.stampId = id;
-  }
-
-  /** Copy a run into the batch and filter its `stamps` timestamp outputs there. */
-  private copy(bytes: Uint8Array, start: number, end: number, stamps: number): void {
+  /** Copy records into the pending batch. */
+  private copy(bytes: Uint8Array, start: number, end: number): void {
     const w = this.records;
     w.ensure(end - start);
     w.buf.set(bytes.subarray(start, end), w.pos);
     w.pos += end - start;
-    for (let i = 0; i < stamps; i++) this.filter.apply(w.buf, this.stampAt[i]!, this.stampId[i]!);
-  }
-
-  /** A record at `ts` was added to {@link records}: count it, and flush if a limit is reached. */
-  private added(ts: number): void {
-    if (this.count === 0) this.firstTs = ts;
-    this.count++;
-    this.lastTs = ts;
-    if (this.records.pos >= this.limits.batchBytes || this.count >= this.limits.batchRecords || ts - this.firstTs >= this.limits.batchNs) {
-      this.flush();
-    }
   }
 
   /** Flush the pending batch when its first record is `batchNs` old at `now` (ns). */
   flushIfDue(now: number): void {
-    if (this.count > 0 && now - this.firstTs >= this.limits.batchNs) this.flush();
+    if (this.records.pos > 0 && now - this.firstTs >= this.limits.batchNs) this.flush();
   }
 
   /**
-   * Write the pending batch, if any. Safe to call at any time between records. `records` are its
-   * bytes when they are not in {@link records} (a batch written straight from the caller's buffer).
+   * Write the pending batch, if any (counting the records not yet counted). Safe to call at any
+   * time between records. Throws RecordDecodeError when the pending bytes are not records.
    */
-  flush(records: Uint8Array = this.records.buf.subarray(0, this.records.pos)): void {
-    if (this.count === 0) return;
+  flush(): void {
+    const w = this.records;
+    const scanner = this.scanner;
+    let n = this.count;
+    let ts = this.lastTs;
+    for (let p = this.counted; p < w.pos; n++) {
+      p = scanner.scan(w.buf, p, w.pos);
+      ts += scanner.delta;
+    }
+    if (n > 0) this.write(w.buf.subarray(0, w.pos), n, ts);
+  }
+
+  /**
+   * Write a batch of `n` records, the pending batch's (from {@link firstTs}) ending at `lastTs`, and
+   * empty the pending batch. `records` are its bytes: in {@link records}, or the caller's.
+   */
+  private write(records: Uint8Array, n: number, lastTs: number): void {
     if (this.segment === null || this.segment.size >= this.limits.segmentBytes) this.roll();
     const seg = this.segment!;
     const [header, payload] = encodeBatch(
-      { segment: seg.index, batch: seg.batches, firstOffset: this.offset, firstTimestamp: this.firstTs, lastTimestamp: this.lastTs, recordCount: this.count },
+      { segment: seg.index, batch: seg.batches, firstOffset: this.offset, firstTimestamp: this.firstTs, lastTimestamp: lastTs, recordCount: n },
       records,
       this.limits.level,
-      true,
+      Filter.TimestampOffset,
     );
     writeAll(this.fd, header);
     writeAll(this.fd, payload);
     if (seg.batches === 0) seg.firstTimestamp = this.firstTs;
-    seg.lastTimestamp = this.lastTs;
-    seg.records += this.count;
+    seg.lastTimestamp = lastTs;
+    seg.records += n;
     seg.batches++;
     seg.size += header.length + payload.length;
     seg.uncompressedSize += records.length;
     seg.compressedSize += payload.length;
-    this.offset += this.count;
+    this.offset += n;
+    this.lastTs = lastTs;
     this.count = 0;
+    this.counted = 0;
     this.records.pos = 0;
-    this.filter.reset();
   }
 
   /** Flush and close the segment file. Idempotent. */
@@ -403,13 +431,16 @@ export function* readSegment(path: string, index: number, options: { headersOnly
         }
       } else throw new LogCorruptError(index, batch, `unknown compression ${info.compression}`);
       if (records.length !== info.uncompressedSize) throw new LogCorruptError(index, batch, 'uncompressed size mismatch');
-      if (info.filter === Filter.TimestampDelta) {
+      if (info.filter !== Filter.None) {
         try {
-          timestampDelta(records, true);
+          if (info.filter === Filter.TimestampOffset) timestampOffset(records, info.firstTimestamp, true);
+          else if (info.filter === Filter.TimestampDelta) timestampDelta(records, true);
+          else throw new LogCorruptError(index, batch, `unknown filter ${info.filter}`);
         } catch (e) {
+          if (e instanceof LogCorruptError) throw e;
           throw new LogCorruptError(index, batch, `bad records (${(e as Error).message})`);
         }
-      } else if (info.filter !== Filter.None) throw new LogCorruptError(index, batch, `unknown filter ${info.filter}`);
+      }
       yield { info, records };
     }
   } finally {

@@ -4,7 +4,7 @@
  * thread was up (a short run).
  */
 import { LogWriter, type LogLimits, type SegmentSummary } from './log.js';
-import { RingReader, type RingMemory } from './ring.js';
+import { RingReader, type OnRecords, type RingMemory } from './ring.js';
 
 /** What a finished log is: its totals, and the error that stopped writing it, if one did. */
 export interface LogReport {
@@ -22,10 +22,10 @@ export class LogPump {
   readonly reader: RingReader;
   private readonly writer: LogWriter;
   private error: Error | null = null;
-  private readonly append = (buf: Uint8Array, start: number, end: number, release?: (upTo: number) => void): void => {
+  private readonly append: OnRecords = (buf, start, end, release, cuts) => {
     if (this.error !== null) return;
     try {
-      this.writer.appendRecords(buf, start, end, release);
+      this.writer.appendRecords(buf, start, end, release, cuts);
     } catch (e) {
       this.error = e as Error;
     }

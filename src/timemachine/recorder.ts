@@ -10,11 +10,11 @@
  * Records are encoded in place in the sink's buffer (the shared ring, or a {@link LogWriter}).
  */
 import { WASIProcExit } from '@bjorn3/browser_wasi_shim';
-import { SIZEOF, SYSCALL, SYSCALLS, type Syscall, type SyscallName } from '../wasi/syscalls.js';
+import { SIZEOF, SYSCALLS, type Syscall, type SyscallName } from '../wasi/syscalls.js';
 import { stringsSize, type ImportFn, type WasiHost } from '../host/host.js';
 import { readNs, type HostClock } from '../host/clock.js';
 import { CLOCKID } from '../wasi/layout.js';
-import { RESULT_TRAP } from './codec.js';
+import { CLOCK_TIME_GET, offsetTimestamp, RESULT_TRAP } from './codec.js';
 import type { GuestMemory, StringSizes } from './capture.js';
 import { clamp, gather, iovTotal, memBlob, TRAP_MAX, trapMessage, u32At, vu, vu64, vzz } from './emit.js';
 
@@ -80,7 +80,7 @@ interface CallClock {
  * The encoding helpers the generated code calls, handed to it as plain parameters: reaching them
  * through a module namespace object would go through the bundler's getters at every call.
  */
-const HELPERS = { clamp, gather, iovTotal, memBlob, trapMessage, u32At, vu, vu64, vzz };
+const HELPERS = { clamp, gather, iovTotal, memBlob, offsetTimestamp, trapMessage, u32At, vu, vu64, vzz };
 const HELPER_NAMES = Object.keys(HELPERS);
 const HELPER_VALUES = Object.values(HELPERS);
 
@@ -198,6 +198,9 @@ export function recorderSource(sc: Syscall): string {
     else L.push(`  p = memBlob(b, p, m, o${k}p, o${k});`);
   });
   L.push(`  if (O !== undefined) O(b.subarray(start, p), S.recordCount, S.previousTimestamp);`);
+  // The TimestampOffset filter (docs/log-format.md): the time is kept as its difference from the
+  // record's timestamp (the observer above sees the value itself).
+  if (sc.id === CLOCK_TIME_GET) L.push(`  if (o0 === 8) offsetTimestamp(b, p - 8, ts, false);`);
   L.push(`  S.end(p, ts);`);
   L.push(`  if (failed) throw e;`);
   L.push(`  return r;`);
@@ -237,15 +240,13 @@ export function recordImports(host: WasiHost, sink: RecordSink, memory: MemoryVi
   return out;
 }
 
-const CLOCK_TIME_GET = SYSCALL.clock_time_get.id;
-
 /**
  * The recorder of `clock_time_get` for the realtime and monotonic clocks with the output inside
  * memory: the most frequent call of many programs, and the cheapest for the host, so the wrapper's
  * own cost is most of it. It makes the same record as the generated wrapper (`fallback`), which it
  * calls for everything else (another clock, an output outside memory), but writes the value itself,
- * from the record's reading (as the host does with a held reading), and copies it into the record
- * from guest memory as two u32.
+ * from the record's reading (as the host does with a held reading), and puts into the record what
+ * the TimestampOffset filter makes of it: the value minus the record's timestamp, the clock's base.
  */
 function recordClockTimeGet(S: RecordSink, M: MemoryViews, C: CallClock, clock: HostClock, fallback: ImportFn): ImportFn {
   const general = fallback as unknown as (id: number, precision: bigint, ptr: number) => number;
@@ -293,8 +294,14 @@ function recordClockTimeGet(S: RecordSink, M: MemoryViews, C: CallClock, clock: 
       of = b;
       dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
     }
-    dv.setUint32(p, m.view.getUint32(at, true), true);
-    dv.setUint32(p + 4, m.view.getUint32(at + 4, true), true);
+    // The TimestampOffset filter: the value minus the record's timestamp, which for the host's own
+    // reading is the clock's base.
+    if (C === clock) clock.writeBase(dv, p, id);
+    else {
+      dv.setUint32(p, m.view.getUint32(at, true), true);
+      dv.setUint32(p + 4, m.view.getUint32(at + 4, true), true);
+      offsetTimestamp(b, p, ts, false);
+    }
     S.end(p + 8, ts);
     return 0;
   };

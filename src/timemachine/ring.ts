@@ -11,8 +11,13 @@
  * Counters are byte totals modulo 2^32 in an Int32Array (differences are taken with `| 0`): WRITTEN
  * (bytes in the ring, complete or not), COMMITTED (bytes of complete records) and READ (bytes the
  * consumer has copied out). Publishing a record that fits costs one atomic store.
+ *
+ * The producer also ends the log's batches (by the {@link LogLimits}: bytes, records, time span) and
+ * publishes each cut beside the ring, with the record count and the last timestamp at it, so that
+ * the log writer needs to read no record to write a batch: it copies, compresses and writes.
  */
 import { ByteWriter } from './codec.js';
+import { DEFAULT_LIMITS, type BatchCuts, type LogLimits } from './log.js';
 import type { RecordSink } from './recorder.js';
 
 // Slots of the control array. What the producer writes (WRITTEN, COMMITTED) and what the consumer
@@ -20,8 +25,12 @@ import type { RecordSink } from './recorder.js';
 const WRITTEN = 0;
 const COMMITTED = 1;
 const DONE = 2;
+/** Cuts published (a count mod 2^32; entries in the ring's `cuts`). */
+const CUTS = 3;
 const READ = 16;
 const WAITING = 17;
+/** Cuts the consumer has taken. */
+const CUTS_READ = 18;
 const OWNER = 32;
 const SIGNAL = 33;
 /** Never written: the consumer sleeps on it, the producer wakes it (ring past half full, full, closed). */
@@ -34,17 +43,32 @@ const EAGER_BYTES = 256 * 1024;
 /** Bytes a record encoded in place may run past the ring's end. Larger records go through staging. */
 export const RING_SLACK = 256 * 1024;
 
+/**
+ * Batch cuts the producer may have published and the consumer not yet taken. A producer that finds
+ * them all in use lets its batch run on (it tries again at the next record); the log writer also
+ * ends batches on time, and at the end.
+ */
+const CUT_SLOTS = 1024;
+/** Each cut is three float64: its end (the WRITTEN count after its last record), records so far in the log, last timestamp (ns). */
+const CUT_FIELDS = 3;
+
 /** The shared memory of a ring (sent to the other thread). `size` is a power of two. */
 export interface RingMemory {
   readonly data: SharedArrayBuffer;
   readonly ctrl: SharedArrayBuffer;
+  readonly cuts: SharedArrayBuffer;
   readonly size: number;
 }
 
 /** Allocate a ring of `size` bytes (a power of two, at least {@link RING_SLACK}). */
 export function createRing(size = 1 << 22): RingMemory {
   if (size & (size - 1) || size < RING_SLACK) throw new Error('ring size must be a power of two of at least 256 KiB');
-  return { data: new SharedArrayBuffer(size + RING_SLACK), ctrl: new SharedArrayBuffer(CTRL_SLOTS * 4), size };
+  return {
+    data: new SharedArrayBuffer(size + RING_SLACK),
+    ctrl: new SharedArrayBuffer(CTRL_SLOTS * 4),
+    cuts: new SharedArrayBuffer(CUT_SLOTS * CUT_FIELDS * 8),
+    size,
+  };
 }
 
 /**
@@ -86,15 +110,32 @@ export class RingWriter implements RecordSink {
   private written = 0;
   /** The consumer's READ counter as last seen (re-read only when the ring looks full). */
   private readSeen = 0;
+  private readonly cuts: Float64Array;
+  private cutCount = 0;
+  /** The batch being filled: WRITTEN at its start, its records, its first record's timestamp (ns). */
+  private batchStart = 0;
+  private batchRecords = 0;
+  private batchFirstTs = 0;
+  private readonly maxBytes: number;
+  private readonly maxRecords: number;
+  private readonly maxNs: number;
 
-  /** `onFull` runs whenever the producer finds the ring full, before it waits (it may drain the ring). */
+  /**
+   * `onFull` runs whenever the producer finds the ring full, before it waits (it may drain the ring).
+   * Batches end at the first record that reaches one of `limits` (those of the log being written).
+   */
   constructor(
     ring: RingMemory,
     private readonly onFull: () => void = () => {},
+    limits: LogLimits = DEFAULT_LIMITS,
   ) {
     this.ring = new Uint8Array(ring.data);
     this.buf = this.ring;
     this.ctrl = new Int32Array(ring.ctrl);
+    this.cuts = new Float64Array(ring.cuts);
+    this.maxBytes = limits.batchBytes;
+    this.maxRecords = limits.batchRecords;
+    this.maxNs = limits.batchNs;
     this.size = ring.size;
     this.half = ring.size >> 1;
     this.mask = ring.size - 1;
@@ -135,9 +176,27 @@ export class RingWriter implements RecordSink {
       this.copyStaged(p);
       this.buf = this.ring;
     }
+    this.recordCount++;
+    if (this.batchRecords++ === 0) this.batchFirstTs = ts;
+    if (this.batchRecords >= this.maxRecords || ((this.written - this.batchStart) | 0) >= this.maxBytes || ts - this.batchFirstTs >= this.maxNs) this.cut(ts);
     Atomics.store(this.ctrl, COMMITTED, this.written);
     this.previousTimestamp = ts;
-    this.recordCount++;
+  }
+
+  /**
+   * End the batch after the record just written (at `ts`): publish the cut before the record is
+   * committed, so that a consumer that sees the record committed also sees the cut.
+   */
+  private cut(ts: number): void {
+    if (((this.cutCount - Atomics.load(this.ctrl, CUTS_READ)) | 0) >= CUT_SLOTS) return;
+    const at = (this.cutCount & (CUT_SLOTS - 1)) * CUT_FIELDS;
+    this.cuts[at] = this.written;
+    this.cuts[at + 1] = this.recordCount;
+    this.cuts[at + 2] = ts;
+    this.cutCount = (this.cutCount + 1) | 0;
+    Atomics.store(this.ctrl, CUTS, this.cutCount);
+    this.batchStart = this.written;
+    this.batchRecords = 0;
   }
 
   /** No more records: wake the consumer for the last time. */
@@ -198,8 +257,11 @@ export class RingWriter implements RecordSink {
   }
 }
 
-/** Receives complete records `bytes[start, end)`; `release` frees the ring before a point early (see {@link RingReader.drain}). */
-export type OnRecords = (bytes: Uint8Array, start: number, end: number, release?: (upTo: number) => void) => void;
+/**
+ * Receives complete records `bytes[start, end)`; `release` frees the ring before a point early (see
+ * {@link RingReader.drain}); `cuts` are the producer's batch cuts among them.
+ */
+export type OnRecords = (bytes: Uint8Array, start: number, end: number, release: ((upTo: number) => void) | undefined, cuts: BatchCuts) => void;
 
 /** The consumer side: drains the ring and hands out complete records. */
 export class RingReader {
@@ -215,10 +277,15 @@ export class RingReader {
   private consumedTotal = 0;
   /** Bytes the last drain handed out. */
   private lastDrained = 0;
+  private readonly cutData: Float64Array;
+  private cutsRead = 0;
+  /** The cuts of the records being handed out (reused). */
+  private readonly cuts: BatchCuts = { n: 0, at: new Int32Array(CUT_SLOTS), count: new Float64Array(CUT_SLOTS), lastTs: new Float64Array(CUT_SLOTS) };
 
   constructor(ring: RingMemory) {
     this.data = new Uint8Array(ring.data);
     this.ctrl = new Int32Array(ring.ctrl);
+    this.cutData = new Float64Array(ring.cuts);
     this.size = ring.size;
     this.mask = ring.size - 1;
   }
@@ -304,18 +371,50 @@ export class RingReader {
     const complete = (committed - this.consumedTotal) | 0;
     if (complete <= 0) return 0;
     const start = this.parsed;
+    const cuts = this.takeCuts(this.consumedTotal, complete, start);
     this.parsed += complete;
     this.consumedTotal = committed;
-    onRecords(this.pending, start, start + complete);
+    onRecords(this.pending, start, start + complete, undefined, cuts);
     return complete;
+  }
+
+  /**
+   * The published cuts among the `complete` bytes after the count `base`, which are handed out from
+   * `start`: as indices from `start`. Called after COMMITTED was read (see {@link RingWriter.cut}).
+   */
+  private takeCuts(base: number, complete: number, start: number): BatchCuts {
+    const c = this.cuts;
+    const d = this.cutData;
+    const published = Atomics.load(this.ctrl, CUTS);
+    c.n = 0;
+    while (this.cutsRead !== published) {
+      const at = (this.cutsRead & (CUT_SLOTS - 1)) * CUT_FIELDS;
+      const rel = (d[at]! - base) | 0;
+      if (rel > complete) break;
+      if (rel > 0) {
+        c.at[c.n] = start + rel;
+        c.count[c.n] = d[at + 1]!;
+        c.lastTs[c.n++] = d[at + 2]!;
+      }
+      this.cutsRead = (this.cutsRead + 1) | 0;
+    }
+    Atomics.store(this.ctrl, CUTS_READ, this.cutsRead);
+    return c;
   }
 
   /** Hand out `n` complete bytes at `at` in place, then free them (or as `onRecords` releases them). */
   private handOut(onRecords: OnRecords, at: number, n: number): number {
     const base = this.consumedTotal;
-    onRecords(this.data, at, at + n, (upTo) => {
-      if (upTo > at && upTo <= at + n) this.free((base + (upTo - at)) | 0);
-    });
+    const cuts = this.takeCuts(base, n, at);
+    onRecords(
+      this.data,
+      at,
+      at + n,
+      (upTo) => {
+        if (upTo > at && upTo <= at + n) this.free((base + (upTo - at)) | 0);
+      },
+      cuts,
+    );
     this.consumedTotal = (base + n) | 0;
     this.free(this.consumedTotal);
     return n;

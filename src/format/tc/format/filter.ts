@@ -7,5 +7,12 @@ export enum Filter {
    * Every 8-byte `timestamp` output (clock_time_get, clock_res_get) holds its difference (mod 2^64)
    * from the previous such output of the same function in the batch (the first: from 0).
    */
-  TimestampDelta = 1
+  TimestampDelta = 1,
+
+  /**
+   * Every 8-byte `time` output of clock_time_get holds its difference (mod 2^64) from the record's
+   * own timestamp. Applied by the recorder as it encodes each record, so it does not depend on the
+   * compression.
+   */
+  TimestampOffset = 2
 }
