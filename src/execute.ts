@@ -7,6 +7,7 @@ import { createHost, WASIProcExit, type Preopen, type WasiHost } from './host/ho
 import { trappingImports } from './module.js';
 import { EXIT } from './errors.js';
 import { MemoryViews } from './timemachine/recorder.js';
+import { instantiateWasi } from './timemachine/split.js';
 import { WASI_MODULE } from './wasi/syscalls.js';
 
 export interface GuestSpec {
@@ -74,19 +75,20 @@ export function start(instance: WebAssembly.Instance, options: StartOptions = {}
 }
 
 /**
- * Build the host, let `wrap` replace its imports (the recorder), instantiate and run.
- * Unknown imports are stubbed to trap (the caller decided to allow them). `beforeStart` runs just
- * before `_start` (and may throw to not start it).
+ * Build the host, let `wrap` replace its imports (the recorder; `adapt` as in
+ * {@link instantiateWasi}), instantiate and run. Unknown imports are stubbed to trap (the caller
+ * decided to allow them). `beforeStart` runs just before `_start` (and may throw to not start it).
  */
 export async function execute(
   spec: GuestSpec,
-  wrap: (host: WasiHost, memory: MemoryViews) => WebAssembly.ModuleImports = (host) => host.imports as unknown as WebAssembly.ModuleImports,
+  wrap: (host: WasiHost, memory: MemoryViews, adapt: boolean) => WebAssembly.ModuleImports = (host) => host.imports as unknown as WebAssembly.ModuleImports,
   options: StartOptions & { readonly beforeStart?: () => void } = {},
 ): Promise<GuestOutcome> {
   const host = createHost({ args: spec.args, env: spec.env, preopens: spec.dirs, stdio: spec.stdio });
   const memory = new MemoryViews();
   const unknown = WebAssembly.Module.imports(spec.module).filter((i) => i.module !== WASI_MODULE);
-  const instance = await WebAssembly.instantiate(spec.module, { ...trappingImports(unknown), [WASI_MODULE]: wrap(host, memory) });
+  const stubs = trappingImports(unknown);
+  const instance = await instantiateWasi(spec.module, (adapt) => ({ ...stubs, [WASI_MODULE]: wrap(host, memory, adapt) }));
   const mem = instance.exports.memory as WebAssembly.Memory;
   host.bind(mem);
   memory.bind(mem);

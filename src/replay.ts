@@ -8,6 +8,7 @@ import { Registry, registryDir, type Manifest } from './registry/registry.js';
 import { RecordCursor } from './timemachine/cursor.js';
 import { MemoryViews } from './timemachine/recorder.js';
 import { LogEndedError, ReplayDivergence, replayImports, ReplayedTrap, type ReplayOptions } from './timemachine/replayer.js';
+import { instantiateWasi } from './timemachine/split.js';
 import { VERSION } from './version.js';
 import { WASI_MODULE } from './wasi/syscalls.js';
 import { wasmFrames, type TrapInfo } from './execute.js';
@@ -58,11 +59,11 @@ export async function replayProcess(options: ReplayProcessOptions): Promise<Repl
   const cursor = new RecordCursor(registry.logDir(id));
   const memory = new MemoryViews();
   const finished = manifest.status === 'exited' || manifest.status === 'trapped';
-  const imports = replayImports(cursor, memory, { finished, onOutput: options.onOutput, onRecord: options.onRecord });
-  const instance = await WebAssembly.instantiate(module, {
-    ...trappingImports(unknownImports),
-    [WASI_MODULE]: imports as unknown as WebAssembly.ModuleImports,
-  });
+  const stubs = trappingImports(unknownImports);
+  const instance = await instantiateWasi(module, (adapt) => ({
+    ...stubs,
+    [WASI_MODULE]: replayImports(cursor, memory, { finished, onOutput: options.onOutput, onRecord: options.onRecord, adapt }) as unknown as WebAssembly.ModuleImports,
+  }));
   memory.bind(instance.exports.memory as WebAssembly.Memory);
   let exitCode = 0;
   let trap: TrapInfo | undefined;

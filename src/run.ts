@@ -276,7 +276,7 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   let outcome: GuestOutcome;
   let status: ProcessStatus;
   try {
-    outcome = await execute(spec, (host, memory) => recordImports(host, sink, memory, { onRecord: options.onRecord }) as unknown as WebAssembly.ModuleImports, {
+    outcome = await execute(spec, (host, memory, adapt) => recordImports(host, sink, memory, { onRecord: options.onRecord, adapt }) as unknown as WebAssembly.ModuleImports, {
       interruptible: true,
       beforeStart: () => {
         if (signal !== null) throw new GuestInterrupted('interrupted');

@@ -44,6 +44,13 @@ export function eqU64(b: Uint8Array, p: number, end: number, x: bigint | number)
   return eqU32(b, p, end, n);
 }
 
+/** A varint equal to the u64 param of halves `lo`, `hi` (see src/timemachine/split.ts) below 2^53. */
+export function eqU64Halves(b: Uint8Array, p: number, end: number, lo: number, hi: number): number {
+  const h = hi >>> 0;
+  if (h >= 0x200000) return -1;
+  return eqU32(b, p, end, h * 4294967296 + (lo >>> 0));
+}
+
 /** A zigzag varint equal to the `filedelta` param `x` (small values; others take the general path). */
 export function eqZigzag(b: Uint8Array, p: number, end: number, x: bigint | number): number {
   const n = Number(x);

@@ -17,6 +17,7 @@ import { CLOCKID } from '../wasi/layout.js';
 import { CLOCK_TIME_GET, offsetTimestamp, RESULT_TRAP } from './codec.js';
 import type { GuestMemory, StringSizes } from './capture.js';
 import { clamp, gather, iovTotal, memBlob, TRAP_MAX, trapMessage, u32At, vu, vu64, vzz } from './emit.js';
+import { coreParams, joinI64, splitI64 } from './split.js';
 
 /**
  * Where the recorder encodes records: the shared ring ({@link RingWriter}) or a {@link LogWriter}.
@@ -48,6 +49,8 @@ export interface RecorderOptions {
    */
   readonly now?: () => number;
   readonly onRecord?: RecordObserver;
+  /** Give functions that take an i64 an adapter where one helps (see src/timemachine/split.ts). Default true. */
+  readonly adapt?: boolean;
 }
 
 /** Memory views shared by every wrapper; refreshed when memory.grow detaches the buffer. */
@@ -231,7 +234,9 @@ export function recordImports(host: WasiHost, sink: RecordSink, memory: MemoryVi
         if (fn === undefined) {
           const make = new Function(...HELPER_NAMES, 'S', 'M', 'h', 'C', 'Z', 'O', 'ProcExit', 'RESULT_TRAP', recorderSource(sc));
           fn = make(...HELPER_VALUES, sink, memory, host.imports[sc.name], clock, sizes, options.onRecord, WASIProcExit, RESULT_TRAP) as ImportFn;
-          if (sc.name === 'clock_time_get' && options.onRecord === undefined) fn = recordClockTimeGet(sink, memory, clock, host.clock, fn);
+          if (sc.name === 'clock_time_get' && options.onRecord === undefined && options.adapt !== false) {
+            fn = splitI64(coreParams(sc), recordClockTimeGet(sink, memory, clock, host.clock, fn)) as unknown as ImportFn;
+          }
         }
         return fn;
       },
@@ -247,17 +252,19 @@ export function recordImports(host: WasiHost, sink: RecordSink, memory: MemoryVi
  * calls for everything else (another clock, an output outside memory), but writes the value itself,
  * from the record's reading (as the host does with a held reading), and puts into the record what
  * the TimestampOffset filter makes of it: the value minus the record's timestamp, the clock's base.
+ * It takes the i64 precision as two halves (`lo`, `hi`), through an adapter (src/timemachine/split.ts).
  */
-function recordClockTimeGet(S: RecordSink, M: MemoryViews, C: CallClock, clock: HostClock, fallback: ImportFn): ImportFn {
+function recordClockTimeGet(S: RecordSink, M: MemoryViews, C: CallClock, clock: HostClock, fallback: ImportFn): (id: number, lo: number, hi: number, ptr: number) => number {
   const general = fallback as unknown as (id: number, precision: bigint, ptr: number) => number;
   let of: Uint8Array | null = null;
   let dv: DataView = new DataView(new ArrayBuffer(8));
-  let lastPrecision = -1n;
-  let precisionNumber = -1;
-  const fast = function clock_time_get(id: number, precision: bigint, ptr: number): number {
+  let lastLo = 0;
+  let lastHi = 0;
+  let precisionNumber = 0;
+  return function clock_time_get(id: number, lo: number, hi: number, ptr: number): number {
     const at = ptr >>> 0;
     const m = M.current();
-    if ((id !== CLOCKID.MONOTONIC && id !== CLOCKID.REALTIME) || at + 8 > m.u8.length) return general(id, precision, ptr);
+    if ((id !== CLOCKID.MONOTONIC && id !== CLOCKID.REALTIME) || at + 8 > m.u8.length) return general(id, joinI64(lo, hi), ptr);
     const ts = C.hold();
     // With the host's clock the value is the record's reading; with another record clock (tests),
     // the host reads its own, as it does in the generated wrapper.
@@ -274,15 +281,15 @@ function recordClockTimeGet(S: RecordSink, M: MemoryViews, C: CallClock, clock: 
       b[p++] = dt >>> 7;
     } else p = vu(b, p, dt);
     b[p++] = id;
-    // Converting a bigint is a call into the runtime: programs pass the same precision every time.
-    if (precision !== lastPrecision) {
-      lastPrecision = precision;
-      const n = Number(precision);
-      precisionNumber = n >= 0 && n <= Number.MAX_SAFE_INTEGER ? n : -1;
+    // The precision as a u64: exact in a double below 2^53 (programs pass the same one every time).
+    if (lo !== lastLo || hi !== lastHi) {
+      lastLo = lo;
+      lastHi = hi;
+      precisionNumber = hi >>> 0 < 0x200000 ? (hi >>> 0) * 4294967296 + (lo >>> 0) : -1;
     }
     if (precisionNumber < 0x80 && precisionNumber >= 0) b[p++] = precisionNumber;
     else if (precisionNumber >= 0) p = vu(b, p, precisionNumber);
-    else p = vu64(b, p, precision);
+    else p = vu64(b, p, joinI64(lo, hi));
     if (at < 0x80) b[p++] = at;
     else if (at < 0x4000) {
       b[p++] = (at & 0x7f) | 0x80;
@@ -305,5 +312,4 @@ function recordClockTimeGet(S: RecordSink, M: MemoryViews, C: CallClock, clock: 
     S.end(p + 8, ts);
     return 0;
   };
-  return fast as unknown as ImportFn;
 }

@@ -14,7 +14,8 @@ import type { ImportFn } from '../host/host.js';
 import { EXIT, TcError } from '../errors.js';
 import { ByteReader, ByteWriter, decodeRecord, normalizeParam, RESULT_TRAP, type LogRecord } from './codec.js';
 import { compileApply, compileInput, fillArgs, put, scatter, type Args } from './capture.js';
-import { blob as blobAt, eqBlob, eqGather, eqU32, eqU64, eqZigzag, read as readInto, rv } from './check.js';
+import { blob as blobAt, eqBlob, eqGather, eqU32, eqU64, eqU64Halves, eqZigzag, read as readInto, rv } from './check.js';
+import { coreParams, joinI64, splitI64 } from './split.js';
 import { clamp, iovTotal, u32At } from './emit.js';
 import type { RecordCursor } from './cursor.js';
 import type { MemoryViews } from './recorder.js';
@@ -64,7 +65,12 @@ export interface ReplayOptions {
   readonly onOutput?: (fd: 1 | 2, bytes: Uint8Array) => void;
   /** Called after each replayed record (for --trace). */
   readonly onRecord?: (record: LogRecord) => void;
+  /** Give functions that take an i64 an adapter where one helps (see src/timemachine/split.ts). Default true. */
+  readonly adapt?: boolean;
 }
+
+/** The functions whose fast path takes its i64 params in halves, through an adapter: the one called most. */
+const SPLIT = new Set<SyscallName>(['clock_time_get']);
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   if (a.length !== b.length) return false;
@@ -190,8 +196,10 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
       enumerable: true,
       get: () => {
         if (fast === undefined) {
-          const make = new Function(...REPLAY_HELPER_NAMES, 'C', 'M', 'G', 'W', 'ProcExit', 'RESULT_TRAP', replaySource(sc));
+          const split = SPLIT.has(sc.name) && options.adapt !== false;
+          const make = new Function(...REPLAY_HELPER_NAMES, 'C', 'M', 'G', 'W', 'ProcExit', 'RESULT_TRAP', replaySource(sc, split));
           fast = make(...REPLAY_HELPER_VALUES, cursor, memory, general, onOutput, WASIProcExit, RESULT_TRAP) as ImportFn;
+          if (split) fast = splitI64(coreParams(sc), fast as unknown as (...a: number[]) => number, sc.returnsErrno) as unknown as ImportFn;
         }
         return fast;
       },
@@ -204,20 +212,23 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
  * The helpers the generated fast paths call, handed to them as plain parameters (see the recorder's):
  * the check helpers, where they leave what they read (`read`), and clamp/iovTotal/u32At/put/scatter.
  */
-const REPLAY_HELPERS = { rv, eqU32, eqU64, eqZigzag, eqBlob, eqGather, blobAt, read: readInto, clamp, iovTotal, u32At, put, scatter };
+const REPLAY_HELPERS = { rv, eqU32, eqU64, eqU64Halves, eqZigzag, eqBlob, eqGather, blobAt, read: readInto, clamp, iovTotal, u32At, put, scatter, joinI64 };
 const REPLAY_HELPER_NAMES = Object.keys(REPLAY_HELPERS);
 const REPLAY_HELPER_VALUES = Object.values(REPLAY_HELPERS);
 
 /**
  * The JavaScript source of the fast replay path of one row: the body of a function of the
  * {@link REPLAY_HELPERS} (by name) and C: the cursor, M: memory views, G: the general path,
- * W: onOutput, ProcExit, RESULT_TRAP, that returns the import function.
+ * W: onOutput, ProcExit, RESULT_TRAP, that returns the import function. With `split`, each i64
+ * param `aN` comes as two numbers `aNl, aNh` (its halves, from an adapter; no `filedelta` param).
  */
-export function replaySource(sc: Syscall): string {
+export function replaySource(sc: Syscall, split = false): string {
   const arg = (name: string) => `a${sc.index[name]}`;
   const u32 = (name: string) => `(${arg(name)} >>> 0)`;
-  const params = sc.params.map((_, i) => `a${i}`).join(', ');
-  const slow = `return G(${params});`;
+  const wide = (i: number) => split && I64_TYPES.has(sc.params[i]!.type);
+  if (split && sc.params.some((p) => p.type === 'filedelta')) throw new Error(`${sc.name}: a filedelta param cannot be split`);
+  const params = sc.params.map((_, i) => (wide(i) ? `a${i}l, a${i}h` : `a${i}`)).join(', ');
+  const slow = `return G(${sc.params.map((_, i) => (wide(i) ? `joinI64(a${i}l, a${i}h)` : `a${i}`)).join(', ')});`;
   const L: string[] = [];
   L.push(`return function ${sc.name}(${params}) {`);
   L.push(`  const r = C.reader;`);
@@ -229,7 +240,8 @@ export function replaySource(sc: Syscall): string {
   L.push(`  if (p < 0) ${slow}`);
   L.push(`  const d = read.value;`);
   sc.params.forEach((prm, i) => {
-    if (prm.type === 'filedelta') L.push(`  p = eqZigzag(b, p, end, a${i});`);
+    if (wide(i)) L.push(`  p = eqU64Halves(b, p, end, a${i}l, a${i}h);`);
+    else if (prm.type === 'filedelta') L.push(`  p = eqZigzag(b, p, end, a${i});`);
     else if (I64_TYPES.has(prm.type)) L.push(`  p = eqU64(b, p, end, a${i});`);
     else L.push(`  p = eqU32(b, p, end, a${i} >>> 0);`);
     L.push(`  if (p < 0) ${slow}`);
