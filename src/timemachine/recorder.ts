@@ -159,7 +159,19 @@ export function recorderSource(sc: Syscall): string {
       `    b[p++] = ${tmp} >>> 7;`,
       `  } else p = vu(b, p, ${tmp});`,
     );
-  varint('ts - S.previousTimestamp', 'dt');
+  // The timestamp delta in a loop, not a branch per size: the first calls (slow, in the interpreter)
+  // are far apart, and a branch first taken once the wrapper is optimized would deoptimize it.
+  L.push(
+    `  let dt = ts - S.previousTimestamp;`,
+    `  if (dt > 0xffffffff) p = vu(b, p, dt);`,
+    `  else {`,
+    `    while (dt > 0x7f) {`,
+    `      b[p++] = (dt & 0x7f) | 0x80;`,
+    `      dt >>>= 7;`,
+    `    }`,
+    `    b[p++] = dt;`,
+    `  }`,
+  );
   sc.params.forEach((prm, i) => {
     if (prm.type === 'filedelta') L.push(`  p = vzz(b, p, a${i});`);
     else if (['timestamp', 'filesize', 'rights', 'dircookie'].includes(prm.type)) L.push(`  p = vu64(b, p, a${i});`);
@@ -274,12 +286,17 @@ function recordClockTimeGet(S: RecordSink, M: MemoryViews, C: CallClock, clock: 
     let p = S.begin(40, 0);
     const b = S.buf;
     b[p++] = CLOCK_TIME_GET;
-    const dt = ts - S.previousTimestamp;
-    if (dt < 0x80) b[p++] = dt;
-    else if (dt < 0x4000) {
-      b[p++] = (dt & 0x7f) | 0x80;
-      b[p++] = dt >>> 7;
-    } else p = vu(b, p, dt);
+    // A loop, not a branch per size: the first calls (slow, in the interpreter) are far apart, and
+    // a branch first taken once the wrapper is optimized would deoptimize it.
+    let dt = ts - S.previousTimestamp;
+    if (dt > 0xffffffff) p = vu(b, p, dt);
+    else {
+      while (dt > 0x7f) {
+        b[p++] = (dt & 0x7f) | 0x80;
+        dt >>>= 7;
+      }
+      b[p++] = dt;
+    }
     b[p++] = id;
     // The precision as a u64: exact in a double below 2^53 (programs pass the same one every time).
     if (lo !== lastLo || hi !== lastHi) {
