@@ -56,7 +56,7 @@ export async function replayProcess(options: ReplayProcessOptions): Promise<Repl
   // is checked by tc verify and tc import.
   if (bytes.length !== manifest.module.size) throw new TcError(`module ${manifest.module.digest}: stored ${bytes.length} bytes, the manifest says ${manifest.module.size}`, EXIT.CORRUPT);
   const { module, unknownImports } = await loadModule(bytes, manifest.module.name);
-  const cursor = new RecordCursor(registry.logDir(id));
+  const cursor = new RecordCursor(registry.logDir(id), { keepTimestampOffset: true });
   const memory = new MemoryViews();
   const finished = manifest.status === 'exited' || manifest.status === 'trapped';
   const stubs = trappingImports(unknownImports);

@@ -40,6 +40,44 @@ describe('tc replay', () => {
     expect(quiet.status).toBe(7);
   });
 
+  it('gives the guest the same clock values, bit for bit, across batches, traced or not', () => {
+    // 40,000 clock_time_get calls (two batches), alternating realtime and monotonic, then all the
+    // values on stdout: replay must print the same bytes (the times are stored as offsets from the
+    // records' timestamps, and added back on both replay paths).
+    const n = 40_000;
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    const mod = writeWat(
+      dir,
+      'times.wasm',
+      `(module
+  (import "wasi_snapshot_preview1" "clock_time_get" (func $clock (param i32 i64 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory (export "memory") 8)
+  (func (export "_start") (local $i i32)
+    (loop $l
+      (drop (call $clock (i32.and (local.get $i) (i32.const 1)) (i64.const 1) (i32.add (i32.const 64) (i32.shl (local.get $i) (i32.const 3)))))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const ${n}))))
+    (i32.store (i32.const 0) (i32.const 64))
+    (i32.store (i32.const 4) (i32.const ${8 * n}))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))`,
+    );
+    const run = record(reg, [mod]);
+    expect(run.status).toBe(0);
+    expect(run.stdout.length).toBe(8 * n);
+    const values = Array.from({ length: n }, (_, i) => run.stdout.readBigUInt64LE(8 * i));
+    expect(values.filter((_, i) => i % 2 === 0).every((v) => v > 1_577_836_800_000_000_000n)).toBe(true);
+    const mono = values.filter((_, i) => i % 2 === 1);
+    expect(mono.every((v, i) => i === 0 || v >= mono[i - 1]!)).toBe(true);
+    const rep = tc(['replay', '--registry', reg, run.id]);
+    expect(rep.status).toBe(0);
+    expect(rep.stdout.equals(run.stdout)).toBe(true);
+    const traced = tc(['replay', '--registry', reg, '--trace', run.id]);
+    expect(traced.status).toBe(0);
+    expect(traced.stdout.equals(run.stdout)).toBe(true);
+  });
+
   it('uses no file, clock or random source of the host', () => {
     const dir = tempDir();
     const reg = join(dir, 'reg');

@@ -86,6 +86,31 @@ export function put(src: Uint8Array, off: number, len: number, m: GuestMemory, p
   } else m.u8.set(src.subarray(off, off + n), ptr);
 }
 
+const TWO32 = 4294967296;
+
+/**
+ * {@link put} of a clock_time_get time stored as its offset from the record's timestamp `ts` (ns, an
+ * integer below 2^53; the TimestampOffset filter): the u64 at `src[off]` plus `ts`, mod 2^64.
+ */
+export function putTime(src: Uint8Array, off: number, m: GuestMemory, ptr: number, ts: number): void {
+  const tsHi = ts < TWO32 ? 0 : Math.floor(ts / TWO32);
+  const lo = (src[off]! | (src[off + 1]! << 8) | (src[off + 2]! << 16) | (src[off + 3]! << 24)) >>> 0;
+  const hi = (src[off + 4]! | (src[off + 5]! << 8) | (src[off + 6]! << 16) | (src[off + 7]! << 24)) >>> 0;
+  const sum = lo + (ts - tsHi * TWO32);
+  const outLo = sum >>> 0;
+  const outHi = (hi + tsHi + (sum >= TWO32 ? 1 : 0)) >>> 0;
+  if (ptr + 8 <= m.u8.length) {
+    m.view.setUint32(ptr, outLo, true);
+    m.view.setUint32(ptr + 4, outHi, true);
+    return;
+  }
+  // Partly outside memory: what fits, as put does.
+  const bytes = new Uint8Array(8);
+  new DataView(bytes.buffer).setUint32(0, outLo, true);
+  new DataView(bytes.buffer).setUint32(4, outHi, true);
+  put(bytes, 0, 8, m, ptr);
+}
+
 /** Scatter `len` bytes of `src` at `off` over an iovec array, in order, each entry clamped to memory. */
 export function scatter(src: Uint8Array, off: number, len: number, m: GuestMemory, iovs: number, n: number): void {
   const size = m.u8.length;

@@ -3,8 +3,9 @@
  * read in place. Memory stays bounded by one batch, whatever the length of the log.
  */
 import { readdirSync } from 'node:fs';
-import { ByteReader, decodeRecord, RecordDecodeError, type LogRecord } from './codec.js';
-import { LogCorruptError, LogTruncatedError, readSegment, segmentFileName, type Batch, type BatchInfo } from './log.js';
+import { ByteReader, CLOCK_TIME_GET, decodeRecord, offsetTimestamp, RecordDecodeError, RecordScanner, type LogRecord } from './codec.js';
+import { LogCorruptError, LogTruncatedError, readSegment, segmentFileName, type Batch, type BatchInfo, type ReadOptions } from './log.js';
+import { Filter } from '../format/tc/format/filter.js';
 
 /** The segment files of a log directory, in order (missing directory: none). */
 export function segmentFiles(logDir: string): { index: number; path: string }[] {
@@ -22,7 +23,7 @@ export function segmentFiles(logDir: string): { index: number; path: string }[] 
 }
 
 /** Every batch of a log, in order. A batch cut short at the end of a segment throws LogTruncatedError. */
-export function* batches(logDir: string, options: { headersOnly?: boolean } = {}): Generator<Batch> {
+export function* batches(logDir: string, options: ReadOptions = {}): Generator<Batch> {
   for (const s of segmentFiles(logDir)) yield* readSegment(s.path, s.index, options);
 }
 
@@ -48,9 +49,25 @@ export class RecordCursor {
   private lastTs = 0;
   private firstInBatch = false;
   private readonly peek = new ByteReader(new Uint8Array(0));
+  /**
+   * The current batch's clock_time_get times are offsets from their record's timestamp (the
+   * TimestampOffset filter, left on with `keepTimestampOffset`): {@link next} restores the time of
+   * the record it returns; a reader of records passed over with {@link consumed} adds
+   * {@link timestamp} itself.
+   */
+  offsetTimes = false;
+  private scanner: RecordScanner | null = null;
 
-  constructor(logDir: string) {
-    this.it = batches(logDir);
+  private readonly keepOffsets: boolean;
+
+  constructor(logDir: string, options: { readonly keepTimestampOffset?: boolean } = {}) {
+    this.keepOffsets = options.keepTimestampOffset === true;
+    this.it = batches(logDir, options);
+  }
+
+  /** Timestamp (ns) of the record returned or passed over last. */
+  get timestamp(): number {
+    return this.lastTs;
   }
 
   /** Advance to the next record; null at the end of the log. Throws LogCorruptError on damage. */
@@ -72,6 +89,7 @@ export class RecordCursor {
         return null;
       }
       this.batch = r.value.info;
+      this.offsetTimes = this.keepOffsets && this.batch.filter === Filter.TimestampOffset;
       this.reader = new ByteReader(r.value.records);
       this.offset = this.batch.firstOffset - 1;
       // A batch decodes on its own: its first record is at first_timestamp, whatever came before.
@@ -95,7 +113,20 @@ export class RecordCursor {
     this.firstInBatch = false;
     this.previousTimestamp = this.lastTs;
     this.lastTs += delta;
+    if (this.offsetTimes && this.reader.buf[this.reader.pos] === CLOCK_TIME_GET) this.restoreTime();
     return this.reader;
+  }
+
+  /** Add its timestamp back to the time of the clock_time_get record at the reader's position, in place. */
+  private restoreTime(): void {
+    const r = this.reader!;
+    const scanner = (this.scanner ??= new RecordScanner());
+    try {
+      scanner.scan(r.buf, r.pos, r.buf.length);
+    } catch (e) {
+      throw this.damaged(e);
+    }
+    if (scanner.ts >= 0) offsetTimestamp(r.buf, scanner.ts, this.lastTs, true);
   }
 
 

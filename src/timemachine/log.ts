@@ -383,12 +383,23 @@ export interface Batch {
 
 const MAX_HEADER = 1024;
 
+/** How batches are read: headers only, or with the TimestampOffset filter left on the records. */
+export interface ReadOptions {
+  readonly headersOnly?: boolean;
+  /**
+   * Leave clock_time_get times as the TimestampOffset filter stores them (offsets from their
+   * record's timestamp; the batch's `info.filter` says so): for a reader that adds the timestamps
+   * back itself, record by record (the replayer), instead of in a pass over every batch.
+   */
+  readonly keepTimestampOffset?: boolean;
+}
+
 /**
  * Read the batches of one segment file in order, one at a time (memory stays bounded by the largest
  * batch). Throws {@link LogTruncatedError} when the file ends inside a batch and {@link LogCorruptError}
  * when a header or checksum is wrong.
  */
-export function* readSegment(path: string, index: number, options: { headersOnly?: boolean } = {}): Generator<Batch> {
+export function* readSegment(path: string, index: number, options: ReadOptions = {}): Generator<Batch> {
   const fd = openSync(path, 'r');
   try {
     let pos = 0;
@@ -431,7 +442,7 @@ export function* readSegment(path: string, index: number, options: { headersOnly
         }
       } else throw new LogCorruptError(index, batch, `unknown compression ${info.compression}`);
       if (records.length !== info.uncompressedSize) throw new LogCorruptError(index, batch, 'uncompressed size mismatch');
-      if (info.filter !== Filter.None) {
+      if (info.filter !== Filter.None && !(info.filter === Filter.TimestampOffset && options.keepTimestampOffset)) {
         try {
           if (info.filter === Filter.TimestampOffset) timestampOffset(records, info.firstTimestamp, true);
           else if (info.filter === Filter.TimestampDelta) timestampDelta(records, true);

@@ -12,8 +12,8 @@ import { WASIProcExit } from '@bjorn3/browser_wasi_shim';
 import { I64_TYPES, SIZEOF, SYSCALLS, type Syscall, type SyscallName } from '../wasi/syscalls.js';
 import type { ImportFn } from '../host/host.js';
 import { EXIT, TcError } from '../errors.js';
-import { ByteReader, ByteWriter, decodeRecord, normalizeParam, RESULT_TRAP, type LogRecord } from './codec.js';
-import { compileApply, compileInput, fillArgs, put, scatter, type Args } from './capture.js';
+import { ByteReader, ByteWriter, CLOCK_TIME_GET, decodeRecord, normalizeParam, RESULT_TRAP, type LogRecord } from './codec.js';
+import { compileApply, compileInput, fillArgs, put, putTime, scatter, type Args } from './capture.js';
 import { blob as blobAt, eqBlob, eqGather, eqU32, eqU64, eqU64Halves, eqZigzag, read as readInto, rv } from './check.js';
 import { coreParams, joinI64, splitI64 } from './split.js';
 import { clamp, iovTotal, u32At } from './emit.js';
@@ -212,7 +212,7 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
  * The helpers the generated fast paths call, handed to them as plain parameters (see the recorder's):
  * the check helpers, where they leave what they read (`read`), and clamp/iovTotal/u32At/put/scatter.
  */
-const REPLAY_HELPERS = { rv, eqU32, eqU64, eqU64Halves, eqZigzag, eqBlob, eqGather, blobAt, read: readInto, clamp, iovTotal, u32At, put, scatter, joinI64 };
+const REPLAY_HELPERS = { rv, eqU32, eqU64, eqU64Halves, eqZigzag, eqBlob, eqGather, blobAt, read: readInto, clamp, iovTotal, u32At, put, putTime, scatter, joinI64 };
 const REPLAY_HELPER_NAMES = Object.keys(REPLAY_HELPERS);
 const REPLAY_HELPER_VALUES = Object.values(REPLAY_HELPERS);
 
@@ -267,12 +267,14 @@ export function replaySource(sc: Syscall, split = false): string {
     L.push(`  if (p < 0) ${slow}`);
     L.push(`  const q${k} = read.at, l${k} = read.value;`);
   });
-  // Everything matched: apply the record.
+  // Everything matched: apply the record (a time the TimestampOffset filter left as an offset from
+  // the record's timestamp gets it added back).
+  L.push(`  C.consumed(p, d);`);
   sc.outputs.forEach((out, k) => {
     if (out.kind === 'iovecs') L.push(`  scatter(b, q${k}, l${k}, m, ${u32(out.iovs)}, ${u32(out.len)});`);
+    else if (sc.id === CLOCK_TIME_GET) L.push(`  if (C.offsetTimes && l${k} === 8) putTime(b, q${k}, m, ${u32(out.ptr)}, C.timestamp);`, `  else put(b, q${k}, l${k}, m, ${u32(out.ptr)});`);
     else L.push(`  put(b, q${k}, l${k}, m, ${u32(out.ptr)});`);
   });
-  L.push(`  C.consumed(p, d);`);
   if (sc.name === 'fd_write') {
     L.push(`  if (res === 0 && W !== undefined && (a0 === 1 || a0 === 2)) W(a0, b.subarray(i0at, i0at + Math.min(u32At(m, ${u32('nwritten')}), i0len)));`);
   }
