@@ -141,8 +141,8 @@ export class LogWriter implements RecordSink {
   /** Records of the pending batch counted so far: those in its first {@link counted} bytes. */
   private count = 0;
   private counted = 0;
-  /** Timestamp (ns) of the pending batch's first record, once it has bytes. */
-  private firstTs = 0;
+  /** Timestamp (ns) of the pending batch's first record, or NaN until it is read (see {@link first}). */
+  private firstTs = Number.NaN;
   /** Timestamp (ns) of the last record counted or written. */
   private lastTs = 0;
   private fd = -1;
@@ -202,7 +202,9 @@ export class LogWriter implements RecordSink {
    * Append the complete records `bytes[start, end)`, as the recorder encodes them (timestamp deltas
    * follow on from {@link previousTimestamp}). With `cuts`, batches end where the producer cut them
    * (a cut whose records were already written, flushed on time, is passed over) and the records
-   * are not read, only copied: those after the last cut wait in the pending batch. Without, each
+   * are not read, only copied: those after the last cut wait in the pending batch, and `bytes` may
+   * then end inside a record that the next call continues (the ring hands out a run that crosses its
+   * end in two pieces). Without, each
    * record is scanned and a batch ends at the first record that reaches a limit. `bytes` is only
    * read (it may be the ring, which the guest's thread writes again later); a batch made of these
    * bytes alone is written straight from them. `release(p)` is told, after each batch written, that
@@ -225,15 +227,19 @@ export class LogWriter implements RecordSink {
         this.write(bytes.subarray(run, at), n, cuts.lastTs[i]!);
       } else {
         this.copy(bytes, run, at);
+        this.first();
         this.write(w.buf.subarray(0, w.pos), n, cuts.lastTs[i]!);
       }
       run = at;
       release?.(at);
     }
-    if (run < end) {
-      if (w.pos === 0) this.firstTs = this.lastTs + recordDelta(bytes, run, end);
-      this.copy(bytes, run, end);
-    }
+    if (run < end) this.copy(bytes, run, end);
+  }
+
+  /** The timestamp (ns) of the pending batch's first record, read from it when not yet known. */
+  private first(): number {
+    if (Number.isNaN(this.firstTs)) this.firstTs = this.lastTs + recordDelta(this.records.buf, 0, this.records.pos);
+    return this.firstTs;
   }
 
   /** {@link appendRecords} without cuts: every record is scanned and counted. */
@@ -275,7 +281,7 @@ export class LogWriter implements RecordSink {
 
   /** Flush the pending batch when its first record is `batchNs` old at `now` (ns). */
   flushIfDue(now: number): void {
-    if (this.records.pos > 0 && now - this.firstTs >= this.limits.batchNs) this.flush();
+    if (this.records.pos > 0 && now - this.first() >= this.limits.batchNs) this.flush();
   }
 
   /**
@@ -291,7 +297,9 @@ export class LogWriter implements RecordSink {
       p = scanner.scan(w.buf, p, w.pos);
       ts += scanner.delta;
     }
-    if (n > 0) this.write(w.buf.subarray(0, w.pos), n, ts);
+    if (n === 0) return;
+    this.first();
+    this.write(w.buf.subarray(0, w.pos), n, ts);
   }
 
   /**
@@ -318,6 +326,7 @@ export class LogWriter implements RecordSink {
     seg.compressedSize += payload.length;
     this.offset += n;
     this.lastTs = lastTs;
+    this.firstTs = Number.NaN;
     this.count = 0;
     this.counted = 0;
     this.records.pos = 0;

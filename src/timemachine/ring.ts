@@ -286,8 +286,9 @@ export function warmUpRing(): void {
 }
 
 /**
- * Receives complete records `bytes[start, end)`; `release` frees the ring before a point early (see
- * {@link RingReader.drain}); `cuts` are the producer's batch cuts among them.
+ * Receives records `bytes[start, end)`: complete ones, except that a run crossing the ring's end comes
+ * in two pieces, the first of which may end inside a record (see {@link RingReader.drain});
+ * `release` frees the ring before a point early; `cuts` are the producer's batch cuts among them.
  */
 export type OnRecords = (bytes: Uint8Array, start: number, end: number, release: ((upTo: number) => void) | undefined, cuts: BatchCuts) => void;
 
@@ -350,11 +351,13 @@ export class RingReader {
   }
 
   /**
-   * Copy what the producer wrote out of the ring and hand the complete records to `onRecords` as
-   * `bytes[start, end)` (valid during the call). Returns the number of bytes handed out. Records
-   * handed out in place, in the ring itself, stay there until `onRecords` returns, or until it calls
-   * `release(p)`: the bytes before `p` may then be written again at once (so that the producer goes
-   * on while a large drain is written out).
+   * Hand the records the producer completed to `onRecords` as `bytes[start, end)` (valid during the
+   * call): where they are in the ring when nothing is held back (a run that crosses the ring's end in
+   * two calls, split at the end, maybe inside a record), else copied out with what is held back (a
+   * record larger than the slack, copied out as the producer writes it, so that it can go on).
+   * Returns the number of bytes handed out. Records handed out in place stay there until
+   * `onRecords` returns, or until it calls `release(p)`: the bytes before `p` may then be written
+   * again at once (so that the producer goes on while a large drain is written out).
    */
   drain(onRecords: OnRecords): number {
     return (this.lastDrained = this.drainOnce(onRecords));
@@ -373,6 +376,11 @@ export class RingReader {
       if (complete <= 0) return 0;
       const at = this.read & this.mask;
       if (at + complete <= this.size) return this.handOut(onRecords, at, complete);
+      // Across the ring's end: in place too, in two pieces, the first up to the ring's end (it may
+      // end inside a record, which the second piece completes).
+      const first = this.size - at;
+      this.handOut(onRecords, at, first);
+      return first + this.handOut(onRecords, 0, complete - first);
     }
     const avail = (written - this.read) | 0;
     if (avail > 0) {
