@@ -116,7 +116,8 @@ describe('log writer and reader', () => {
     // values: each is its difference from the previous one in the batch.
     const dir = tempDir();
     const w = new ByteWriter(256);
-    const values = [1_000_000_123n, 1_000_000_456n, 2n ** 63n + 5n];
+    // Enough of them (136 bytes) to be deflated, as earlier versions did with the filter on.
+    const values = [1_000_000_123n, 1_000_000_456n, 2n ** 63n + 5n, 7n, 7n, 8n, 1_000_000_999n, 0n];
     values.forEach((v, i) => {
       w.u8(SYSCALL.clock_time_get.id);
       w.varint(i === 0 ? 10 : 7);
@@ -130,14 +131,38 @@ describe('log writer and reader', () => {
     });
     const records = w.buf.slice(0, w.pos);
     timestampDelta(records, false);
-    const [header, payload] = encodeBatch({ segment: 0, batch: 0, firstOffset: 0, firstTimestamp: 10, lastTimestamp: 24, recordCount: 3 }, records, 1, Filter.TimestampDelta);
+    const [header, payload] = encodeBatch({ segment: 0, batch: 0, firstOffset: 0, firstTimestamp: 10, lastTimestamp: 59, recordCount: values.length }, records, 1, Filter.TimestampDelta);
+    expect(Buffer.from(header.subarray(8, 12)).toString()).toBe('TCB1');
     fs.writeFileSync(join(dir, segmentFileName(0)), Buffer.concat([header, payload]));
+    expect([...batches(dir)][0]!.info.compression).toBe(Compression.Deflate);
     const c = new RecordCursor(dir);
     for (const v of values) {
       const rec = c.nextRecord()!;
       expect(new DataView(rec.outputs[0]!.buffer, rec.outputs[0]!.byteOffset).getBigUint64(0, true)).toBe(v);
     }
     expect(c.nextRecord()).toBeNull();
+  });
+
+  it('rejects a batch header whose filter does not go with its version and compression', () => {
+    const dir = tempDir();
+    const path = join(dir, segmentFileName(0));
+    // 200 sched_yield records (id, delta 0, result 0): compressible.
+    const records = Uint8Array.from({ length: 600 }, (_, i) => (i % 3 === 0 ? SYSCALL.sched_yield.id : 0));
+    const batch = (filter: Filter, level: 0 | 1, id?: string): Buffer => {
+      const [header, payload] = encodeBatch({ segment: 0, batch: 0, firstOffset: 0, firstTimestamp: 0, lastTimestamp: 0, recordCount: 200 }, records.slice(), level, filter);
+      if (id !== undefined) header.set(Buffer.from(id), 8);
+      return Buffer.concat([header, payload]);
+    };
+    const read = (bytes: Buffer) => {
+      fs.writeFileSync(path, bytes);
+      return () => [...readSegment(path, 0)];
+    };
+    expect(read(batch(Filter.TimestampOffset, 1))).not.toThrow();
+    expect(read(batch(Filter.None, 0))).not.toThrow(); // an earlier version's stored batch
+    expect(read(batch(Filter.None, 0, 'TCB2'))).toThrow('segment 0, batch 0: bad batch header (filter None in a TCB2 batch)');
+    expect(read(batch(Filter.None, 1))).toThrow('bad batch header (filter None in a TCB1 batch with compression Deflate)');
+    expect(read(batch(Filter.TimestampOffset, 1, 'TCB1'))).toThrow('bad batch header (filter TimestampOffset in a TCB1 batch with compression Deflate)');
+    expect(read(batch(Filter.TimestampOffset, 1, 'TCB3'))).toThrow('segment 0, batch 0: not a batch header');
   });
 
   it('varints round-trip', () => {

@@ -6,7 +6,7 @@
  *   (docs/registry.md); a finished recording's totals match its log.
  * - The module: it is in the registry, its bytes hash to the manifest's digest and have its size.
  * - The log (docs/log-format.md): segment files numbered from 0 without gaps; in every segment, every
- *   batch's frame (size prefix, `TCB1` header), header fields (segment and batch indexes in order,
+ *   batch's frame (size prefix, `TCB2` or `TCB1` header, its filter), header fields (segment and batch indexes in order,
  *   `first_offset` going on from the previous batch, plausible sizes, timestamps in order), CRC-32,
  *   decompression and filter; then every record decodes (`decodeRecord`), the batch holds
  *   `record_count` of them, and its last one is at `last_timestamp`. Finally the log is read once more
@@ -243,15 +243,7 @@ function unpack(info: BatchInfo, payload: Uint8Array, problem: (m: string) => vo
     problem(`uncompressed size mismatch (the header says ${info.uncompressedSize}, the records take ${records.length})`);
     return null;
   }
-  if (info.filter !== Filter.None && info.filter !== Filter.TimestampDelta && info.filter !== Filter.TimestampOffset) {
-    problem(`unknown filter ${info.filter}`);
-    return null;
-  }
-  // Logs of earlier versions have TimestampDelta exactly on deflated batches: a header saying otherwise was changed.
-  if (info.filter === Filter.TimestampDelta && info.compression !== Compression.Deflate) {
-    problem(`filter ${Filter[info.filter]} with compression ${Compression[info.compression]} (the timestamp delta filter is written on deflated batches only)`);
-    return null;
-  }
+  // The header's filter goes with its version and compression (parseBatchHeader checked it).
   if (info.filter !== Filter.None) {
     try {
       if (info.filter === Filter.TimestampOffset) timestampOffset(records, info.firstTimestamp, true);

@@ -53,12 +53,19 @@ export interface SegmentSummary {
 /** The file name of segment `index` inside a process's log directory. */
 export const segmentFileName = (index: number): string => String(index).padStart(8, '0');
 
-const FRAME_ID = 'TCB1';
+/**
+ * The file identifier of a batch header says its version: `TCB2` batches carry the TimestampOffset
+ * filter (this version writes only them); `TCB1` ones, from earlier versions, TimestampDelta when
+ * deflated and no filter otherwise. A header whose filter does not go with its version was changed.
+ */
+const FRAME_ID = 'TCB2';
+const FRAME_ID_V1 = 'TCB1';
 
 /**
  * Encode a batch frame: size-prefixed header then payload. `filter` is the one the records have
- * applied (the recorder applies TimestampOffset as it encodes them); the payload is deflated unless
- * that does not make it smaller.
+ * applied (the recorder applies TimestampOffset as it encodes them; any other filter makes a batch
+ * as earlier versions wrote them, `TCB1`); the payload is deflated unless that does not make it
+ * smaller.
  */
 export function encodeBatch(
   h: Omit<BatchInfo, 'checksum' | 'compressedSize' | 'compression' | 'uncompressedSize' | 'filter'>,
@@ -88,7 +95,7 @@ export function encodeBatch(
   BatchHeader.addCompression(b, compression);
   BatchHeader.addChecksum(b, crc32(payload));
   BatchHeader.addFilter(b, filter);
-  b.finishSizePrefixed(BatchHeader.endBatchHeader(b), FRAME_ID);
+  b.finishSizePrefixed(BatchHeader.endBatchHeader(b), filter === Filter.TimestampOffset ? FRAME_ID : FRAME_ID_V1);
   return [b.asUint8Array(), payload];
 }
 
@@ -204,17 +211,19 @@ export class LogWriter implements RecordSink {
    * (a cut whose records were already written, flushed on time, is passed over) and the records
    * are not read, only copied: those after the last cut wait in the pending batch, and `bytes` may
    * then end inside a record that the next call continues (the ring hands out a run that crosses its
-   * end in two pieces). Without, each
+   * end in two pieces). Up to `keep` bytes of records after the last cut may be left unread instead
+   * of copied, when they start the pending batch: the return value says where it stopped (`end`
+   * when it took everything). Without, each
    * record is scanned and a batch ends at the first record that reaches a limit. `bytes` is only
    * read (it may be the ring, which the guest's thread writes again later); a batch made of these
    * bytes alone is written straight from them. `release(p)` is told, after each batch written, that
    * `bytes` before `p` are no longer needed (the ring then reuses them while the rest is written).
    * Throws RecordDecodeError when the bytes are not records.
    */
-  appendRecords(bytes: Uint8Array, start: number, end: number, release?: (upTo: number) => void, cuts?: BatchCuts): void {
+  appendRecords(bytes: Uint8Array, start: number, end: number, release?: (upTo: number) => void, cuts?: BatchCuts, keep = 0): number {
     if (cuts === undefined) {
       this.scanRecords(bytes, start, end, release);
-      return;
+      return end;
     }
     const w = this.records;
     let run = start;
@@ -233,7 +242,27 @@ export class LogWriter implements RecordSink {
       run = at;
       release?.(at);
     }
-    if (run < end) this.copy(bytes, run, end);
+    this.keptFirstTs = Number.NaN;
+    if (run === end) return end;
+    if (w.pos === 0 && end - run <= keep) {
+      // Left where they are (the ring hands them out again with what follows): only when they
+      // start the pending batch, whose first timestamp is noted for flushing on time.
+      this.keptFirstTs = this.lastTs + recordDelta(bytes, run, end);
+      return run;
+    }
+    this.copy(bytes, run, end);
+    return end;
+  }
+
+  /**
+   * Timestamp (ns) of the first of the records the last {@link appendRecords} left unread, or NaN:
+   * they are the start of the pending batch, still in the caller's buffer.
+   */
+  private keptFirstTs = Number.NaN;
+
+  /** Whether records left unread by {@link appendRecords} are `batchNs` old at `now` (ns): they should be appended now, without leaving any. */
+  keptDue(now: number): boolean {
+    return now - this.keptFirstTs >= this.limits.batchNs;
   }
 
   /** The timestamp (ns) of the pending batch's first record, read from it when not yet known. */
@@ -472,11 +501,13 @@ export function* readSegment(path: string, index: number, options: ReadOptions =
 
 /**
  * Decode a batch header flatbuffer (without its size prefix). Throws an Error saying what is wrong:
- * no `TCB1` identifier, an unreadable table, implausible sizes.
+ * no `TCB2` or `TCB1` identifier, an unreadable table, implausible sizes, a filter that does not go
+ * with the version and the compression.
  */
 export function parseBatchHeader(bytes: Uint8Array): BatchInfo {
   const bb = new flatbuffers.ByteBuffer(bytes);
-  if (!BatchHeader.bufferHasIdentifier(bb)) throw new Error('not a batch header');
+  const v2 = bb.__has_identifier(FRAME_ID);
+  if (!v2 && !bb.__has_identifier(FRAME_ID_V1)) throw new Error('not a batch header');
   let info: BatchInfo;
   try {
     const h = BatchHeader.getRootAsBatchHeader(bb);
@@ -497,6 +528,9 @@ export function parseBatchHeader(bytes: Uint8Array): BatchInfo {
     throw new Error(`bad batch header (${(e as Error).message})`);
   }
   if (info.compressedSize > 1 << 30 || info.uncompressedSize > 1 << 30) throw new Error('bad batch header (implausible size)');
+  if (v2 ? info.filter !== Filter.TimestampOffset : info.filter !== (info.compression === Compression.Deflate ? Filter.TimestampDelta : Filter.None)) {
+    throw new Error(`bad batch header (filter ${Filter[info.filter] ?? info.filter} in a ${v2 ? FRAME_ID : FRAME_ID_V1} batch${v2 ? '' : ` with compression ${Compression[info.compression] ?? info.compression}`})`);
+  }
   return info;
 }
 

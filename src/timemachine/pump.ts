@@ -22,10 +22,10 @@ export class LogPump {
   readonly reader: RingReader;
   private readonly writer: LogWriter;
   private error: Error | null = null;
-  private readonly append: OnRecords = (buf, start, end, release, cuts) => {
+  private readonly append: OnRecords = (buf, start, end, release, cuts, keep) => {
     if (this.error !== null) return;
     try {
-      this.writer.appendRecords(buf, start, end, release, cuts);
+      return this.writer.appendRecords(buf, start, end, release, cuts, keep);
     } catch (e) {
       this.error = e as Error;
     }
@@ -44,6 +44,8 @@ export class LogPump {
   /** Move every record committed so far into the log; flush the batch if it is `batchNs` old at `now` (ns). */
   drain(now: number): void {
     this.reader.drain(this.append);
+    // Records left in the ring (the start of a batch) that are due: take them, to flush them.
+    if (this.error === null && this.writer.keptDue(now)) this.reader.drain(this.append, false);
     if (this.error !== null) return;
     try {
       this.writer.flushIfDue(now);
@@ -68,7 +70,7 @@ export class LogPump {
 
   /** Drain what is left, flush and close the log. */
   close(): LogReport {
-    this.reader.drain(this.append);
+    this.reader.drain(this.append, false);
     if (this.error === null) {
       try {
         this.writer.close();

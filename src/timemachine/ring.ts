@@ -289,8 +289,11 @@ export function warmUpRing(): void {
  * Receives records `bytes[start, end)`: complete ones, except that a run crossing the ring's end comes
  * in two pieces, the first of which may end inside a record (see {@link RingReader.drain});
  * `release` frees the ring before a point early; `cuts` are the producer's batch cuts among them.
+ * When `keep` is above 0, the receiver may leave up to that many bytes at the end unread, by
+ * returning where it stopped: they stay in the ring and come again, with what follows, at the next
+ * drain. Otherwise (and when it returns nothing) it has taken all of them.
  */
-export type OnRecords = (bytes: Uint8Array, start: number, end: number, release: ((upTo: number) => void) | undefined, cuts: BatchCuts) => void;
+export type OnRecords = (bytes: Uint8Array, start: number, end: number, release: ((upTo: number) => void) | undefined, cuts: BatchCuts, keep: number) => number | void;
 
 /** The consumer side: drains the ring and hands out complete records. */
 export class RingReader {
@@ -359,11 +362,11 @@ export class RingReader {
    * `onRecords` returns, or until it calls `release(p)`: the bytes before `p` may then be written
    * again at once (so that the producer goes on while a large drain is written out).
    */
-  drain(onRecords: OnRecords): number {
-    return (this.lastDrained = this.drainOnce(onRecords));
+  drain(onRecords: OnRecords, keep = true): number {
+    return (this.lastDrained = this.drainOnce(onRecords, keep ? this.size >> 2 : 0));
   }
 
-  private drainOnce(onRecords: OnRecords): number {
+  private drainOnce(onRecords: OnRecords, keep: number): number {
     // COMMITTED before WRITTEN: the producer publishes bytes before it commits them, so every
     // committed byte is then among the bytes copied below.
     const committed = Atomics.load(this.ctrl, COMMITTED);
@@ -375,12 +378,12 @@ export class RingReader {
       const complete = (committed - this.consumedTotal) | 0;
       if (complete <= 0) return 0;
       const at = this.read & this.mask;
-      if (at + complete <= this.size) return this.handOut(onRecords, at, complete);
+      if (at + complete <= this.size) return this.handOut(onRecords, at, complete, keep);
       // Across the ring's end: in place too, in two pieces, the first up to the ring's end (it may
-      // end inside a record, which the second piece completes).
+      // end inside a record, which the second piece completes; it is taken whole).
       const first = this.size - at;
-      this.handOut(onRecords, at, first);
-      return first + this.handOut(onRecords, 0, complete - first);
+      this.handOut(onRecords, at, first, 0);
+      return first + this.handOut(onRecords, 0, complete - first, keep);
     }
     const avail = (written - this.read) | 0;
     if (avail > 0) {
@@ -410,7 +413,7 @@ export class RingReader {
     const cuts = this.takeCuts(this.consumedTotal, complete, start);
     this.parsed += complete;
     this.consumedTotal = committed;
-    onRecords(this.pending, start, start + complete, undefined, cuts);
+    onRecords(this.pending, start, start + complete, undefined, cuts, 0);
     return complete;
   }
 
@@ -438,11 +441,14 @@ export class RingReader {
     return c;
   }
 
-  /** Hand out `n` complete bytes at `at` in place, then free them (or as `onRecords` releases them). */
-  private handOut(onRecords: OnRecords, at: number, n: number): number {
+  /**
+   * Hand out `n` bytes at `at` in place, then free them (or as `onRecords` releases them), but for
+   * up to `keep` bytes at the end it leaves unread. Returns the bytes taken.
+   */
+  private handOut(onRecords: OnRecords, at: number, n: number, keep: number): number {
     const base = this.consumedTotal;
     const cuts = this.takeCuts(base, n, at);
-    onRecords(
+    const stop = onRecords(
       this.data,
       at,
       at + n,
@@ -450,10 +456,13 @@ export class RingReader {
         if (upTo > at && upTo <= at + n) this.free((base + (upTo - at)) | 0);
       },
       cuts,
+      keep,
     );
-    this.consumedTotal = (base + n) | 0;
+    // Bytes left unread (at most `keep`) stay in the ring, to be handed out again.
+    const taken = typeof stop === 'number' && stop >= at + n - keep && stop < at + n ? stop - at : n;
+    this.consumedTotal = (base + taken) | 0;
     this.free(this.consumedTotal);
-    return n;
+    return taken;
   }
 
   /** The ring up to `read` may be written again. */

@@ -25,7 +25,7 @@ static getSizePrefixedRootAsBatchHeader(bb:flatbuffers.ByteBuffer, obj?:BatchHea
 }
 
 static bufferHasIdentifier(bb:flatbuffers.ByteBuffer):boolean {
-  return bb.__has_identifier('TCB1');
+  return bb.__has_identifier('TCB2');
 }
 
 /**
@@ -161,11 +161,11 @@ static endBatchHeader(builder:flatbuffers.Builder):flatbuffers.Offset {
 }
 
 static finishBatchHeaderBuffer(builder:flatbuffers.Builder, offset:flatbuffers.Offset) {
-  builder.finish(offset, 'TCB1');
+  builder.finish(offset, 'TCB2');
 }
 
 static finishSizePrefixedBatchHeaderBuffer(builder:flatbuffers.Builder, offset:flatbuffers.Offset) {
-  builder.finish(offset, 'TCB1', true);
+  builder.finish(offset, 'TCB2', true);
 }
 
 static createBatchHeader(builder:flatbuffers.Builder, segment:number, batch:number, firstOffset:bigint, firstTimestamp:bigint, lastTimestamp:bigint, recordCount:number, uncompressedSize:number, compressedSize:number, compression:Compression, checksum:number, filter:Filter):flatbuffers.Offset {
