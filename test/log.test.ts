@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ByteReader, ByteWriter, decodeRecord, offsetTimestamp, timestampDelta } from '../src/timemachine/codec.js';
+import { ByteReader, ByteWriter, decodeRecord, timestampDelta } from '../src/timemachine/codec.js';
 import { batches, RecordCursor } from '../src/timemachine/cursor.js';
 import { DEFAULT_LIMITS, encodeBatch, LogCorruptError, LogWriter, readSegment, segmentFileName } from '../src/timemachine/log.js';
 import { Filter } from '../src/format/tc/format/filter.js';
@@ -10,23 +10,28 @@ import { SYSCALL } from '../src/wasi/syscalls.js';
 import { Compression } from '../src/format/tc/format/compression.js';
 import { tempDir } from './helpers/run.js';
 
-/**
- * Append a clock_time_get record (id, precision, ptr, result 0, 8 output bytes) at `ts`, as the
- * recorder writes it: the value as its offset from `ts` (the TimestampOffset filter).
- */
-function clockRecord(w: LogWriter, ts: number, value: bigint): void {
-  const b = w.records;
-  const start = w.begin(64, 0);
+/** Encode a clock_time_get record (id, precision, ptr, result 0, 8 output bytes) into `b`: `delta` ns after the previous record, with the 8 bytes of `stored`. */
+function encodeClock(b: ByteWriter, delta: number, stored: bigint): void {
+  b.ensure(64);
   b.u8(SYSCALL.clock_time_get.id);
-  b.varint(ts - w.previousTimestamp);
+  b.varint(delta);
   b.param('clockid', 1);
   b.param('timestamp', 1000n);
   b.param('ptr', 0x1000);
   b.varint(0);
   const out = new Uint8Array(8);
-  new DataView(out.buffer).setBigUint64(0, value, true);
-  offsetTimestamp(out, 0, ts, false);
+  new DataView(out.buffer).setBigUint64(0, BigInt.asUintN(64, stored), true);
   b.blob(out, 0, 8);
+}
+
+/**
+ * Append a clock_time_get record at `ts`, as the recorder writes it: the value as its offset from
+ * `ts` (the TimestampOffset filter).
+ */
+function clockRecord(w: LogWriter, ts: number, value: bigint): void {
+  const b = w.records;
+  const start = w.begin(64, 0);
+  encodeClock(b, ts - w.previousTimestamp, value - BigInt(ts));
   const end = b.pos;
   b.pos = start;
   w.end(end, ts);
@@ -112,23 +117,13 @@ describe('log writer and reader', () => {
   });
 
   it('reads the TimestampDelta filter of earlier logs back to the values', () => {
-    // Three clock_time_get records as the recorder encodes them, then the earlier filter over the
-    // values: each is its difference from the previous one in the batch.
+    // clock_time_get records with their values, then the earlier filter over them: each is its
+    // difference from the previous one in the batch.
     const dir = tempDir();
     const w = new ByteWriter(256);
     // Enough of them (136 bytes) to be deflated, as earlier versions did with the filter on.
     const values = [1_000_000_123n, 1_000_000_456n, 2n ** 63n + 5n, 7n, 7n, 8n, 1_000_000_999n, 0n];
-    values.forEach((v, i) => {
-      w.u8(SYSCALL.clock_time_get.id);
-      w.varint(i === 0 ? 10 : 7);
-      w.param('clockid', 1);
-      w.param('timestamp', 1n);
-      w.param('ptr', 64);
-      w.varint(0);
-      const out = new Uint8Array(8);
-      new DataView(out.buffer).setBigUint64(0, v, true);
-      w.blob(out, 0, 8);
-    });
+    values.forEach((v, i) => encodeClock(w, i === 0 ? 10 : 7, v));
     const records = w.buf.slice(0, w.pos);
     timestampDelta(records, false);
     const [header, payload] = encodeBatch({ segment: 0, batch: 0, firstOffset: 0, firstTimestamp: 10, lastTimestamp: 59, recordCount: values.length }, records, 1, Filter.TimestampDelta);

@@ -270,33 +270,45 @@ export class TimestampFilter {
 
   /** Filter the 8 bytes at `b[p]`, the timestamp output of a record of function `id`. */
   apply(b: Uint8Array, p: number, id: number): void {
-    const lo = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
-    const hi = (b[p + 4]! | (b[p + 5]! << 8) | (b[p + 6]! << 16) | (b[p + 7]! << 24)) >>> 0;
-    const pLo = this.prevLo[id]!;
-    const pHi = this.prevHi[id]!;
-    let oLo: number;
-    let oHi: number;
-    if (this.inverse) {
-      const sum = lo + pLo;
-      oLo = sum >>> 0;
-      oHi = (hi + pHi + (sum > 0xffffffff ? 1 : 0)) >>> 0;
-      this.prevLo[id] = oLo;
-      this.prevHi[id] = oHi;
-    } else {
-      oLo = (lo - pLo) >>> 0;
-      oHi = (hi - pHi - (lo < pLo ? 1 : 0)) >>> 0;
-      this.prevLo[id] = lo;
-      this.prevHi[id] = hi;
-    }
-    b[p] = oLo;
-    b[p + 1] = oLo >>> 8;
-    b[p + 2] = oLo >>> 16;
-    b[p + 3] = oLo >>> 24;
-    b[p + 4] = oHi;
-    b[p + 5] = oHi >>> 8;
-    b[p + 6] = oHi >>> 16;
-    b[p + 7] = oHi >>> 24;
+    const lo = u32le(b, p);
+    const hi = u32le(b, p + 4);
+    addU64(b, p, this.prevLo[id]!, this.prevHi[id]!, this.inverse);
+    // The previous value, as it was before the filter.
+    this.prevLo[id] = this.inverse ? u32le(b, p) : lo;
+    this.prevHi[id] = this.inverse ? u32le(b, p + 4) : hi;
   }
+}
+
+/** The u32 (little-endian) at `b[p]`. */
+const u32le = (b: Uint8Array, p: number): number => (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
+
+const TWO32 = 4294967296;
+
+/**
+ * Add (`add` true) or subtract `hi` * 2^32 + `lo` (two u32) to or from the u64 (little-endian) at
+ * `b[p]`, mod 2^64, in place.
+ */
+function addU64(b: Uint8Array, p: number, lo: number, hi: number, add: boolean): void {
+  const bLo = u32le(b, p);
+  const bHi = u32le(b, p + 4);
+  let oLo: number;
+  let oHi: number;
+  if (add) {
+    const sum = bLo + lo;
+    oLo = sum >>> 0;
+    oHi = (bHi + hi + (sum >= TWO32 ? 1 : 0)) >>> 0;
+  } else {
+    oLo = (bLo - lo) >>> 0;
+    oHi = (bHi - hi - (bLo < lo ? 1 : 0)) >>> 0;
+  }
+  b[p] = oLo;
+  b[p + 1] = oLo >>> 8;
+  b[p + 2] = oLo >>> 16;
+  b[p + 3] = oLo >>> 24;
+  b[p + 4] = oHi;
+  b[p + 5] = oHi >>> 8;
+  b[p + 6] = oHi >>> 16;
+  b[p + 7] = oHi >>> 24;
 }
 
 /** Apply or undo the TimestampDelta filter over a whole batch of records, in place. Throws RecordDecodeError. */
@@ -310,35 +322,13 @@ export function timestampDelta(records: Uint8Array, inverse: boolean): void {
 /** Function id of `clock_time_get`: the records the TimestampOffset filter changes. */
 export const CLOCK_TIME_GET = SYSCALL.clock_time_get.id;
 
-const TWO32 = 4294967296;
-
 /**
  * Subtract (or with `inverse`, add) `ts`, an integer in [0, 2^53), from the u64 (little-endian) at
  * `b[p]`, mod 2^64: the TimestampOffset filter (docs/log-format.md) of one `clock_time_get` output.
  */
 export function offsetTimestamp(b: Uint8Array, p: number, ts: number, inverse: boolean): void {
-  const tsHi = Math.floor(ts / TWO32);
-  const tsLo = ts - tsHi * TWO32;
-  const lo = (b[p]! | (b[p + 1]! << 8) | (b[p + 2]! << 16) | (b[p + 3]! << 24)) >>> 0;
-  const hi = (b[p + 4]! | (b[p + 5]! << 8) | (b[p + 6]! << 16) | (b[p + 7]! << 24)) >>> 0;
-  let oLo: number;
-  let oHi: number;
-  if (inverse) {
-    const sum = lo + tsLo;
-    oLo = sum >>> 0;
-    oHi = (hi + tsHi + (sum >= TWO32 ? 1 : 0)) >>> 0;
-  } else {
-    oLo = (lo - tsLo) >>> 0;
-    oHi = (hi - tsHi - (lo < tsLo ? 1 : 0)) >>> 0;
-  }
-  b[p] = oLo;
-  b[p + 1] = oLo >>> 8;
-  b[p + 2] = oLo >>> 16;
-  b[p + 3] = oLo >>> 24;
-  b[p + 4] = oHi;
-  b[p + 5] = oHi >>> 8;
-  b[p + 6] = oHi >>> 16;
-  b[p + 7] = oHi >>> 24;
+  const hi = Math.floor(ts / TWO32);
+  addU64(b, p, ts - hi * TWO32, hi, inverse);
 }
 
 /**
