@@ -474,8 +474,9 @@ export function* readSegment(path: string, index: number, options: ReadOptions =
       else if (info.compression === Compression.Deflate) {
         try {
           // One output chunk larger than the records: zlib then returns it as it is (with the default
-          // 16 KiB chunks it would copy them all into one buffer at the end).
-          const out = inflateRawSync(payload, { maxOutputLength: Math.max(info.uncompressedSize, 1), chunkSize: info.uncompressedSize + 64 });
+          // 16 KiB chunks it would copy them all into one buffer at the end). The chunk is allocated
+          // before inflating: a header's size is believed up to 16 MiB.
+          const out = inflateRawSync(payload, { maxOutputLength: Math.max(info.uncompressedSize, 1), chunkSize: Math.min(info.uncompressedSize, 1 << 24) + 64 });
           records = new Uint8Array(out.buffer, out.byteOffset, out.byteLength); // a plain view: Buffer#subarray is slower
         } catch (e) {
           throw new LogCorruptError(index, batch, `cannot decompress: ${(e as Error).message}`);

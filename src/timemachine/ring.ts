@@ -307,7 +307,7 @@ export class RingReader {
   /** Bytes of `pending` already handed out as records. */
   private parsed = 0;
   private consumedTotal = 0;
-  /** Bytes the last drain handed out. */
+  /** Bytes the last drain took (handed out and not left in the ring). */
   private lastDrained = 0;
   private readonly cutData: Float64Array;
   private cutsRead = 0;
@@ -358,9 +358,11 @@ export class RingReader {
    * call): where they are in the ring when nothing is held back (a run that crosses the ring's end in
    * two calls, split at the end, maybe inside a record), else copied out with what is held back (a
    * record larger than the slack, copied out as the producer writes it, so that it can go on).
-   * Returns the number of bytes handed out. Records handed out in place stay there until
-   * `onRecords` returns, or until it calls `release(p)`: the bytes before `p` may then be written
-   * again at once (so that the producer goes on while a large drain is written out).
+   * With `keep`, `onRecords` may leave up to a quarter of the ring unread at the end of what it is
+   * handed in place (see {@link OnRecords}). Returns the number of bytes taken. Records handed out in
+   * place stay there until `onRecords` returns, or until it calls `release(p)`: the bytes before `p`
+   * may then be written again at once (so that the producer goes on while a large drain is written
+   * out).
    */
   drain(onRecords: OnRecords, keep = true): number {
     return (this.lastDrained = this.drainOnce(onRecords, keep ? this.size >> 2 : 0));
