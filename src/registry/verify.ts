@@ -21,10 +21,9 @@ import * as fs from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { inflateSync } from 'fflate';
 import { Compression } from '../format/tc/format/compression.js';
-import { Filter } from '../format/tc/format/filter.js';
-import { ByteReader, decodeRecord, RecordDecodeError, RESULT_TRAP, timestampDelta, timestampOffset } from '../timemachine/codec.js';
+import { ByteReader, decodeRecord, RecordDecodeError, RESULT_TRAP } from '../timemachine/codec.js';
 import { RecordCursor, segmentFiles } from '../timemachine/cursor.js';
-import { LogCorruptError, parseBatchHeader, segmentFileName, type BatchInfo } from '../timemachine/log.js';
+import { LogCorruptError, parseBatchHeader, segmentFileName, undoFilter, type BatchInfo } from '../timemachine/log.js';
 import { ERRNO_NAMES } from '../wasi/errno.js';
 import { effectiveStatus, isLive } from './inspect.js';
 import { sha256, type Manifest, type ProcessStatus, type Registry } from './registry.js';
@@ -243,15 +242,11 @@ function unpack(info: BatchInfo, payload: Uint8Array, problem: (m: string) => vo
     problem(`uncompressed size mismatch (the header says ${info.uncompressedSize}, the records take ${records.length})`);
     return null;
   }
-  // The header's filter goes with its version and compression (parseBatchHeader checked it).
-  if (info.filter !== Filter.None) {
-    try {
-      if (info.filter === Filter.TimestampOffset) timestampOffset(records, info.firstTimestamp, true);
-      else timestampDelta(records, true);
-    } catch (e) {
-      problem(`bad records (${(e as Error).message})`);
-      return null;
-    }
+  try {
+    undoFilter(info, records);
+  } catch (e) {
+    problem(`bad records (${(e as Error).message})`);
+    return null;
   }
   return records;
 }

@@ -228,6 +228,12 @@ export class RecordScanner {
     return p;
   }
 
+  /** The timestamp delta (ns) of the record at `b[p]` (its varint after the function id), without scanning the rest. */
+  deltaAt(b: Uint8Array, p: number, limit: number): number {
+    this.varint(b, p + 1, limit);
+    return this.value;
+  }
+
   /** The varint at `b[p]`: its value goes to {@link value}; returns where it ends. */
   private varint(b: Uint8Array, p: number, limit: number): number {
     let v = 0;
@@ -343,19 +349,5 @@ export function timestampOffset(records: Uint8Array, firstTimestamp: number, inv
     p = scanner.scan(records, p, records.length);
     if (!first) ts += scanner.delta;
     if (scanner.ts >= 0 && scanner.id === CLOCK_TIME_GET) offsetTimestamp(records, scanner.ts, ts, inverse);
-  }
-}
-
-/** The timestamp delta (ns) of the record at `b[p]` (its varint after the function id). Throws RecordDecodeError. */
-export function recordDelta(b: Uint8Array, p: number, limit: number): number {
-  let v = 0;
-  let mul = 1;
-  for (let q = p + 1; ; q++) {
-    if (q >= limit) throw new RecordDecodeError('record truncated');
-    const c = b[q]!;
-    v += (c & 0x7f) * mul;
-    if (c < 0x80) return v;
-    mul *= 0x80;
-    if (mul > 2 ** 56) throw new RecordDecodeError('varint too long');
   }
 }

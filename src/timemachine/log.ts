@@ -8,7 +8,7 @@ import { constants as zlibConstants, crc32, deflateRawSync, inflateRawSync } fro
 import * as flatbuffers from 'flatbuffers';
 import { BatchHeader } from '../format/tc/format/batch-header.js';
 import { Compression } from '../format/tc/format/compression.js';
-import { ByteWriter, RecordScanner, recordDelta, timestampDelta, timestampOffset } from './codec.js';
+import { ByteWriter, RecordScanner, timestampDelta, timestampOffset } from './codec.js';
 import { Filter } from '../format/tc/format/filter.js';
 import { EXIT, TcError } from '../errors.js';
 import type { RecordSink } from './recorder.js';
@@ -152,6 +152,11 @@ export class LogWriter implements RecordSink {
   private firstTs = Number.NaN;
   /** Timestamp (ns) of the last record counted or written. */
   private lastTs = 0;
+  /**
+   * Timestamp (ns) of the first of the records the last {@link appendRecords} left unread, or NaN:
+   * they are the start of the pending batch, still in the caller's buffer.
+   */
+  private keptFirstTs = Number.NaN;
   private fd = -1;
   private segment: SegmentSummary | null = null;
   readonly segments: SegmentSummary[] = [];
@@ -232,7 +237,7 @@ export class LogWriter implements RecordSink {
       const at = cuts.at[i]!;
       if (n <= 0 || at <= run) continue;
       if (w.pos === 0) {
-        this.firstTs = this.lastTs + recordDelta(bytes, run, at);
+        this.firstTs = this.lastTs + this.scanner.deltaAt(bytes, run, at);
         this.write(bytes.subarray(run, at), n, cuts.lastTs[i]!);
       } else {
         this.copy(bytes, run, at);
@@ -247,18 +252,12 @@ export class LogWriter implements RecordSink {
     if (w.pos === 0 && end - run <= keep) {
       // Left where they are (the ring hands them out again with what follows): only when they
       // start the pending batch, whose first timestamp is noted for flushing on time.
-      this.keptFirstTs = this.lastTs + recordDelta(bytes, run, end);
+      this.keptFirstTs = this.lastTs + this.scanner.deltaAt(bytes, run, end);
       return run;
     }
     this.copy(bytes, run, end);
     return end;
   }
-
-  /**
-   * Timestamp (ns) of the first of the records the last {@link appendRecords} left unread, or NaN:
-   * they are the start of the pending batch, still in the caller's buffer.
-   */
-  private keptFirstTs = Number.NaN;
 
   /** Whether records left unread by {@link appendRecords} are `batchNs` old at `now` (ns): they should be appended now, without leaving any. */
   keptDue(now: number): boolean {
@@ -267,7 +266,7 @@ export class LogWriter implements RecordSink {
 
   /** The timestamp (ns) of the pending batch's first record, read from it when not yet known. */
   private first(): number {
-    if (Number.isNaN(this.firstTs)) this.firstTs = this.lastTs + recordDelta(this.records.buf, 0, this.records.pos);
+    if (Number.isNaN(this.firstTs)) this.firstTs = this.lastTs + this.scanner.deltaAt(this.records.buf, 0, this.records.pos);
     return this.firstTs;
   }
 
@@ -483,13 +482,10 @@ export function* readSegment(path: string, index: number, options: ReadOptions =
         }
       } else throw new LogCorruptError(index, batch, `unknown compression ${info.compression}`);
       if (records.length !== info.uncompressedSize) throw new LogCorruptError(index, batch, 'uncompressed size mismatch');
-      if (info.filter !== Filter.None && !(info.filter === Filter.TimestampOffset && options.keepTimestampOffset)) {
+      if (!(info.filter === Filter.TimestampOffset && options.keepTimestampOffset)) {
         try {
-          if (info.filter === Filter.TimestampOffset) timestampOffset(records, info.firstTimestamp, true);
-          else if (info.filter === Filter.TimestampDelta) timestampDelta(records, true);
-          else throw new LogCorruptError(index, batch, `unknown filter ${info.filter}`);
+          undoFilter(info, records);
         } catch (e) {
-          if (e instanceof LogCorruptError) throw e;
           throw new LogCorruptError(index, batch, `bad records (${(e as Error).message})`);
         }
       }
@@ -498,6 +494,15 @@ export function* readSegment(path: string, index: number, options: ReadOptions =
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * Undo the filter of a batch (its header checked by {@link parseBatchHeader}) on its decompressed
+ * records, in place. Throws RecordDecodeError when the bytes are not records.
+ */
+export function undoFilter(info: BatchInfo, records: Uint8Array): void {
+  if (info.filter === Filter.TimestampOffset) timestampOffset(records, info.firstTimestamp, true);
+  else if (info.filter === Filter.TimestampDelta) timestampDelta(records, true);
 }
 
 /**
