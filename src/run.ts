@@ -154,9 +154,10 @@ function readModule(path: string, shared: boolean): Uint8Array {
 
 async function runWith(options: RunOptions, worker: Worker | null): Promise<RunResult> {
   const bytes = readModule(options.module, worker !== null);
-  // V8 compiles on its own threads: hash the module meanwhile (for the registry).
+  // V8 compiles on its own threads: hash the module meanwhile (for the registry), unless it is large
+  // enough for the log-writing thread to hash it while the guest runs.
   const compiling = loadModule(bytes, options.module);
-  const digest = worker === null ? '' : sha256(bytes);
+  const digest = worker === null || deferModule(bytes) ? undefined : sha256(bytes);
   const { module, unknownImports } = await compiling;
   if (unknownImports.length > 0) {
     if (!options.trapUnknownImports) {
@@ -182,11 +183,15 @@ async function runWith(options: RunOptions, worker: Worker | null): Promise<RunR
 const SIGTERM = 15;
 
 /**
- * Modules from this size up (bytes) are stored in the registry by the thread that writes the log,
- * before its first batch, instead of before the guest starts (21 MB take ~10-30 ms to write here).
- * A recording killed before that is left without its module (`tc verify` says so).
+ * Modules from this size up (bytes) are hashed and stored in the registry by the thread that writes
+ * the log, with the process's first manifest, before its first batch, instead of before the guest
+ * starts (21 MB take ~17 ms to hash and ~10-30 ms to write here). A recording killed before that
+ * leaves a process directory without a manifest (listings skip it) and without a log.
  */
 const DEFER_MODULE_BYTES = 1 << 20;
+
+/** Whether the thread writing the log hashes and stores the module (see {@link DEFER_MODULE_BYTES}). */
+const deferModule = (bytes: Uint8Array): boolean => bytes.length >= DEFER_MODULE_BYTES && bytes.buffer instanceof SharedArrayBuffer;
 
 /** How long the guest waits on a full ring for the log-writing thread to come up before writing the log itself (ms). */
 const WRITER_PATIENCE_MS = 2000;
@@ -199,21 +204,21 @@ const WRITER_PATIENCE_MS = 2000;
  * and mark the process interrupted (exit 130/143). A failing log write stops recording (the process is
  * marked incomplete) but not the guest.
  */
-async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array, digest: string, worker: Worker): Promise<RunResult> {
+async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array, digest: string | undefined, worker: Worker): Promise<RunResult> {
   const registry = new Registry(registryDir(options.registry));
   const limits = options.limits ?? DEFAULT_LIMITS;
   let manifest: Manifest;
   let logDir: string;
   let deferred: DeferredModule | undefined;
   try {
-    // The manifest first: if the registry cannot take it, nothing has been written.
-    const stored = registry.moduleInfo(digest);
-    const mod = stored ?? { digest, name: options.module.split('/').pop()!, size: bytes.length };
+    const name = options.module.split('/').pop()!;
+    const stored = digest === undefined ? undefined : registry.moduleInfo(digest);
     manifest = {
       version: 1,
       id: randomUUID(),
       startTime: new Date().toISOString(),
-      module: mod,
+      // A deferred module's digest is filled in by whoever writes the log, before its first batch.
+      module: stored ?? { digest: digest ?? '', name, size: bytes.length },
       args: spec.args,
       env: spec.env,
       dirs: spec.dirs,
@@ -222,13 +227,17 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
       status: 'recording',
       segments: [],
     };
-    registry.writeManifest(manifest);
-    if (stored === undefined) {
-      if (bytes.length >= DEFER_MODULE_BYTES && bytes.buffer instanceof SharedArrayBuffer) deferred = { registry: registry.root, bytes, name: mod.name, digest };
-      else registry.putModule(bytes, mod.name, digest);
-    }
     logDir = registry.logDir(manifest.id);
-    mkdirSync(logDir, { recursive: true, mode: 0o700 });
+    if (digest === undefined) {
+      // The directory now, so that a registry that cannot take the process fails here.
+      mkdirSync(logDir, { recursive: true, mode: 0o700 });
+      deferred = { registry: registry.root, bytes, name, manifest: { ...manifest } };
+    } else {
+      // The manifest first: if the registry cannot take it, nothing has been written.
+      registry.writeManifest(manifest);
+      if (stored === undefined) registry.putModule(bytes, name, digest);
+      mkdirSync(logDir, { recursive: true, mode: 0o700 });
+    }
   } catch (e) {
     if (e instanceof TcError) throw e;
     throw new TcError(`registry ${registry.root}: ${(e as Error).message}`);
@@ -246,11 +255,16 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   // Written from here when the guest ends (or the ring fills) before the log-writing thread claims it;
   // whoever writes the log stores a deferred module first.
   let pump: LogPump | null = null;
+  let module = manifest.module;
   let moduleError: string | null = null;
   const writeHere = (): LogPump | null => {
     if (pump === null && claimLog(ring, 'guest')) {
-      moduleError = storeModule(deferred);
-      deferred = undefined;
+      if (deferred !== undefined) {
+        const s = storeModule(deferred);
+        module = s.module;
+        moduleError = s.error;
+        deferred = undefined;
+      }
       pump = new LogPump(ring, logDir, limits);
     }
     return pump;
@@ -307,7 +321,10 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   } else {
     const r = await report;
     log = r instanceof Error ? { records: 0, segments: [], error: r.message } : r;
+    if (!(r instanceof Error) && r.module !== undefined) module = r.module;
   }
+  // The log-writing thread stopped before it hashed a deferred module: the manifest still names it.
+  if (module.digest === '') module = { ...module, digest: sha256(bytes) };
   process.off('SIGINT', onSignal);
   if (log.error !== undefined) {
     status = 'incomplete';
@@ -320,7 +337,7 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   if (outcome.trap) manifest.trap = outcome.trap.message;
   manifest.endTime = new Date().toISOString();
   try {
-    registry.writeManifest(manifest);
+    registry.writeManifest({ ...manifest, module });
   } catch (e) {
     options.onError?.(`cannot update the manifest: ${(e as Error).message}`);
   }

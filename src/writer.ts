@@ -13,7 +13,7 @@ import { LogPump, type LogReport } from './timemachine/pump.js';
 import { claimLog, RingReader, setRingSignal, type RingMemory } from './timemachine/ring.js';
 import type { LogLimits } from './timemachine/log.js';
 import { nsSince } from './host/clock.js';
-import { storeModule, type DeferredModule } from './registry/registry.js';
+import { storeModule, type DeferredModule, type ModuleInfo } from './registry/registry.js';
 
 /** What the main thread sends. `origin` is its `performance.timeOrigin` (ms): record timestamps count from it. */
 export interface WriterJob {
@@ -21,12 +21,15 @@ export interface WriterJob {
   readonly logDir: string;
   readonly limits: LogLimits;
   readonly origin: number;
-  /** A large module to store in the registry before the log (see DEFER_MODULE_BYTES in src/run.ts). */
+  /** A large module to hash and store in the registry, with the first manifest, before the log (see DEFER_MODULE_BYTES in src/run.ts). */
   readonly module?: DeferredModule;
 }
 
-/** What this thread answers once the ring is closed and the log written (only when it claimed the log). */
-export type WriterMessage = LogReport;
+/**
+ * What this thread answers once the ring is closed and the log written (only when it claimed the log):
+ * with `module`, the deferred module as the manifest names it.
+ */
+export type WriterMessage = LogReport & { readonly module?: ModuleInfo };
 
 /**
  * Node delivers no signal events to worker threads, and the main thread, running the guest, cannot
@@ -82,13 +85,13 @@ async function writeLog(job: WriterJob): Promise<void> {
   target = job.ring;
   if (early !== 0) relay(target, early);
   const now = nsSince(job.origin);
-  let report: LogReport;
+  let report: WriterMessage;
+  const stored = job.module === undefined ? undefined : storeModule(job.module);
   try {
-    const moduleError = storeModule(job.module);
     const pump = new LogPump(job.ring, job.logDir, job.limits);
     await pump.run(now);
     report = pump.close();
-    if (moduleError !== null) report = { ...report, error: moduleError };
+    if (stored?.error) report = { ...report, error: stored.error };
   } catch (e) {
     // Keep draining (and dropping) records so that the guest never waits on a full ring.
     const reader = new RingReader(job.ring);
@@ -98,6 +101,7 @@ async function writeLog(job: WriterJob): Promise<void> {
     }
     report = { records: 0, segments: [], error: (e as Error)?.message ?? String(e) };
   }
+  if (stored !== undefined) report = { ...report, module: stored.module };
   // From here SIGTERM has its default action again: the log is complete.
   sigterm?.close();
   parentPort!.postMessage(report satisfies WriterMessage);

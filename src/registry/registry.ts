@@ -149,22 +149,44 @@ export class Registry {
   }
 }
 
-/** A module to store in the registry at `registry` later, from another thread (its bytes in shared memory). */
+/**
+ * A large module that the thread writing the log hashes and stores, before its first batch, instead
+ * of the main thread before the guest starts (its bytes in shared memory). `manifest` is the
+ * process's first manifest, written with the module's digest once it is known.
+ */
 export interface DeferredModule {
   readonly registry: string;
   readonly bytes: Uint8Array;
   readonly name: string;
-  readonly digest: string;
+  readonly manifest: Manifest;
 }
 
-/** Store a deferred module (nothing when undefined); returns the error message, or null. */
-export function storeModule(m: DeferredModule | undefined): string | null {
-  if (m === undefined) return null;
+/** A deferred module once stored: as the manifest names it, and the message of the error that stopped storing it (or null). */
+export interface StoredModule {
+  readonly module: ModuleInfo;
+  readonly error: string | null;
+}
+
+/**
+ * Hash a deferred module, write the process's manifest naming it, then store the module unless the
+ * registry has it (the manifest first: `tc gc` keeps the modules that manifests name). Never throws:
+ * the digest is known even when the registry cannot take the manifest or the module.
+ */
+export function storeModule(m: DeferredModule): StoredModule {
+  const digest = sha256(m.bytes);
+  let module: ModuleInfo = { digest, name: m.name, size: m.bytes.byteLength };
+  const registry = new Registry(m.registry);
   try {
-    new Registry(m.registry).putModule(m.bytes, m.name, m.digest);
-    return null;
+    module = registry.moduleInfo(digest) ?? module;
+    registry.writeManifest({ ...m.manifest, module });
   } catch (e) {
-    return `cannot store the module: ${(e as Error).message}`;
+    return { module, error: `cannot write the manifest: ${(e as Error).message}` };
+  }
+  try {
+    registry.putModule(m.bytes, module.name, digest);
+    return { module, error: null };
+  } catch (e) {
+    return { module, error: `cannot store the module: ${(e as Error).message}` };
   }
 }
 
