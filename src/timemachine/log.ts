@@ -59,6 +59,13 @@ export const segmentFileName = (index: number): string => String(index).padStart
  * deflated and no filter otherwise. A header whose filter does not go with its version was changed.
  */
 const FRAME_ID = 'TCB2';
+
+/**
+ * Batches smaller than this (bytes of records) are stored as they are: deflate saves a few dozen bytes
+ * there at best (hello's 68 bytes became 57), and its first call in a process costs ~1.5 ms, most of
+ * what writing a short run's log takes.
+ */
+const DEFLATE_MIN_BYTES = 100;
 const FRAME_ID_V1 = 'TCB1';
 
 /**
@@ -75,7 +82,9 @@ export function encodeBatch(
 ): [header: Uint8Array, payload: Uint8Array] {
   let payload = records;
   let compression = Compression.None;
-  if (level > 0 && records.length > 64 && compressible(records)) {
+  // Earlier versions tried every batch above 64 bytes, and deflated every batch they filtered.
+  const min = filter === Filter.TimestampOffset ? DEFLATE_MIN_BYTES : 65;
+  if (level > 0 && records.length >= min && compressible(records)) {
     const z = deflateRawSync(records, { level, strategy: zlibConstants.Z_DEFAULT_STRATEGY });
     if (z.length < records.length) {
       payload = z;
