@@ -1,12 +1,12 @@
 #!/usr/bin/env node
 // tc's entry point (CommonJS, see bin/package.json: it starts faster than an ES module). It starts the
 // log-writing thread of `tc run` at once, then loads the CLI bundle (dist/tc.cjs) with V8's code cache
-// of it (dist/tc.cjs.cache, made by `make build`), so that start-up does not parse and compile the
-// bundle again (docs/RATIONALE.md, "Start-up").
+// of it (made by `make build`), so that start-up does not parse and compile the bundle again
+// (docs/RATIONALE.md, "Start-up"). The CLI loads each command's bundle the same way.
 'use strict';
 const { createRequire } = require('node:module');
 const { readFileSync, statSync, writeFileSync } = require('node:fs');
-const { join } = require('node:path');
+const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
 
 const argv = process.argv.slice(2);
@@ -20,25 +20,42 @@ const writerThread =
     ? new (require('node:worker_threads').Worker)(join(dist, 'writer.cjs'), { stdout: true, stderr: true })
     : undefined;
 
-const bundle = join(dist, 'tc.cjs');
-const cacheFile = `${bundle}.cache`;
-// The cache file starts with a line naming the bundle it was made from (size and mtime): V8 itself
-// only checks the source's length.
-const st = statSync(bundle);
-const key = `${st.size} ${st.mtimeMs}\n`;
-let cachedData;
-try {
-  const c = readFileSync(cacheFile);
-  if (c.subarray(0, key.length).toString('latin1') === key) cachedData = c.subarray(key.length);
-} catch {
-  // no cache: compile as usual
+/** The bundles loaded, with their scripts: their caches are written at exit under TC_WRITE_CODE_CACHE. */
+const loaded = new Map();
+
+/** The exports of the CommonJS bundle at `file` (an absolute path), loaded once. */
+function loadBundle(file) {
+  const known = loaded.get(file);
+  if (known) return known.exports;
+  const cacheFile = `${file}.cache`;
+  // The cache file starts with a line naming the bundle it was made from (size and mtime): V8 itself
+  // only checks the source's length.
+  const st = statSync(file);
+  const key = `${st.size} ${st.mtimeMs}\n`;
+  let cachedData;
+  try {
+    const c = readFileSync(cacheFile);
+    if (c.subarray(0, key.length).toString('latin1') === key) cachedData = c.subarray(key.length);
+  } catch {
+    // no cache: compile as usual
+  }
+  // Bundles are ASCII (esbuild escapes the rest), which reads fastest as latin1.
+  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'latin1')}\n})`;
+  const script = new Script(source, { filename: file, cachedData });
+  const mod = { exports: {} };
+  loaded.set(file, { script, key, cacheFile, exports: mod.exports });
+  script.runInThisContext()(mod.exports, createRequire(file), mod, file, dirname(file));
+  loaded.get(file).exports = mod.exports;
+  return mod.exports;
 }
-// The bundle is ASCII (esbuild escapes the rest), which reads fastest as latin1.
-const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(bundle, 'latin1')}\n})`;
-const script = new Script(source, { filename: bundle, cachedData });
-const mod = { exports: {} };
-script.runInThisContext()(mod.exports, createRequire(bundle), mod, bundle, dist);
+
 if (process.env.TC_WRITE_CODE_CACHE) {
-  process.on('exit', () => writeFileSync(cacheFile, Buffer.concat([Buffer.from(key, 'latin1'), script.createCachedData()])));
+  process.on('exit', () => {
+    for (const { script, key, cacheFile } of loaded.values()) writeFileSync(cacheFile, Buffer.concat([Buffer.from(key, 'latin1'), script.createCachedData()]));
+  });
 }
-mod.exports.main(argv, { writerThread });
+
+// The CLI loads the bundle of the command it runs the same way, through this global (see the
+// command-bundles plugin in scripts/build.mjs).
+globalThis[Symbol.for('tc.loadBundle')] = loadBundle;
+loadBundle(join(dist, 'tc.cjs')).main(argv, { writerThread });

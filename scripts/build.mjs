@@ -1,6 +1,7 @@
-// Bundle the CLI into dist/tc.cjs, the registry commands into dist/commands/registry.cjs and the
-// log-writing thread of a recording into dist/writer.cjs (CommonJS, dependencies included), then record V8's code cache of the CLI bundle in
-// dist/tc.cjs.cache by running it once (bin/tc.js loads the bundle with that cache: see
+// Bundle the CLI into dist/tc.cjs, each command into dist/commands/<name>.cjs (run, replay, trace, and
+// the registry commands together) and the log-writing thread of a recording into dist/writer.cjs
+// (CommonJS, dependencies included), then record V8's code cache of each bundle the CLI loads in
+// <bundle>.cache by running the commands once (bin/tc.js loads a bundle with its cache: see
 // docs/RATIONALE.md, "Start-up").
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,13 +22,17 @@ const lazyChildProcess = {
   },
 };
 
-// The registry commands are a bundle of their own, loaded when one of them runs.
-const registryCommands = {
-  name: 'registry-commands',
+// Each command is a bundle of its own (dist/commands/<name>.cjs), loaded when it runs, with V8's code
+// cache of it, through the loader bin/tc.js puts on globalThis (bin/tc.js; plain require
+// without it).
+const COMMANDS = ['run', 'replay', 'trace', 'registry'];
+const commandBundles = {
+  name: 'command-bundles',
   setup(b) {
-    b.onResolve({ filter: /^\.\/commands\/registry\.js$/ }, () => ({ path: 'registry-commands', namespace: 'lazy-registry' }));
-    b.onLoad({ filter: /.*/, namespace: 'lazy-registry' }, () => ({
-      contents: "module.exports = require(require('node:path').join(__dirname, 'commands', 'registry.cjs'));",
+    b.onResolve({ filter: /^\.\/commands\/(run|replay|trace|registry)\.js$/ }, (args) => ({ path: args.path.slice('./commands/'.length, -3), namespace: 'command-bundle' }));
+    b.onLoad({ filter: /.*/, namespace: 'command-bundle' }, (args) => ({
+      contents: `const file = require('node:path').join(__dirname, 'commands', '${args.path}.cjs');
+module.exports = (globalThis[Symbol.for('tc.loadBundle')] ?? require)(file);`,
       loader: 'js',
     }));
   },
@@ -46,13 +51,13 @@ const common = {
   define: { 'import.meta.url': '__tcImportMetaUrl' },
   banner: { js: "const __tcImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
 };
-await build({ ...common, plugins: [...common.plugins, registryCommands], entryPoints: ['src/cli/main.ts'], outfile: 'dist/tc.cjs' });
-await build({ ...common, entryPoints: ['src/cli/commands/registry.ts'], outfile: 'dist/commands/registry.cjs' });
+await build({ ...common, plugins: [...common.plugins, commandBundles], entryPoints: ['src/cli/main.ts'], outfile: 'dist/tc.cjs' });
+for (const name of COMMANDS) await build({ ...common, entryPoints: [`src/cli/commands/${name}.ts`], outfile: `dist/commands/${name}.cjs` });
 await build({ ...common, entryPoints: ['src/writer.ts'], outfile: 'dist/writer.cjs' });
 
-// The code cache: V8 keeps the functions compiled so far, so record and replay a hello world with the
-// cache being written at exit (each run adds what it compiled to what it loaded).
-rmSync('dist/tc.cjs.cache', { force: true });
+// The code cache: V8 keeps the functions compiled so far, so record, replay, trace and list a hello
+// world with the caches being written at exit (each run adds what it compiled to what it loaded).
+for (const f of ['dist/tc.cjs', ...COMMANDS.map((n) => `dist/commands/${n}.cjs`)]) rmSync(`${f}.cache`, { force: true });
 const registry = mkdtempSync(join(tmpdir(), 'tc-build-'));
 try {
   const env = { ...process.env, TC_WRITE_CODE_CACHE: '1' };
@@ -64,6 +69,7 @@ try {
   const id = run(['run', 'bench/c/hello.wasm']).split('\n')[0];
   run(['replay', '--quiet', id]);
   run(['trace', id]);
+  run(['get', 'process']);
 } finally {
   rmSync(registry, { recursive: true, force: true });
 }

@@ -1,5 +1,6 @@
 /**
- * The tc command line: commander wiring only. Commands are loaded lazily; this is the one place
+ * The tc command line: commander wiring only. Commands are loaded lazily, each from a bundle of its
+ * own (dist/commands/<name>.cjs, see scripts/build.mjs); this is the one place
  * that exits the process.
  */
 import { Command, CommanderError, Option } from 'commander';
