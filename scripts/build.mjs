@@ -23,8 +23,7 @@ const lazyChildProcess = {
 };
 
 // Each command is a bundle of its own (dist/commands/<name>.cjs), loaded when it runs, with V8's code
-// cache of it, through the loader bin/tc.js puts on globalThis (bin/tc.js; plain require
-// without it).
+// cache of it, through the loader that bin/tc.js puts on globalThis (plain require without it).
 const COMMANDS = ['run', 'replay', 'trace', 'registry'];
 const commandBundles = {
   name: 'command-bundles',

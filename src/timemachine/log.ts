@@ -59,6 +59,7 @@ export const segmentFileName = (index: number): string => String(index).padStart
  * deflated and no filter otherwise. A header whose filter does not go with its version was changed.
  */
 const FRAME_ID = 'TCB2';
+const FRAME_ID_V1 = 'TCB1';
 
 /**
  * Batches smaller than this (bytes of records) are stored as they are: deflate saves a few dozen bytes
@@ -66,7 +67,6 @@ const FRAME_ID = 'TCB2';
  * what writing a short run's log takes.
  */
 const DEFLATE_MIN_BYTES = 100;
-const FRAME_ID_V1 = 'TCB1';
 
 /**
  * Encode a batch frame: size-prefixed header then payload. `filter` is the one the records have
