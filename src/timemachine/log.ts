@@ -71,8 +71,8 @@ const DEFLATE_MIN_BYTES = 100;
 /**
  * Encode a batch frame: size-prefixed header then payload. `filter` is the one the records have
  * applied (the recorder applies TimestampOffset as it encodes them; any other filter makes a batch
- * as earlier versions wrote them, `TCB1`); the payload is deflated unless that does not make it
- * smaller.
+ * as earlier versions wrote them, `TCB1`); the payload is deflated unless it is small (under
+ * {@link DEFLATE_MIN_BYTES}), looks incompressible, or deflate does not make it smaller.
  */
 export function encodeBatch(
   h: Omit<BatchInfo, 'checksum' | 'compressedSize' | 'compression' | 'uncompressedSize' | 'filter'>,
