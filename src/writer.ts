@@ -11,7 +11,7 @@
 import { parentPort } from 'node:worker_threads';
 import { LogPump, type LogReport } from './timemachine/pump.js';
 import { claimLog, RingReader, setRingSignal, type RingMemory } from './timemachine/ring.js';
-import type { LogLimits } from './timemachine/log.js';
+import { warmUpEncoder, type LogLimits } from './timemachine/log.js';
 import { nsSince } from './host/clock.js';
 import { storeModule, type DeferredModule, type ModuleInfo } from './registry/registry.js';
 
@@ -88,6 +88,8 @@ async function writeLog(job: WriterJob): Promise<void> {
   let report: WriterMessage;
   const stored = job.module === undefined ? undefined : storeModule(job.module);
   try {
+    // While the guest runs, so that the last batch does not wait for it at the end.
+    warmUpEncoder(job.limits.level);
     const pump = new LogPump(job.ring, job.logDir, job.limits);
     await pump.run(now);
     report = pump.close();
