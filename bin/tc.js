@@ -43,10 +43,10 @@ function loadBundle(file) {
   const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'latin1')}\n})`;
   const script = new Script(source, { filename: file, cachedData });
   const mod = { exports: {} };
-  loaded.set(file, { script, key, cacheFile, exports: mod.exports });
+  const entry = { script, key, cacheFile, exports: mod.exports };
+  loaded.set(file, entry);
   script.runInThisContext()(mod.exports, createRequire(file), mod, file, dirname(file));
-  loaded.get(file).exports = mod.exports;
-  return mod.exports;
+  return (entry.exports = mod.exports);
 }
 
 if (process.env.TC_WRITE_CODE_CACHE) {

@@ -28,7 +28,7 @@ const COMMANDS = ['run', 'replay', 'trace', 'registry'];
 const commandBundles = {
   name: 'command-bundles',
   setup(b) {
-    b.onResolve({ filter: /^\.\/commands\/(run|replay|trace|registry)\.js$/ }, (args) => ({ path: args.path.slice('./commands/'.length, -3), namespace: 'command-bundle' }));
+    b.onResolve({ filter: new RegExp(`^\\./commands/(${COMMANDS.join('|')})\\.js$`) }, (args) => ({ path: args.path.slice('./commands/'.length, -3), namespace: 'command-bundle' }));
     b.onLoad({ filter: /.*/, namespace: 'command-bundle' }, (args) => ({
       contents: `const file = require('node:path').join(__dirname, 'commands', '${args.path}.cjs');
 module.exports = (globalThis[Symbol.for('tc.loadBundle')] ?? require)(file);`,

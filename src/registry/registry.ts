@@ -176,14 +176,16 @@ export function storeModule(m: DeferredModule): StoredModule {
   const digest = sha256(m.bytes);
   let module: ModuleInfo = { digest, name: m.name, size: m.bytes.byteLength };
   const registry = new Registry(m.registry);
+  let stored: ModuleInfo | undefined;
   try {
-    module = registry.moduleInfo(digest) ?? module;
+    stored = registry.moduleInfo(digest);
+    module = stored ?? module;
     registry.writeManifest({ ...m.manifest, module });
   } catch (e) {
     return { module, error: `cannot write the manifest: ${(e as Error).message}` };
   }
   try {
-    registry.putModule(m.bytes, module.name, digest);
+    if (stored === undefined) registry.putModule(m.bytes, module.name, digest);
     return { module, error: null };
   } catch (e) {
     return { module, error: `cannot store the module: ${(e as Error).message}` };

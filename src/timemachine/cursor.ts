@@ -129,8 +129,6 @@ export class RecordCursor {
     if (scanner.ts >= 0) offsetTimestamp(r.buf, scanner.ts, this.lastTs, true);
   }
 
-
-
   /**
    * The record at {@link reader}'s position, ending at `end` with timestamp delta `delta`, was read
    * without {@link next} (the replay fast path): account for it as next() would have.

@@ -237,12 +237,11 @@ export class LogWriter implements RecordSink {
    * then end inside a record that the next call continues (the ring hands out a run that crosses its
    * end in two pieces). Up to `keep` bytes of records after the last cut may be left unread instead
    * of copied, when they start the pending batch: the return value says where it stopped (`end`
-   * when it took everything). Without, each
-   * record is scanned and a batch ends at the first record that reaches a limit. `bytes` is only
-   * read (it may be the ring, which the guest's thread writes again later); a batch made of these
-   * bytes alone is written straight from them. `release(p)` is told, after each batch written, that
-   * `bytes` before `p` are no longer needed (the ring then reuses them while the rest is written).
-   * Throws RecordDecodeError when the bytes are not records.
+   * when it took everything). Without, each record is scanned and a batch ends at the first record
+   * that reaches a limit. `bytes` is only read (it may be the ring, which the guest's thread writes
+   * again later); a batch made of these bytes alone is written straight from them. `release(p)` is
+   * told, after each batch written, that `bytes` before `p` are no longer needed (the ring then
+   * reuses them while the rest is written). Throws RecordDecodeError when the bytes are not records.
    */
   appendRecords(bytes: Uint8Array, start: number, end: number, release?: (upTo: number) => void, cuts?: BatchCuts, keep = 0): number {
     if (cuts === undefined) {

@@ -11,6 +11,7 @@
  */
 
 import { I64_TYPES, type Syscall } from '../wasi/syscalls.js';
+import { vu } from './emit.js';
 
 /** The core-wasm type of each parameter of a function. */
 export type CoreParams = readonly ('i32' | 'i64')[];
@@ -22,17 +23,10 @@ const I32 = 0x7f;
 const I64 = 0x7e;
 const compiled = new Map<string, WebAssembly.Module>();
 
-/** The unsigned LEB128 of `n` (a small non-negative integer). */
-function leb(n: number): number[] {
-  const out: number[] = [];
-  do {
-    let b = n & 0x7f;
-    n >>>= 7;
-    if (n !== 0) b |= 0x80;
-    out.push(b);
-  } while (n !== 0);
-  return out;
-}
+const lebBuf = new Uint8Array(10);
+
+/** The unsigned LEB128 of `n` (a small non-negative integer), as the records' varints write it. */
+const leb = (n: number): number[] => Array.from(lebBuf.subarray(0, vu(lebBuf, 0, n)));
 
 const section = (id: number, body: number[]): number[] => [id, ...leb(body.length), ...body];
 const name = (s: string): number[] => [...leb(s.length), ...[...s].map((c) => c.charCodeAt(0))];
