@@ -88,7 +88,7 @@ export async function execute(
   const memory = new MemoryViews();
   const unknown = WebAssembly.Module.imports(spec.module).filter((i) => i.module !== WASI_MODULE);
   const stubs = trappingImports(unknown);
-  const instance = await instantiateWasi(spec.module, (adapt) => ({ ...stubs, [WASI_MODULE]: wrap(host, memory, adapt) }));
+  const instance = instantiateWasi(spec.module, (adapt) => ({ ...stubs, [WASI_MODULE]: wrap(host, memory, adapt) }));
   const mem = instance.exports.memory as WebAssembly.Memory;
   host.bind(mem);
   memory.bind(mem);

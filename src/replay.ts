@@ -60,7 +60,7 @@ export async function replayProcess(options: ReplayProcessOptions): Promise<Repl
   const memory = new MemoryViews();
   const finished = manifest.status === 'exited' || manifest.status === 'trapped';
   const stubs = trappingImports(unknownImports);
-  const instance = await instantiateWasi(module, (adapt) => ({
+  const instance = instantiateWasi(module, (adapt) => ({
     ...stubs,
     [WASI_MODULE]: replayImports(cursor, memory, { finished, onOutput: options.onOutput, onRecord: options.onRecord, adapt }) as unknown as WebAssembly.ModuleImports,
   }));

@@ -78,12 +78,15 @@ export function joinI64(lo: number, hi: number): bigint {
 /**
  * Instantiate a guest with imports made by `imports(adapt)`: first with adapters (`adapt` true), and
  * when that does not link (the guest imports a function with another signature), again without.
+ * Synchronous: the module is compiled already, and `WebAssembly.instantiate` would resolve only on a
+ * later turn of the event loop, after whatever else is queued there (during a recording, the
+ * log-writing thread's messages: ~1.5 ms before hello's guest starts).
  */
-export async function instantiateWasi(module: WebAssembly.Module, imports: (adapt: boolean) => WebAssembly.Imports): Promise<WebAssembly.Instance> {
+export function instantiateWasi(module: WebAssembly.Module, imports: (adapt: boolean) => WebAssembly.Imports): WebAssembly.Instance {
   try {
-    return await WebAssembly.instantiate(module, imports(true));
+    return new WebAssembly.Instance(module, imports(true));
   } catch (e) {
     if (!(e instanceof WebAssembly.LinkError)) throw e;
-    return WebAssembly.instantiate(module, imports(false));
+    return new WebAssembly.Instance(module, imports(false));
   }
 }
