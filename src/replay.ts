@@ -56,7 +56,8 @@ export async function replayProcess(options: ReplayProcessOptions): Promise<Repl
   // is checked by tc verify and tc import.
   if (bytes.length !== manifest.module.size) throw new TcError(`module ${manifest.module.digest}: stored ${bytes.length} bytes, the manifest says ${manifest.module.size}`, EXIT.CORRUPT);
   const { module, unknownImports } = await loadModule(bytes, manifest.module.name);
-  const cursor = new RecordCursor(registry.logDir(id), { keepTimestampOffset: true });
+  // Records are used during the call that reads them, except by an onRecord observer, which may keep them.
+  const cursor = new RecordCursor(registry.logDir(id), { keepTimestampOffset: true, reuseBuffer: options.onRecord === undefined });
   const memory = new MemoryViews();
   const finished = manifest.status === 'exited' || manifest.status === 'trapped';
   const stubs = trappingImports(unknownImports);

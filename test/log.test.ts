@@ -97,6 +97,42 @@ describe('log writer and reader', () => {
     expect(Buffer.from(rec.outputs[0]!).equals(Buffer.from(noise))).toBe(true);
   });
 
+  it('reads stored batches into one reused buffer with reuseBuffer, and into fresh ones without', () => {
+    const dir = tempDir();
+    const w = new LogWriter(dir, { ...DEFAULT_LIMITS, batchRecords: 1 });
+    const noises = [0, 1, 2].map(() => new Uint8Array(randomBytes(50_000)));
+    for (const noise of noises) {
+      const b = w.records;
+      const start = w.begin(noise.length + 64, 0);
+      b.u8(SYSCALL.random_get.id);
+      b.varint(0 - w.previousTimestamp);
+      b.param('ptr', 0);
+      b.param('size', noise.length);
+      b.varint(0);
+      b.blob(noise, 0, noise.length);
+      const end = b.pos;
+      b.pos = start;
+      w.end(end, 0);
+    }
+    w.close();
+    const path = join(dir, segmentFileName(0));
+    const output = (records: Uint8Array) => Buffer.from(decodeRecord(new ByteReader(records), 0, 0).outputs[0]!);
+    // Kept: each batch's records stay its own.
+    const kept = [...readSegment(path, 0)];
+    expect(kept.map((b) => b.info.compression)).toEqual([Compression.None, Compression.None, Compression.None]);
+    kept.forEach((b, i) => expect(output(b.records).equals(Buffer.from(noises[i]!))).toBe(true));
+    // Reused: every batch is right while it is the current one, and all of them share one buffer.
+    const buffers = new Set<ArrayBufferLike>();
+    let i = 0;
+    for (const b of readSegment(path, 0, { reuseBuffer: true })) {
+      expect(output(b.records).equals(Buffer.from(noises[i++]!))).toBe(true);
+      buffers.add(b.records.buffer);
+    }
+    expect(i).toBe(3);
+    expect(buffers.size).toBe(1);
+    expect(new Set(kept.map((b) => b.records.buffer)).size).toBe(3);
+  });
+
   it('reports a flipped byte as segment S, batch B and a cut log as truncated', () => {
     const dir = tempDir();
     const w = new LogWriter(dir, { ...DEFAULT_LIMITS, batchRecords: 10 });

@@ -389,7 +389,7 @@ export function verifyProcess(registry: Registry, prefix: string): VerifyResult 
 
   // Read the log once more the way replay reads it: a clean walk must mean a readable log.
   if (!logDamaged) {
-    const cursor = new RecordCursor(logDir);
+    const cursor = new RecordCursor(logDir, { reuseBuffer: true });
     let n = 0;
     try {
       while (cursor.nextRecord() !== null) n++;

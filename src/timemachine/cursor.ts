@@ -60,7 +60,7 @@ export class RecordCursor {
 
   private readonly keepOffsets: boolean;
 
-  constructor(logDir: string, options: { readonly keepTimestampOffset?: boolean } = {}) {
+  constructor(logDir: string, options: Pick<ReadOptions, 'keepTimestampOffset' | 'reuseBuffer'> = {}) {
     this.keepOffsets = options.keepTimestampOffset === true;
     this.it = batches(logDir, options);
   }

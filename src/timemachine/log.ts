@@ -447,6 +447,13 @@ export interface ReadOptions {
    * back itself, record by record (the replayer), instead of in a pass over every batch.
    */
   readonly keepTimestampOffset?: boolean;
+  /**
+   * Read stored batches into one buffer, reused from batch to batch: a batch's records are then valid
+   * only until the next batch is read. For a reader done with each batch before it takes the next
+   * (the replayer): a fresh buffer per batch is zeroed, and then faulted in page by page as the file
+   * is read into it (~0.7 ms per MiB here, as much as reading the batch).
+   */
+  readonly reuseBuffer?: boolean;
 }
 
 /**
@@ -478,8 +485,9 @@ export function* readSegment(path: string, index: number, options: ReadOptions =
         yield { info, records: new Uint8Array(0) };
         continue;
       }
-      // A stored batch is handed out as it is read: a fresh buffer, so records kept by a caller stay valid.
-      if (info.compression === Compression.None || payloadBuf.length < info.compressedSize) payloadBuf = new Uint8Array(info.compressedSize);
+      // A stored batch is handed out as it is read: unless `reuseBuffer`, in a fresh buffer, so that
+      // records kept by a caller stay valid.
+      if ((info.compression === Compression.None && !options.reuseBuffer) || payloadBuf.length < info.compressedSize) payloadBuf = new Uint8Array(info.compressedSize);
       const payload = payloadBuf.subarray(0, info.compressedSize);
       if (readSync(fd, payload, 0, payload.length, pos) < payload.length) {
         throw new LogTruncatedError(index, batch, 'the segment ends inside a batch');

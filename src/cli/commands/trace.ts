@@ -18,7 +18,8 @@ export function traceCommand(id: string, opts: TraceCommandOptions): number {
   for (const f of only) if (!Object.hasOwn(SYSCALL, f)) throw new UsageError(`--function ${f}: not a wasi_snapshot_preview1 function`);
   const registry = new Registry(registryDir(opts.registry));
   const full = registry.resolveProcess(id);
-  const cursor = new RecordCursor(registry.logDir(full));
+  // Each record is formatted before the next is read.
+  const cursor = new RecordCursor(registry.logDir(full), { reuseBuffer: true });
   let chunk = '';
   for (let rec = cursor.nextRecord(); rec !== null; rec = cursor.nextRecord()) {
     if (only.size > 0 && !only.has(rec.syscall.name)) continue;
