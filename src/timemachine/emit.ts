@@ -6,6 +6,7 @@
  * Layout of a record: src/timemachine/codec.ts and docs/log-format.md.
  */
 import type { GuestMemory } from './capture.js';
+import { copyBytes } from './bytes.js';
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
@@ -75,11 +76,11 @@ let view: DataView = new DataView(new ArrayBuffer(0));
 /**
  * Copy `len` bytes of `src` (viewed by `sv`) at `off` to `b` at `p`. In JavaScript a byte loop costs
  * ~10 instructions a byte and `set` needs a `subarray` (an allocation): short copies go four bytes at
- * a time through DataViews, long ones through `set`.
+ * a time through DataViews, long ones through `set` (see src/timemachine/bytes.ts).
  */
 export function copy(b: Uint8Array, p: number, src: Uint8Array, sv: DataView, off: number, len: number): void {
   if (len > 256) {
-    b.set(src.subarray(off, off + len), p);
+    copyBytes(b, p, src, off, len);
     return;
   }
   if (b !== viewOf) {

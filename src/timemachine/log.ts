@@ -8,6 +8,7 @@ import { constants as zlibConstants, crc32, deflateRawSync, inflateRawSync } fro
 import * as flatbuffers from 'flatbuffers';
 import { BatchHeader } from '../format/tc/format/batch-header.js';
 import { Compression } from '../format/tc/format/compression.js';
+import { copyBytes } from './bytes.js';
 import { ByteWriter, RecordScanner, timestampDelta, timestampOffset } from './codec.js';
 import { Filter } from '../format/tc/format/filter.js';
 import { EXIT, TcError } from '../errors.js';
@@ -321,7 +322,7 @@ export class LogWriter implements RecordSink {
   private copy(bytes: Uint8Array, start: number, end: number): void {
     const w = this.records;
     w.ensure(end - start);
-    w.buf.set(bytes.subarray(start, end), w.pos);
+    copyBytes(w.buf, w.pos, bytes, start, end - start);
     w.pos += end - start;
   }
 

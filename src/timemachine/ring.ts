@@ -16,6 +16,7 @@
  * publishes each cut beside the ring, with the record count and the last timestamp at it, so that
  * the log writer needs to read no record to write a batch: it copies, compresses and writes.
  */
+import { copyBytes } from './bytes.js';
 import { ByteWriter } from './codec.js';
 import { DEFAULT_LIMITS, type BatchCuts, type LogLimits } from './log.js';
 import type { RecordSink } from './recorder.js';
@@ -249,7 +250,7 @@ export class RingWriter implements RecordSink {
       }
       const at = this.written & this.mask;
       const n = Math.min(len - done, free, size - at);
-      this.ring.set(src.subarray(done, done + n), at);
+      copyBytes(this.ring, at, src, done, n);
       done += n;
       this.written = (this.written + n) | 0;
       if (done < len) Atomics.store(this.ctrl, WRITTEN, this.written);
@@ -402,7 +403,7 @@ export class RingReader {
       while (left > 0) {
         const at = this.read & this.mask;
         const n = Math.min(left, size - at);
-        this.pending.set(this.data.subarray(at, at + n), this.pendingLen);
+        copyBytes(this.pending, this.pendingLen, this.data, at, n);
         this.pendingLen += n;
         this.read = (this.read + n) | 0;
         left -= n;

@@ -1,0 +1,45 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { copyBytes } from '../src/timemachine/bytes.js';
+
+const shared = (n: number) => new Uint8Array(new SharedArrayBuffer(n));
+const plain = (n: number) => new Uint8Array(n);
+
+describe('copyBytes', () => {
+  // Lengths around the scratch threshold and past one chunk (256 KiB); offsets at every alignment.
+  const lengths = [0, 1, 7, 1023, 1024, 1025, 65_536 + 3, (1 << 18) + 13, (1 << 19) + 5];
+  const kinds = [
+    ['plain', 'shared'],
+    ['shared', 'plain'],
+    ['shared', 'shared'],
+    ['plain', 'plain'],
+  ] as const;
+  for (const [from, to] of kinds) {
+    it(`copies ${from} memory to ${to} memory exactly, at any alignment`, () => {
+      const data = new Uint8Array(randomBytes((1 << 19) + 64));
+      const src = from === 'shared' ? shared(data.length) : plain(data.length);
+      src.set(data);
+      for (const len of lengths) {
+        for (const [s, d] of [[0, 0], [0, 3], [5, 0], [1, 6], [7, 7], [2, 9]]) {
+          const dst = to === 'shared' ? shared(len + 32) : plain(len + 32);
+          dst.fill(0xee);
+          copyBytes(dst, d!, src, s!, len);
+          expect(Buffer.from(dst.subarray(d!, d! + len)).equals(Buffer.from(data.subarray(s!, s! + len)))).toBe(true);
+          // Nothing outside the destination range is touched.
+          expect(dst.subarray(0, d!).every((b) => b === 0xee)).toBe(true);
+          expect(dst.subarray(d! + len).every((b) => b === 0xee)).toBe(true);
+        }
+      }
+    });
+  }
+
+  it('copies between views that start inside their buffers', () => {
+    const data = new Uint8Array(randomBytes(70_000));
+    const srcBuf = shared(data.length + 11);
+    const src = new Uint8Array(srcBuf.buffer, 3, data.length);
+    src.set(data);
+    const dst = new Uint8Array(new ArrayBuffer(data.length + 16), 5, data.length + 1);
+    copyBytes(dst, 1, src, 0, data.length);
+    expect(Buffer.from(dst.subarray(1)).equals(Buffer.from(data))).toBe(true);
+  });
+});
