@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { copyBytes } from '../src/timemachine/bytes.js';
+import { crc32 as zlibCrc32 } from 'node:zlib';
+import { copyBytes, crc32 } from '../src/timemachine/bytes.js';
 
 const shared = (n: number) => new Uint8Array(new SharedArrayBuffer(n));
 const plain = (n: number) => new Uint8Array(n);
@@ -41,5 +42,19 @@ describe('copyBytes', () => {
     const dst = new Uint8Array(new ArrayBuffer(data.length + 16), 5, data.length + 1);
     copyBytes(dst, 1, src, 0, data.length);
     expect(Buffer.from(dst.subarray(1)).equals(Buffer.from(data))).toBe(true);
+  });
+});
+
+describe('crc32', () => {
+  it("is zlib's CRC-32, before and after it sets zlib up for its fast one (after 4 MiB), and continues a value", () => {
+    const data = new Uint8Array(randomBytes(1 << 20));
+    for (let i = 0; i < 6; i++) {
+      const part = data.subarray(i * 1000);
+      expect(crc32(part)).toBe(zlibCrc32(part));
+    }
+    const sab = shared(data.length);
+    sab.set(data);
+    expect(crc32(sab.subarray(7))).toBe(zlibCrc32(data.subarray(7)));
+    expect(crc32(data.subarray(5000), crc32(data.subarray(0, 5000)))).toBe(zlibCrc32(data));
   });
 });

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import { randomBytes } from 'node:crypto';
+import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ByteReader, ByteWriter, decodeRecord, timestampDelta } from '../src/timemachine/codec.js';
@@ -131,6 +132,51 @@ describe('log writer and reader', () => {
     expect(i).toBe(3);
     expect(buffers.size).toBe(1);
     expect(new Set(kept.map((b) => b.records.buffer)).size).toBe(3);
+  });
+
+  it("takes the producer's checksum of a batch only when the batch is all the bytes it summed", () => {
+    // Two random_get records of noise (stored as they are), encoded as the recorder does.
+    const encoded = new ByteWriter(1 << 16);
+    const ends: number[] = [];
+    for (const [i, size] of [70_000, 50_000].entries()) {
+      const noise = new Uint8Array(randomBytes(size));
+      encoded.ensure(size + 64);
+      encoded.u8(SYSCALL.random_get.id);
+      encoded.varint(i === 0 ? 5 : 1);
+      encoded.param('ptr', 0);
+      encoded.param('size', size);
+      encoded.varint(0);
+      encoded.blob(noise, 0, size);
+      ends.push(encoded.pos);
+    }
+    const bytes = encoded.buf.subarray(0, encoded.pos);
+    const cut = (checksum: number, length: number) => ({
+      n: 1,
+      at: Int32Array.of(bytes.length),
+      count: Float64Array.of(2),
+      lastTs: Float64Array.of(6),
+      checksum: Float64Array.of(checksum),
+      length: Float64Array.of(length),
+    });
+    const realSum = crc32(bytes);
+
+    // The batch is the bytes summed: the sum is taken as it is (a wrong one shows when read back).
+    const taken = tempDir();
+    let w = new LogWriter(taken);
+    w.appendRecords(bytes, 0, bytes.length, undefined, cut((realSum ^ 1) >>> 0, bytes.length));
+    w.close();
+    expect(() => [...batches(taken)]).toThrow(new LogCorruptError(0, 0, 'checksum mismatch'));
+
+    // The log writer flushed the first record early: the second one's batch sums its own bytes.
+    const split = tempDir();
+    w = new LogWriter(split);
+    w.appendRecords(bytes, 0, ends[0]!, undefined, { ...cut(-1, 0), n: 0 });
+    w.flush();
+    w.appendRecords(bytes, ends[0]!, bytes.length, undefined, cut((realSum ^ 1) >>> 0, bytes.length));
+    w.close();
+    const read = [...batches(split)];
+    expect(read.map((b) => b.info.recordCount)).toEqual([1, 1]);
+    expect(read.map((b) => b.info.compression)).toEqual([Compression.None, Compression.None]);
   });
 
   it('reports a flipped byte as segment S, batch B and a cut log as truncated', () => {

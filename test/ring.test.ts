@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { createRing, RING_SLACK, RingReader, RingWriter } from '../src/timemachine/ring.js';
+import { crc32 } from 'node:zlib';
+import { createRing, RING_SLACK, RingReader, RingWriter, type OnRecords } from '../src/timemachine/ring.js';
 import { ByteWriter, RecordScanner } from '../src/timemachine/codec.js';
 import { batches } from '../src/timemachine/cursor.js';
 import { DEFAULT_LIMITS } from '../src/timemachine/log.js';
@@ -232,6 +233,42 @@ describe("the producer's batch cuts", () => {
       }),
       { numRuns: 120 },
     );
+  });
+
+  it('sum the batches cut while the ring was full, and the sums are the CRC-32 of the batches', () => {
+    const ring = createRing(SIZE);
+    const reader = new RingReader(ring);
+    // Every byte handed out, in order, and where each cut says its batch ends in it.
+    const stream = new ByteWriter(1 << 16);
+    const sums: { end: number; length: number; checksum: number }[] = [];
+    const collect: OnRecords = (bytes, start, end, _release, cuts) => {
+      const base = stream.pos - start;
+      for (let i = 0; i < cuts.n; i++) sums.push({ end: base + cuts.at[i]!, length: cuts.length[i]!, checksum: cuts.checksum[i]! });
+      stream.ensure(end - start);
+      stream.buf.set(bytes.subarray(start, end), stream.pos);
+      stream.pos += end - start;
+    };
+    const writer = new RingWriter(ring, () => reader.drain(collect, false), { ...DEFAULT_LIMITS, batchBytes: 100_000 });
+    const n = 60;
+    for (let i = 0; i < n; i++) {
+      const rec = record(40_000 + i, i + 1, i, i * 977);
+      const p = writer.room(writer.begin(rec.length, 0), 0);
+      writer.buf.set(rec, p);
+      writer.end(p + rec.length, i + 1);
+    }
+    writer.close();
+    while (!reader.finished) reader.drain(collect, false);
+    const summed = sums.filter((c) => c.checksum >= 0);
+    // The ring (256 KiB) fills every few records: the batches cut after it did are summed.
+    expect(summed.length).toBeGreaterThanOrEqual(5);
+    expect(sums.some((c) => c.checksum < 0)).toBe(true);
+    let prevEnd = 0;
+    for (const c of sums) {
+      // A batch is every byte since the previous cut.
+      expect(c.end - c.length).toBe(prevEnd);
+      prevEnd = c.end;
+      if (c.checksum >= 0) expect(c.checksum).toBe(crc32(stream.buf.subarray(c.end - c.length, c.end)));
+    }
   });
 
   it('let a batch run on while every cut slot is taken, and the log still holds every record', () => {

@@ -18,7 +18,7 @@
  * manifest says the process finished (exited or trapped), or when it is not the last segment.
  */
 import * as fs from 'node:fs';
-import { crc32 } from 'node:zlib';
+import { crc32 } from '../timemachine/bytes.js';
 import { inflateSync } from 'fflate';
 import { Compression } from '../format/tc/format/compression.js';
 import { ByteReader, decodeRecord, RecordDecodeError, RESULT_TRAP } from '../timemachine/codec.js';

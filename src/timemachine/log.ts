@@ -4,11 +4,11 @@
  * records (src/timemachine/codec.ts). Byte-level layout: docs/log-format.md.
  */
 import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
-import { constants as zlibConstants, crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { constants as zlibConstants, deflateRawSync, inflateRawSync } from 'node:zlib';
 import * as flatbuffers from 'flatbuffers';
 import { BatchHeader } from '../format/tc/format/batch-header.js';
 import { Compression } from '../format/tc/format/compression.js';
-import { copyBytes } from './bytes.js';
+import { copyBytes, crc32 } from './bytes.js';
 import { ByteWriter, RecordScanner, timestampDelta, timestampOffset } from './codec.js';
 import { Filter } from '../format/tc/format/filter.js';
 import { EXIT, TcError } from '../errors.js';
@@ -74,12 +74,15 @@ const DEFLATE_MIN_BYTES = 100;
  * applied (the recorder applies TimestampOffset as it encodes them; any other filter makes a batch
  * as earlier versions wrote them, `TCB1`); the payload is deflated unless it is small (under
  * {@link DEFLATE_MIN_BYTES}), looks incompressible, or deflate does not make it smaller.
+ * `storedChecksum` is the CRC-32 of `records` when the caller knows it (else -1): the checksum of a
+ * payload stored as it is.
  */
 export function encodeBatch(
   h: Omit<BatchInfo, 'checksum' | 'compressedSize' | 'compression' | 'uncompressedSize' | 'filter'>,
   records: Uint8Array,
   level: LogLimits['level'],
   filter: Filter,
+  storedChecksum = -1,
 ): [header: Uint8Array, payload: Uint8Array] {
   let payload = records;
   let compression = Compression.None;
@@ -103,7 +106,7 @@ export function encodeBatch(
   BatchHeader.addUncompressedSize(b, records.length);
   BatchHeader.addCompressedSize(b, payload.length);
   BatchHeader.addCompression(b, compression);
-  BatchHeader.addChecksum(b, crc32(payload));
+  BatchHeader.addChecksum(b, payload === records && storedChecksum >= 0 ? storedChecksum : crc32(payload));
   BatchHeader.addFilter(b, filter);
   b.finishSizePrefixed(BatchHeader.endBatchHeader(b), filter === Filter.TimestampOffset ? FRAME_ID : FRAME_ID_V1);
   return [b.asUint8Array(), payload];
@@ -119,18 +122,26 @@ export function warmUpEncoder(level: LogLimits['level']): void {
   encodeBatch({ segment: 0, batch: 0, firstOffset: 0, firstTimestamp: 0, lastTimestamp: 0, recordCount: 1 }, new Uint8Array(4096), level, Filter.TimestampOffset);
 }
 
-const SAMPLE = 4 * 1024;
+const SAMPLE = 1024;
+const COUNTS = new Int32Array(256);
 
 /**
- * Whether a batch is worth compressing. A large batch is judged on two 4 KiB samples (its start and
+ * Whether a batch is worth compressing. A large batch is judged on two 1 KiB samples (its start and
  * its end) by their order-0 entropy: above 7.5 bits a byte (media, random bytes, compressed files),
  * deflate would not pay for itself and the batch is stored without trying (deflate runs at a few tens
- * of MB/s on such data, the estimate at over a GB/s).
+ * of MB/s on such data). The estimate from 2 KiB of uniform random bytes is ~7.9 bits. Larger samples
+ * cost more than they are worth: the first calls in a thread run unoptimized, at ~15 ns a byte
+ * (4 KiB samples took ~8 ms of the log-writing thread for 64 batches).
  */
 function compressible(records: Uint8Array): boolean {
-  if (records.length < 16 * SAMPLE) return true;
-  const counts = new Uint32Array(256);
-  for (const at of [0, records.length - SAMPLE]) for (let i = at; i < at + SAMPLE; i++) counts[records[i]!]!++;
+  if (records.length < 64 * SAMPLE) return true;
+  const counts = COUNTS;
+  counts.fill(0);
+  const tail = records.length - SAMPLE;
+  for (let i = 0; i < SAMPLE; i++) {
+    counts[records[i]!]!++;
+    counts[records[tail + i]!]!++;
+  }
   const n = 2 * SAMPLE;
   // H = log2(n) - (1/n) * sum(c * log2(c))
   let sum = 0;
@@ -151,6 +162,14 @@ export interface BatchCuts {
   readonly at: Int32Array;
   readonly count: Float64Array;
   readonly lastTs: Float64Array;
+  /**
+   * The CRC-32 of the batch's bytes (`length[i]` of them, ending at `at[i]`) when the producer
+   * computed it, else -1: it does when it finds the ring past half full (see RingWriter in
+   * src/timemachine/ring.ts), so that a log writer that lags behind a stream of data that does not
+   * compress need not checksum it as well.
+   */
+  readonly checksum: Float64Array;
+  readonly length: Float64Array;
 }
 
 /**
@@ -255,13 +274,15 @@ export class LogWriter implements RecordSink {
       const n = cuts.count[i]! - this.offset;
       const at = cuts.at[i]!;
       if (n <= 0 || at <= run) continue;
+      // The producer's checksum holds when the batch is all the bytes it summed.
+      const checksum = w.pos + (at - run) === cuts.length[i] ? cuts.checksum[i]! : -1;
       if (w.pos === 0) {
         this.firstTs = this.lastTs + this.scanner.deltaAt(bytes, run, at);
-        this.write(bytes.subarray(run, at), n, cuts.lastTs[i]!);
+        this.write(bytes.subarray(run, at), n, cuts.lastTs[i]!, checksum);
       } else {
         this.copy(bytes, run, at);
         this.first();
-        this.write(w.buf.subarray(0, w.pos), n, cuts.lastTs[i]!);
+        this.write(w.buf.subarray(0, w.pos), n, cuts.lastTs[i]!, checksum);
       }
       run = at;
       release?.(at);
@@ -351,9 +372,10 @@ export class LogWriter implements RecordSink {
 
   /**
    * Write a batch of `n` records, the pending batch's (from {@link firstTs}) ending at `lastTs`, and
-   * empty the pending batch. `records` are its bytes: in {@link records}, or the caller's.
+   * empty the pending batch. `records` are its bytes: in {@link records}, or the caller's;
+   * `checksum`, their CRC-32 if known (else -1).
    */
-  private write(records: Uint8Array, n: number, lastTs: number): void {
+  private write(records: Uint8Array, n: number, lastTs: number, checksum = -1): void {
     if (this.segment === null || this.segment.size >= this.limits.segmentBytes) this.roll();
     const seg = this.segment!;
     const [header, payload] = encodeBatch(
@@ -361,6 +383,7 @@ export class LogWriter implements RecordSink {
       records,
       this.limits.level,
       Filter.TimestampOffset,
+      checksum,
     );
     writeAll(this.fd, header);
     writeAll(this.fd, payload);
