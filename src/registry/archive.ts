@@ -9,7 +9,6 @@
  * gives the same bytes. Other entries are ignored on import. Zip64 is not used: entries stay below 4 GiB.
  */
 import * as fs from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync, Zip, ZipDeflate, ZipPassThrough, type Unzipped } from 'fflate';
@@ -18,6 +17,7 @@ import { segmentFiles } from '../timemachine/cursor.js';
 import { LogCorruptError, LogTruncatedError, readSegment, segmentFileName } from '../timemachine/log.js';
 import { isLive } from './inspect.js';
 import { RegistryError, sha256, type Manifest, type ModuleInfo, type Registry } from './registry.js';
+import { tempPath } from './store.js';
 
 /** Receives the bytes of an export, in order. */
 export type Sink = (chunk: Uint8Array) => void;
@@ -234,7 +234,7 @@ export function importProcess(registry: Registry, bytes: Uint8Array, source: str
     registry.putModule(module, m.module.name);
     const processes = registry.store.path('processes');
     fs.mkdirSync(processes, { recursive: true, mode: 0o700 });
-    const tmp = join(processes, `${m.id}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`);
+    const tmp = tempPath(join(processes, m.id));
     try {
       fs.mkdirSync(join(tmp, 'log'), { recursive: true, mode: 0o700 });
       fs.writeFileSync(join(tmp, MANIFEST_ENTRY), JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });

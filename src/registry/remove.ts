@@ -3,9 +3,9 @@
  * temporary name (which listings skip), then removed, so no reader sees half a process.
  */
 import * as fs from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { processSize } from './inspect.js';
 import type { Registry } from './registry.js';
+import { tempPath } from './store.js';
 
 /** A process deleted (or that would be). Size in bytes. */
 export interface DeletedProcess {
@@ -25,7 +25,7 @@ export interface DeletedModule {
 export function removeProcess(registry: Registry, id: string): number {
   const dir = registry.store.path(`processes/${id}`);
   const size = processSize(registry, id);
-  const doomed = `${dir}.tmp-rm-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const doomed = tempPath(`${dir}.rm`);
   try {
     fs.renameSync(dir, doomed);
   } catch (e) {

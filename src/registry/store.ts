@@ -4,7 +4,6 @@
  * Directories are created 0700 and files 0600: recordings hold environment values and file data.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { dirname, join } from 'node:path';
 import { TcError } from '../errors.js';
 
@@ -25,6 +24,15 @@ export interface Store {
   /** Local path of `key` (for streaming segment reads and appends). */
   path(key: string): string;
 }
+
+let temps = 0;
+
+/**
+ * A temporary name beside `path`, for a file written and then renamed into place: unique among
+ * writers (the process id, a count, and a random part for writers on other hosts sharing the
+ * directory). Not a secret, so Math.random: node:crypto's randomBytes costs ~0.5 ms on first use.
+ */
+export const tempPath = (path: string): string => `${path}.tmp-${process.pid}-${temps++}-${Math.random().toString(36).slice(2, 10)}`;
 
 /** Thrown when the registry cannot be written or read (one-line message). */
 export class RegistryError extends TcError {}
@@ -49,7 +57,7 @@ export class DirStore implements Store {
   put(key: string, bytes: Uint8Array | string): void {
     const target = this.path(key);
     mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
-    const tmp = `${target}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+    const tmp = tempPath(target);
     try {
       writeFileSync(tmp, bytes, { mode: 0o600 });
       renameSync(tmp, target);

@@ -4,13 +4,13 @@
  * A file is written under a temporary name and renamed, so it never holds half an export.
  */
 import * as fs from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { TcError, UsageError } from '../../errors.js';
 import { exportModule, exportProcess, type ExportResult, type Sink } from '../../registry/archive.js';
 import { Registry, registryDir } from '../../registry/registry.js';
 import { stdout, writeFd } from '../io.js';
 import { exportText, outputFormat, render } from '../render.js';
 import { resourceType } from './get.js';
+import { tempPath } from '../../registry/store.js';
 
 export interface ExportOptions {
   registry?: string;
@@ -26,7 +26,7 @@ export function exportTo(resource: string, id: string, sink: Sink, opts: ExportO
 /** Export resource `id` to file `dest` (atomically), or to stdout when `dest` is `-`. */
 export function exportResource(resource: string, id: string, dest: string, opts: ExportOptions = {}): ExportResult {
   if (dest === '-') return exportTo(resource, id, (chunk) => writeFd(1, chunk), opts);
-  const tmp = `${dest}.tmp-${process.pid}-${randomBytes(4).toString('hex')}`;
+  const tmp = tempPath(dest);
   let fd: number;
   try {
     fd = fs.openSync(tmp, 'wx', 0o600);
