@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { copyBytes, crc32 } from '../src/timemachine/bytes.js';
+import { sameBytes } from '../src/timemachine/check.js';
 
 const shared = (n: number) => new Uint8Array(new SharedArrayBuffer(n));
 const plain = (n: number) => new Uint8Array(n);
@@ -56,5 +57,23 @@ describe('crc32', () => {
     sab.set(data);
     expect(crc32(sab.subarray(7))).toBe(zlibCrc32(data.subarray(7)));
     expect(crc32(data.subarray(5000), crc32(data.subarray(0, 5000)))).toBe(zlibCrc32(data));
+  });
+});
+
+describe('sameBytes', () => {
+  it('tells equal runs from runs that differ in any one byte, short and long', () => {
+    const a = new Uint8Array(randomBytes(5000));
+    const b = new Uint8Array(6000);
+    b.set(a, 700);
+    for (const len of [0, 1, 63, 64, 65, 4096]) {
+      expect(sameBytes(a, 100, b, 800, len)).toBe(true);
+      for (const k of len === 0 ? [] : [0, len >> 1, len - 1]) {
+        b[800 + k]! ^= 1;
+        expect(sameBytes(a, 100, b, 800, len)).toBe(false);
+        b[800 + k]! ^= 1;
+      }
+    }
+    // A run past the end of one side is not equal.
+    expect(sameBytes(a, 4990, b, 5690, 100)).toBe(false);
   });
 });

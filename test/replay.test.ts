@@ -126,6 +126,21 @@ describe('tc replay', () => {
     );
   });
 
+  it('reports a divergence in the last byte of a long write', () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    const text = 'x'.repeat(99);
+    const a = writeWat(dir, 'a.wasm', printerWat(`${text}\n`, 1));
+    const b = writeWat(dir, 'b.wasm', printerWat(`${text}!`, 1));
+    const run = record(reg, [a]);
+    const other = record(reg, [b]);
+    useModuleOf(reg, run.id, other.id);
+    const rep = tc(['replay', '--registry', reg, run.id]);
+    expect(rep.status).toBe(3);
+    expect(rep.stdout.toString()).toBe('');
+    expect(rep.stderr.toString().split('\n')[0]).toBe('tc: replay diverged at record 0: unexpected bytes iovs');
+  });
+
   it('reports a call past the end of a finished log', () => {
     const dir = tempDir();
     const reg = join(dir, 'reg');

@@ -14,7 +14,7 @@ import type { ImportFn } from '../host/host.js';
 import { EXIT, TcError } from '../errors.js';
 import { ByteReader, ByteWriter, CLOCK_TIME_GET, decodeRecord, normalizeParam, RESULT_TRAP, type LogRecord } from './codec.js';
 import { compileApply, compileInput, fillArgs, put, putTime, scatter, type Args } from './capture.js';
-import { blob as blobAt, eqBlob, eqGather, eqU32, eqU64, eqU64Halves, eqZigzag, read as readInto, rv } from './check.js';
+import { blob as blobAt, eqBlob, eqGather, eqU32, eqU64, eqU64Halves, eqZigzag, read as readInto, rv, sameBytes } from './check.js';
 import { coreParams, joinI64, splitI64 } from './split.js';
 import { clamp, iovTotal, u32At } from './emit.js';
 import type { RecordCursor } from './cursor.js';
@@ -73,9 +73,7 @@ export interface ReplayOptions {
 const SPLIT = new Set<SyscallName>(['clock_time_get']);
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
+  return a.length === b.length && sameBytes(a, 0, b, 0, a.length);
 }
 
 /** Build the replay imports over `cursor`. */
