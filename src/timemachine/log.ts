@@ -164,9 +164,9 @@ export interface BatchCuts {
   readonly lastTs: Float64Array;
   /**
    * The CRC-32 of the batch's bytes (`length[i]` of them, ending at `at[i]`) when the producer
-   * computed it, else -1: it does when it finds the ring past half full (see RingWriter in
+   * computed it, else -1: it does when the ring was full since the previous cut (see RingWriter in
    * src/timemachine/ring.ts), so that a log writer that lags behind a stream of data that does not
-   * compress need not checksum it as well.
+   * compress need not checksum all of it itself.
    */
   readonly checksum: Float64Array;
   readonly length: Float64Array;

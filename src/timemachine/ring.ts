@@ -14,7 +14,9 @@
  *
  * The producer also ends the log's batches (by the {@link LogLimits}: bytes, records, time span) and
  * publishes each cut beside the ring, with the record count and the last timestamp at it, so that
- * the log writer needs to read no record to write a batch: it copies, compresses and writes.
+ * the log writer needs to read no record to write a batch: it copies, compresses and writes. When the
+ * ring was full since the last cut (the log writer lags behind), the cut also carries the batch's
+ * CRC-32, which the producer computed instead of waiting.
  */
 import { copyBytes, crc32 } from './bytes.js';
 import { ByteWriter } from './codec.js';
@@ -38,7 +40,7 @@ const SIGNAL = 33;
 const WAKE = 40;
 const CTRL_SLOTS = 48;
 
-/** Batches from this size up (bytes) may be checksummed by the producer (see RingWriter's `behind`). */
+/** Batches from this size up (bytes) may be checksummed by the producer (see RingWriter's `cut`). */
 const CHECKSUM_MIN_BYTES = 64 * 1024;
 
 /** A drain of this many bytes or more is followed by another at once (bulk data). */
