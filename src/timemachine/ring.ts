@@ -303,7 +303,8 @@ export function warmUpRing(): void {
   const ring = createRing(RING_SLACK);
   const reader = new RingReader(ring);
   const drop: OnRecords = () => {};
-  const writer = new RingWriter(ring, () => void reader.drain(drop), { ...DEFAULT_LIMITS, batchRecords: 3 });
+  // Batches of nine records (72 KB): those cut after the ring was full are summed (see RingWriter.cut).
+  const writer = new RingWriter(ring, () => void reader.drain(drop), { ...DEFAULT_LIMITS, batchRecords: 9 });
   // Timestamps past 2^31 ns, as a recording has after 2 s: numbers V8 does not keep as small integers.
   const t0 = 3e9;
   for (let i = 0; i < 120; i++) {
