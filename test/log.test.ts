@@ -38,6 +38,27 @@ function clockRecord(w: LogWriter, ts: number, value: bigint): void {
   w.end(end, ts);
 }
 
+/** Encode a random_get record (ptr 0, result 0, the bytes of `noise`) into `b`: `delta` ns after the previous record. */
+function encodeRandom(b: ByteWriter, delta: number, noise: Uint8Array): void {
+  b.ensure(noise.length + 64);
+  b.u8(SYSCALL.random_get.id);
+  b.varint(delta);
+  b.param('ptr', 0);
+  b.param('size', noise.length);
+  b.varint(0);
+  b.blob(noise, 0, noise.length);
+}
+
+/** Append a random_get record of `noise` at time 0, as the recorder writes it. */
+function randomRecord(w: LogWriter, noise: Uint8Array): void {
+  const b = w.records;
+  const start = w.begin(noise.length + 64, 0);
+  encodeRandom(b, 0 - w.previousTimestamp, noise);
+  const end = b.pos;
+  b.pos = start;
+  w.end(end, 0);
+}
+
 describe('log writer and reader', () => {
   it('reads back every record, in order, across batches and segments', () => {
     const dir = tempDir();
@@ -78,17 +99,7 @@ describe('log writer and reader', () => {
     const dir = tempDir();
     const w = new LogWriter(dir);
     const noise = new Uint8Array(randomBytes(100_000));
-    const b = w.records;
-    const start = w.begin(noise.length + 64, 0);
-    b.u8(SYSCALL.random_get.id);
-    b.varint(0 - w.previousTimestamp);
-    b.param('ptr', 0);
-    b.param('size', noise.length);
-    b.varint(0);
-    b.blob(noise, 0, noise.length);
-    const end = b.pos;
-    b.pos = start;
-    w.end(end, 0);
+    randomRecord(w, noise);
     w.close();
     const [batch] = [...batches(dir)];
     expect(batch!.info.compression).toBe(Compression.None);
@@ -102,19 +113,7 @@ describe('log writer and reader', () => {
     const dir = tempDir();
     const w = new LogWriter(dir, { ...DEFAULT_LIMITS, batchRecords: 1 });
     const noises = [0, 1, 2].map(() => new Uint8Array(randomBytes(50_000)));
-    for (const noise of noises) {
-      const b = w.records;
-      const start = w.begin(noise.length + 64, 0);
-      b.u8(SYSCALL.random_get.id);
-      b.varint(0 - w.previousTimestamp);
-      b.param('ptr', 0);
-      b.param('size', noise.length);
-      b.varint(0);
-      b.blob(noise, 0, noise.length);
-      const end = b.pos;
-      b.pos = start;
-      w.end(end, 0);
-    }
+    for (const noise of noises) randomRecord(w, noise);
     w.close();
     const path = join(dir, segmentFileName(0));
     const output = (records: Uint8Array) => Buffer.from(decodeRecord(new ByteReader(records), 0, 0).outputs[0]!);
@@ -139,14 +138,7 @@ describe('log writer and reader', () => {
     const encoded = new ByteWriter(1 << 16);
     const ends: number[] = [];
     for (const [i, size] of [70_000, 50_000].entries()) {
-      const noise = new Uint8Array(randomBytes(size));
-      encoded.ensure(size + 64);
-      encoded.u8(SYSCALL.random_get.id);
-      encoded.varint(i === 0 ? 5 : 1);
-      encoded.param('ptr', 0);
-      encoded.param('size', size);
-      encoded.varint(0);
-      encoded.blob(noise, 0, size);
+      encodeRandom(encoded, i === 0 ? 5 : 1, new Uint8Array(randomBytes(size)));
       ends.push(encoded.pos);
     }
     const bytes = encoded.buf.subarray(0, encoded.pos);

@@ -107,16 +107,21 @@ describe('tc replay', () => {
     expect(r.stderr.toString()).toContain('host access during replay');
   });
 
-  it('reports a divergence with the record offset, the expected and the actual call', () => {
+  /** Record a module printing `recorded` `times` times, and replay it with one printing `replayed` instead. */
+  function replayChanged(recorded: string, replayed: string, times: number) {
     const dir = tempDir();
     const reg = join(dir, 'reg');
-    const a = writeWat(dir, 'a.wasm', printerWat('Hello, World!\n', 2));
-    const b = writeWat(dir, 'b.wasm', printerWat('Hello, Werld!\n', 2));
+    const a = writeWat(dir, 'a.wasm', printerWat(recorded, times));
+    const b = writeWat(dir, 'b.wasm', printerWat(replayed, times));
     const run = record(reg, [a]);
     const other = record(reg, [b]);
     // Point the recording at the slightly changed module.
     useModuleOf(reg, run.id, other.id);
-    const rep = tc(['replay', '--registry', reg, run.id]);
+    return tc(['replay', '--registry', reg, run.id]);
+  }
+
+  it('reports a divergence with the record offset, the expected and the actual call', () => {
+    const rep = replayChanged('Hello, World!\n', 'Hello, Werld!\n', 2);
     expect(rep.status).toBe(3);
     expect(rep.stdout.toString()).toBe('');
     expect(rep.stderr.toString()).toBe(
@@ -127,15 +132,8 @@ describe('tc replay', () => {
   });
 
   it('reports a divergence in the last byte of a long write', () => {
-    const dir = tempDir();
-    const reg = join(dir, 'reg');
     const text = 'x'.repeat(99);
-    const a = writeWat(dir, 'a.wasm', printerWat(`${text}\n`, 1));
-    const b = writeWat(dir, 'b.wasm', printerWat(`${text}!`, 1));
-    const run = record(reg, [a]);
-    const other = record(reg, [b]);
-    useModuleOf(reg, run.id, other.id);
-    const rep = tc(['replay', '--registry', reg, run.id]);
+    const rep = replayChanged(`${text}\n`, `${text}!`, 1);
     expect(rep.status).toBe(3);
     expect(rep.stdout.toString()).toBe('');
     expect(rep.stderr.toString().split('\n')[0]).toBe('tc: replay diverged at record 0: unexpected bytes iovs');

@@ -6,9 +6,9 @@
  *   (docs/registry.md); a finished recording's totals match its log.
  * - The module: it is in the registry, its bytes hash to the manifest's digest and have its size.
  * - The log (docs/log-format.md): segment files numbered from 0 without gaps; in every segment, every
- *   batch's frame (size prefix, `TCB2` or `TCB1` header, its filter), header fields (segment and batch indexes in order,
- *   `first_offset` going on from the previous batch, plausible sizes, timestamps in order), CRC-32,
- *   decompression and filter; then every record decodes (`decodeRecord`), the batch holds
+ *   batch's frame (size prefix, `TCB2` or `TCB1` header, its filter), header fields (segment and
+ *   batch indexes in order, `first_offset` going on from the previous batch, plausible sizes,
+ *   timestamps in order), CRC-32, decompression and filter; then every record decodes (`decodeRecord`), the batch holds
  *   `record_count` of them, and its last one is at `last_timestamp`. Finally the log is read once more
  *   the way replay reads it ({@link RecordCursor}), so a clean verify means replay can read every record.
  *
