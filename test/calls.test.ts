@@ -11,6 +11,7 @@ import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostFs } from '../src/host/fds.js';
 import { WASIProcExit } from '../src/host/host.js';
 import { ByteReader, ByteWriter, normalizeParam, RESULT_TRAP, type LogRecord } from '../src/timemachine/codec.js';
 import { RecordCursor } from '../src/timemachine/cursor.js';
@@ -182,13 +183,14 @@ function hostAccesses(allowed: string, f: () => void): string[] {
       return true;
     });
   }
-  for (const n of FS_FD_NAMES) {
-    wrap(fsDefault, n, `fs.${n}`, ([fd]) => {
-      const ok = allowedFds.has(fd as number);
-      if (n === 'closeSync') allowedFds.delete(fd as number);
-      return ok;
-    });
-  }
+  const byFd = (n: string) => ([fd]: unknown[]) => {
+    const ok = allowedFds.has(fd as number);
+    if (n === 'closeSync') allowedFds.delete(fd as number);
+    return ok;
+  };
+  for (const n of FS_FD_NAMES) wrap(fsDefault, n, `fs.${n}`, byFd(n));
+  // The host's fds read and write through their own reference to node:fs's functions.
+  for (const n of ['readSync', 'writeSync'] as const) wrap(hostFs, n, `fs.${n}`, byFd(n));
   wrap(cryptoDefault, 'randomFillSync', 'crypto.randomFillSync');
   wrap(globalThis.crypto, 'getRandomValues', 'crypto.getRandomValues');
   wrap(process.hrtime, 'bigint', 'process.hrtime.bigint');
