@@ -159,8 +159,11 @@ async function runWith(options: RunOptions, worker: Worker | null): Promise<RunR
   const compiling = loadModule(bytes, options.module);
   const digest = worker === null || deferModule(bytes) ? undefined : sha256(bytes);
   // Still while V8 compiles: what a recording needs that writes nothing (this thread would wait).
-  const id = worker === null ? undefined : randomUUID();
-  if (worker !== null) warmUpRing();
+  let id = '';
+  if (worker !== null) {
+    id = randomUUID();
+    warmUpRing();
+  }
   const { module, unknownImports } = await compiling;
   if (unknownImports.length > 0) {
     if (!options.trapUnknownImports) {
@@ -179,7 +182,7 @@ async function runWith(options: RunOptions, worker: Worker | null): Promise<RunR
     const outcome = await execute(spec);
     return { ...outcome, records: 0, status: outcome.trap ? 'trapped' : 'exited' };
   }
-  return recordRun(options, spec, bytes, digest, worker, id!);
+  return recordRun(options, spec, bytes, digest, worker, id);
 }
 
 /** The signal number of SIGTERM (POSIX). */
