@@ -154,16 +154,11 @@ function readModule(path: string, shared: boolean): Uint8Array {
 
 async function runWith(options: RunOptions, worker: Worker | null): Promise<RunResult> {
   const bytes = readModule(options.module, worker !== null);
-  // V8 compiles on its own threads: hash the module meanwhile (for the registry), unless it is large
-  // enough for the log-writing thread to hash it while the guest runs.
+  // The digest, for the registry, unless the module is large enough for the log-writing thread to hash
+  // it while the guest runs. V8's compile does not go on while this thread is busy: whatever runs
+  // before the await adds its whole time to the compile's (docs/RATIONALE.md, "Start-up").
   const compiling = loadModule(bytes, options.module);
   const digest = worker === null || deferModule(bytes) ? undefined : sha256(bytes);
-  // Still while V8 compiles: what a recording needs that writes nothing (this thread would wait).
-  let id = '';
-  if (worker !== null) {
-    id = randomUUID();
-    warmUpRing();
-  }
   const { module, unknownImports } = await compiling;
   if (unknownImports.length > 0) {
     if (!options.trapUnknownImports) {
@@ -182,7 +177,7 @@ async function runWith(options: RunOptions, worker: Worker | null): Promise<RunR
     const outcome = await execute(spec);
     return { ...outcome, records: 0, status: outcome.trap ? 'trapped' : 'exited' };
   }
-  return recordRun(options, spec, bytes, digest, worker, id);
+  return recordRun(options, spec, bytes, digest, worker);
 }
 
 /** The signal number of SIGTERM (POSIX). */
@@ -208,9 +203,9 @@ const WRITER_PATIENCE_MS = 2000;
  * A run that ends before that thread is up (a short one) writes its log from here. SIGINT, and
  * SIGTERM relayed by the log-writing thread, stop the guest (even while it computes), close the log
  * and mark the process interrupted (exit 130/143). A failing log write stops recording (the process is
- * marked incomplete) but not the guest. `id` is the process id to create.
+ * marked incomplete) but not the guest.
  */
-async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array, digest: string | undefined, worker: Worker, id: string): Promise<RunResult> {
+async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array, digest: string | undefined, worker: Worker): Promise<RunResult> {
   const registry = new Registry(registryDir(options.registry));
   const limits = options.limits ?? DEFAULT_LIMITS;
   let manifest: Manifest;
@@ -221,7 +216,7 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
     const stored = digest === undefined ? undefined : registry.moduleInfo(digest);
     manifest = {
       version: 1,
-      id,
+      id: randomUUID(),
       startTime: new Date().toISOString(),
       // A deferred module's digest is filled in by whoever writes the log, before its first batch.
       module: stored ?? { digest: digest ?? '', name, size: bytes.length },
@@ -276,6 +271,7 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
     return pump;
   };
   let waitedSince = -1;
+  warmUpRing();
   const sink = new RingWriter(ring, () => {
     // The ring is full: drain it here if this thread writes the log, or if the other thread never came up.
     if (pump === null) {
