@@ -4,12 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createHost } from '../src/host/host.js';
 import { errno } from '../src/wasi/errno.js';
-import { OFLAGS, RIGHTS_ALL } from '../src/wasi/layout.js';
+import { FDFLAGS, OFLAGS, RIGHTS_ALL, WHENCE } from '../src/wasi/layout.js';
 import { tempDir } from './helpers/run.js';
 
 type Fn = (...a: (number | bigint)[]) => number;
 
-function setup() {
+function setup(fdflags = 0) {
   const dir = tempDir();
   fs.writeFileSync(join(dir, 'f.txt'), 'Hello, World!\n');
   const host = createHost({ args: ['x'], env: [], preopens: [{ host: dir, guest: '/work' }] });
@@ -19,7 +19,7 @@ function setup() {
   const dv = new DataView(memory.buffer);
   const call = (name: keyof typeof host.imports, ...a: (number | bigint)[]) => (host.imports[name] as unknown as Fn)(...a);
   u8.set(Buffer.from('f.txt'), 100);
-  expect(call('path_open', 3, 0, 100, 5, 0, RIGHTS_ALL, RIGHTS_ALL, 0, 200)).toBe(0);
+  expect(call('path_open', 3, 0, 100, 5, 0, RIGHTS_ALL, RIGHTS_ALL, fdflags, 200)).toBe(0);
   const fd = dv.getUint32(200, true);
   dv.setUint32(300, 400, true); // iovec: buf 400, len 5
   dv.setUint32(304, 5, true);
@@ -74,5 +74,78 @@ describe('host edge values', () => {
   it('O_DIRECTORY on a file is ENOTDIR', () => {
     const { call } = setup();
     expect(call('path_open', 3, 0, 100, 5, OFLAGS.DIRECTORY, RIGHTS_ALL, RIGHTS_ALL, 0, 200)).toBe(errno.NOTDIR);
+  });
+});
+
+describe('positions of a file opened with APPEND', () => {
+  /** f.txt ("Hello, World!\n", 14 bytes) opened with APPEND; the iovec at 300 covers "abcde" at 400. */
+  function appending() {
+    const s = setup(FDFLAGS.APPEND);
+    s.u8.set(Buffer.from('abcde'), 400);
+    const tell = (): bigint => {
+      expect(s.call('fd_tell', s.fd, 600)).toBe(0);
+      return s.dv.getBigUint64(600, true);
+    };
+    const write = (): number => {
+      expect(s.call('fd_write', s.fd, 300, 1, 500)).toBe(0);
+      return s.dv.getUint32(500, true);
+    };
+    const content = () => fs.readFileSync(join(s.dir, 'f.txt'), 'utf8');
+    return { ...s, tell, write, content };
+  }
+
+  it('a write goes to the end and leaves the position there: fd_tell, fd_seek from it and fd_read see it', () => {
+    const { call, fd, dv, u8, tell, write, content } = appending();
+    expect(write()).toBe(5);
+    expect(content()).toBe('Hello, World!\nabcde');
+    expect(tell()).toBe(19n);
+    expect(call('fd_seek', fd, -2n, WHENCE.CUR, 600)).toBe(0);
+    expect(dv.getBigUint64(600, true)).toBe(17n);
+    u8.fill(0, 400, 405);
+    expect(call('fd_read', fd, 300, 1, 500)).toBe(0);
+    expect(dv.getUint32(500, true)).toBe(2);
+    expect(Buffer.from(u8.subarray(400, 402)).toString()).toBe('de');
+    expect(tell()).toBe(19n);
+  });
+
+  it('a write after a seek still goes to the end; an fd_read at the end reads nothing', () => {
+    const { call, fd, dv, tell, write, content } = appending();
+    expect(write()).toBe(5);
+    expect(call('fd_seek', fd, 0n, WHENCE.SET, 600)).toBe(0);
+    expect(tell()).toBe(0n);
+    expect(write()).toBe(5);
+    expect(content()).toBe('Hello, World!\nabcdeabcde');
+    expect(tell()).toBe(24n);
+    expect(call('fd_read', fd, 300, 1, 500)).toBe(0);
+    expect(dv.getUint32(500, true)).toBe(0);
+  });
+
+  it('with APPEND cleared, a write goes on from the position the append left', () => {
+    const { call, fd, tell, write, content } = appending();
+    expect(write()).toBe(5);
+    expect(call('fd_fdstat_set_flags', fd, 0)).toBe(0);
+    expect(write()).toBe(5);
+    expect(content()).toBe('Hello, World!\nabcdeabcde');
+    expect(tell()).toBe(24n);
+  });
+
+  it('fd_pwrite writes where it is told and leaves the position at the end', () => {
+    const { call, fd, tell, write, content } = appending();
+    expect(write()).toBe(5);
+    expect(call('fd_pwrite', fd, 300, 1, 0n, 500)).toBe(0);
+    // Linux appends a pwrite on an O_APPEND file descriptor: pwrite(2), BUGS.
+    expect(content()).toBe('Hello, World!\nabcdeabcde');
+    expect(tell()).toBe(19n);
+  });
+
+  it('fd_filestat_set_size and fd_allocate leave the position at the end an append left', () => {
+    const { call, fd, dir, tell, write } = appending();
+    expect(write()).toBe(5);
+    expect(call('fd_filestat_set_size', fd, 4n)).toBe(0);
+    expect(tell()).toBe(19n);
+    expect(write()).toBe(5);
+    expect(call('fd_allocate', fd, 0n, 100n)).toBe(0);
+    expect(fs.statSync(join(dir, 'f.txt')).size).toBe(100);
+    expect(tell()).toBe(9n);
   });
 });
