@@ -3,7 +3,7 @@ SHELL := /bin/bash
 NODE_MODULES := node_modules/.package-lock.json
 BUILD := dist/tc.cjs
 
-.PHONY: all demo test build schemas fixtures bench clean typecheck
+.PHONY: all demo test build schemas fixtures bench bench-calls clean typecheck
 
 all: build
 
@@ -51,6 +51,10 @@ fixtures: $(NODE_MODULES)
 
 bench: build
 	node bench/run.mjs
+
+## What recording adds to one host call (ns), on the guest's thread alone (see bench/README.md).
+bench-calls: $(NODE_MODULES)
+	node bench/calls.mjs
 
 clean:
 	rm -rf dist .demo
