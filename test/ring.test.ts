@@ -271,6 +271,57 @@ describe("the producer's batch cuts", () => {
     }
   });
 
+  it('end with a cut after the last record when the producer closes, with its count and timestamp', () => {
+    const ring = createRing(SIZE);
+    const reader = new RingReader(ring);
+    let handed = 0;
+    const cuts: { at: number; count: number; lastTs: number }[] = [];
+    const collect: OnRecords = (_bytes, start, end, _release, c) => {
+      for (let i = 0; i < c.n; i++) cuts.push({ at: handed + c.at[i]! - start, count: c.count[i]!, lastTs: c.lastTs[i]! });
+      handed += end - start;
+    };
+    const writer = new RingWriter(ring, () => reader.drain(collect, false), { ...DEFAULT_LIMITS, batchRecords: 10 });
+    let bytes = 0;
+    for (let i = 0; i < 25; i++) {
+      const rec = record(i, 1000 * (i + 1), 1000 * i, i);
+      const p = writer.begin(rec.length, 0);
+      writer.buf.set(rec, p);
+      writer.end(p + rec.length, 1000 * (i + 1));
+      bytes += rec.length;
+    }
+    // Cut by count after records 10 and 20; the last five only by closing.
+    reader.drain(collect, false);
+    expect(cuts.map((c) => c.count)).toEqual([10, 20]);
+    writer.close();
+    expect(reader.finished).toBe(true);
+    expect(reader.drain(collect, false)).toBe(0);
+    expect(cuts.map((c) => c.count)).toEqual([10, 20, 25]);
+    expect(cuts[2]).toEqual({ at: bytes, count: 25, lastTs: 25_000 });
+    expect(handed).toBe(bytes);
+  });
+
+  it('give the log a last batch with the right header when its records were taken before the producer closed', () => {
+    const dir = tempDir();
+    const ring = createRing(SIZE);
+    const pump = new LogPump(ring, dir, DEFAULT_LIMITS);
+    const writer = new RingWriter(ring, () => pump.drain(0));
+    const stamps: number[] = [];
+    // 20 records of 10 KB: more than a drain leaves in the ring (a quarter of it), so the drain below
+    // copies them into the pending batch, and no limit cuts them.
+    for (let i = 0; i < 20; i++) {
+      const rec = record(10_000, 1000 * (i + 1), 1000 * i, i);
+      const p = writer.room(writer.begin(rec.length, 0), 0);
+      writer.buf.set(rec, p);
+      writer.end(p + rec.length, 1000 * (i + 1));
+      stamps.push(1000 * (i + 1));
+    }
+    pump.drain(0);
+    writer.close();
+    expect(pump.close().records).toBe(20);
+    const infos = [...batches(dir)].map((b) => b.info);
+    expect(infos.map((b) => [b.firstOffset, b.recordCount, b.firstTimestamp, b.lastTimestamp])).toEqual([[0, 20, 1000, 20_000]]);
+  });
+
   it('let a batch run on while every cut slot is taken, and the log still holds every record', () => {
     const dir = tempDir();
     const logLimits = { ...DEFAULT_LIMITS, batchRecords: 1 };

@@ -273,7 +273,9 @@ export class LogWriter implements RecordSink {
     for (let i = 0; i < cuts.n; i++) {
       const n = cuts.count[i]! - this.offset;
       const at = cuts.at[i]!;
-      if (n <= 0 || at <= run) continue;
+      // A cut where the records so far end (the producer's last, made after the consumer took them)
+      // ends the pending batch, when there is one.
+      if (n <= 0 || at < run || (at === run && w.pos === 0)) continue;
       // The producer's checksum holds when the batch is all the bytes it summed.
       const checksum = w.pos + (at - run) === cuts.length[i] ? cuts.checksum[i]! : -1;
       if (w.pos === 0) {

@@ -231,8 +231,14 @@ export class RingWriter implements RecordSink {
     return first === length ? c : crc32(this.ring.subarray(0, length - first), c);
   }
 
-  /** No more records: wake the consumer for the last time. */
+  /**
+   * No more records: end the last batch, so that the consumer need not read its records to count
+   * them (200,000 recorded writes left 9,351 records after the last cut, 7.3 ms to scan on the log
+   * writing thread, where the guest's thread waits for the log at the end), then wake the consumer
+   * for the last time.
+   */
   close(): void {
+    if (this.batchRecords > 0) this.cut(this.previousTimestamp);
     Atomics.store(this.ctrl, DONE, 1);
     Atomics.notify(this.ctrl, WAKE);
   }
@@ -419,7 +425,7 @@ export class RingReader {
     // from before: they are handed out where they are, and freed afterwards.
     if (this.parsed === this.pendingLen && written === committed && this.read === this.consumedTotal) {
       const complete = (committed - this.consumedTotal) | 0;
-      if (complete <= 0) return 0;
+      if (complete <= 0) return this.lateCut(onRecords, this.data, this.read & this.mask);
       const at = this.read & this.mask;
       if (at + complete <= this.size) return this.handOut(onRecords, at, complete, keep);
       // Across the ring's end: in place too, in two pieces, the first up to the ring's end (it may
@@ -451,7 +457,7 @@ export class RingReader {
       this.free(this.read);
     }
     const complete = (committed - this.consumedTotal) | 0;
-    if (complete <= 0) return 0;
+    if (complete <= 0) return this.lateCut(onRecords, this.pending, this.parsed);
     const start = this.parsed;
     const cuts = this.takeCuts(this.consumedTotal, complete, start);
     this.parsed += complete;
@@ -461,8 +467,22 @@ export class RingReader {
   }
 
   /**
+   * No records to hand out, but maybe the cut the producer made when it closed, after records already
+   * handed out (see {@link RingWriter.close}): hand it to `onRecords` with no bytes, at `at` of
+   * `bytes`, where the records handed out ended. Returns 0 (no bytes taken).
+   */
+  private lateCut(onRecords: OnRecords, bytes: Uint8Array, at: number): number {
+    if (Atomics.load(this.ctrl, CUTS) === this.cutsRead) return 0;
+    const cuts = this.takeCuts(this.consumedTotal, 0, at);
+    if (cuts.n > 0) onRecords(bytes, at, at, undefined, cuts, 0);
+    return 0;
+  }
+
+  /**
    * The published cuts among the `complete` bytes after the count `base`, which are handed out from
-   * `start`: as indices from `start`. Called after COMMITTED was read (see {@link RingWriter.cut}).
+   * `start`: as indices from `start` (a cut at `start` itself ends records handed out before: only
+   * the producer's last one, made when it closed, comes after them). Called after COMMITTED was read
+   * (see {@link RingWriter.cut}).
    */
   private takeCuts(base: number, complete: number, start: number): BatchCuts {
     const c = this.cuts;
@@ -473,7 +493,7 @@ export class RingReader {
       const at = (this.cutsRead & (CUT_SLOTS - 1)) * CUT_FIELDS;
       const rel = (d[at]! - base) | 0;
       if (rel > complete) break;
-      if (rel > 0) {
+      if (rel >= 0) {
         c.at[c.n] = start + rel;
         c.count[c.n] = d[at + 1]!;
         c.lastTs[c.n] = d[at + 2]!;
