@@ -129,7 +129,7 @@ describe('positions of a file opened with APPEND', () => {
     expect(tell()).toBe(24n);
   });
 
-  it('fd_pwrite writes where it is told and leaves the position at the end', () => {
+  it('fd_pwrite leaves the position at the end the append left (and Linux appends it too)', () => {
     const { call, fd, tell, write, content } = appending();
     expect(write()).toBe(5);
     expect(call('fd_pwrite', fd, 300, 1, 0n, 500)).toBe(0);
