@@ -23,7 +23,7 @@ import { EXIT, ModuleError, TcError, UsageError } from './errors.js';
 import { Registry, registryDir, sha256, storeModule, type DeferredModule, type Manifest, type ProcessStatus } from './registry/registry.js';
 import { DEFAULT_LIMITS, type LogLimits } from './timemachine/log.js';
 import { recordImports, type RecordObserver } from './timemachine/recorder.js';
-import { claimLog, createRing, ringSignal, RingWriter } from './timemachine/ring.js';
+import { claimLog, createRing, ringSignal, RingWriter, warmUpRing } from './timemachine/ring.js';
 import { LogPump, type LogReport } from './timemachine/pump.js';
 import { processOrigin, readNs } from './host/clock.js';
 import { execute, GuestInterrupted, type GuestOutcome, type GuestSpec, type TrapInfo } from './execute.js';
@@ -271,6 +271,7 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
     return pump;
   };
   let waitedSince = -1;
+  warmUpRing();
   const sink = new RingWriter(ring, () => {
     // The ring is full: drain it here if this thread writes the log, or if the other thread never came up.
     if (pump === null) {

@@ -46,13 +46,6 @@ const CHECKSUM_MIN_BYTES = 64 * 1024;
 /** A drain of this many bytes or more is followed by another at once (bulk data). */
 const EAGER_BYTES = 256 * 1024;
 
-/**
- * The record after which a producer runs {@link warmUpRing}: long before V8 optimizes the recorder
- * (on the clock benchmark, between the 2,048th and the 4,096th record), and never in a run this
- * short, which has no use for it (hello world makes 2 records, flite 12; it took 0.7-1.2 ms of them).
- */
-const WARM_UP_AT = 256;
-
 /** Bytes a record encoded in place may run past the ring's end. Larger records go through staging. */
 export const RING_SLACK = 256 * 1024;
 
@@ -200,7 +193,6 @@ export class RingWriter implements RecordSink {
     if (this.batchRecords >= this.maxRecords || ((this.written - this.batchStart) | 0) >= this.maxBytes || ts - this.batchFirstTs >= this.maxNs) this.cut(ts);
     Atomics.store(this.ctrl, COMMITTED, this.written);
     this.previousTimestamp = ts;
-    if (this.recordCount === WARM_UP_AT) warmUpRing();
   }
 
   /**
@@ -311,8 +303,7 @@ export class RingWriter implements RecordSink {
  * the recorder again takes tens of ms, run meanwhile in slower code (measured on the clock benchmark:
  * three such deoptimizations, at the first batch cut, the first time the ring filled past half and
  * the first record across its end, cost ~40 ms of its ~300). V8 collects feedback only once a
- * function has run a few times, so the first records of the real ring cannot do it. Takes ~0.7 ms;
- * a {@link RingWriter} runs it after its {@link WARM_UP_AT}th record.
+ * function has run a few times, so the first records of the real ring cannot do it. Takes ~0.5 ms.
  */
 export function warmUpRing(): void {
   const ring = createRing(RING_SLACK);
