@@ -6,10 +6,10 @@
 // A small wasm module (bench/calls.wat) calls an import in a loop: fd_write of 48 bytes (one iovec),
 // fd_read of 64 bytes (one iovec) and clock_time_get (monotonic). Each loop runs against the host's
 // imports and against the recorder's wrappers of them (src/timemachine/recorder.ts), alternating, in
-// one process; the medians per call are printed. Round 0 is a warm-up and is not counted. fd_write and fd_read reach a stand-in for the host's
-// function that only writes the byte count (no fd, no syscall), so that what is left is the
-// recorder's own work: clock reading, encoding, copying the bytes into the ring and committing the
-// record. The ring's consumer drops what it drains, on this thread, when the ring is full (no log
+// one process; the medians per call are printed. Round 0 is a warm-up and is not counted. fd_write and
+// fd_read reach a stand-in for the host's function that only writes the byte count (no fd, no
+// syscall), so that what is left is the recorder's own work: clock reading, encoding, copying the
+// bytes into the ring and committing the record. The ring's consumer drops what it drains, on this thread, when the ring is full (no log
 // writing thread, no compression, no log file). `make bench` measures the whole of a run.
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ import { parseArgs } from 'node:util';
 import { build } from 'esbuild';
 import wabtInit from 'wabt';
 import Table from 'cli-table3';
+import { median, positiveInt, TABLE_STYLE } from './common.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The calls measured: the exports of bench/calls.wat. */
@@ -30,12 +31,6 @@ export { recordImports, MemoryViews } from './src/timemachine/recorder.ts';
 export { createRing, RingReader, RingWriter, warmUpRing } from './src/timemachine/ring.ts';
 export { createHost } from './src/host/host.ts';
 `;
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 async function loadTc() {
   const out = await build({ stdin: { contents: ENTRY, resolveDir: ROOT, loader: 'ts' }, bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'warning' });
@@ -57,10 +52,8 @@ async function main() {
     console.log(`usage: node bench/calls.mjs [--calls N] [--rounds N] [--only ${CASES.join(',')}]`);
     return;
   }
-  const calls = Number(values.calls);
-  const rounds = Number(values.rounds);
-  if (!Number.isInteger(calls) || calls < 1) throw new Error(`--calls ${values.calls}: expected a positive integer`);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds ${values.rounds}: expected a positive integer`);
+  const calls = positiveInt('calls', values.calls);
+  const rounds = positiveInt('rounds', values.rounds);
   const cases = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : CASES;
   for (const c of cases) if (!CASES.includes(c)) throw new Error(`--only: unknown call ${c} (known: ${CASES.join(', ')})`);
 
@@ -103,7 +96,7 @@ async function main() {
     }
   }
 
-  const table = new Table({ head: ['call', 'host\nns / call', 'recorded\nns / call', 'recording adds\nns / call'], colAligns: ['left', 'right', 'right', 'right'], style: { head: [], border: [] } });
+  const table = new Table({ head: ['call', 'host\nns / call', 'recorded\nns / call', 'recording adds\nns / call'], colAligns: ['left', 'right', 'right', 'right'], style: TABLE_STYLE });
   for (const name of cases) {
     const h = median(ns[name].host);
     const r = median(ns[name].recorded);

@@ -14,13 +14,13 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import Table from 'cli-table3';
+import { median, positiveInt, TABLE_STYLE } from './common.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const NODE_WASI = 'test/helpers/node-wasi-run.mjs';
 const TC = 'bin/tc.js';
 const READ_SIZE = 64 * 1024 * 1024;
 const MiB = 1024 * 1024;
-const TABLE_STYLE = { head: [], border: [] };
 
 // Runs argv[1:], then prints "bench-rusage <exit code> <peak RSS KiB> <wall ns>" as the last stderr line.
 // RUSAGE_CHILDREN's ru_maxrss is the largest peak RSS among the waited-for children: here, just the one.
@@ -59,12 +59,6 @@ function hostOf(dir) {
 function expectSize(path, size) {
   const actual = statSync(path).size;
   if (size === undefined ? actual === 0 : actual !== size) throw new Error(`${path}: ${actual} bytes, expected ${size ?? 'some'}`);
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
 // Runs one child under the wrapper; fails loudly unless it exits 0.
@@ -136,8 +130,7 @@ function main() {
     console.log('usage: node bench/run.mjs [--rounds N] [--only clock,writes,read,flite,hello] [--json out.json]');
     return;
   }
-  const rounds = Number(values.rounds);
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error(`--rounds ${values.rounds}: expected a positive integer`);
+  const rounds = positiveInt('rounds', values.rounds);
   const names = values.only ? values.only.split(',').map((s) => s.trim()).filter(Boolean) : Object.keys(BENCHMARKS);
   for (const n of names) if (!BENCHMARKS[n]) throw new Error(`--only: unknown benchmark ${n} (known: ${Object.keys(BENCHMARKS).join(', ')})`);
 

@@ -237,9 +237,12 @@ export class FileFd extends HostFd {
   override hostFd(): number {
     return this.fd;
   }
-  /** The position (bytes); throws when the end of the file it stands for cannot be read. */
-  private at(): number {
-    if (this.position < 0) this.position = fstatSync(this.fd).size;
+  /**
+   * The position (bytes). After an append, the file's `size` when the caller has just read it, else
+   * read here; throws when it cannot be read.
+   */
+  private at(size?: number): number {
+    if (this.position < 0) this.position = size ?? fstatSync(this.fd).size;
     return this.position;
   }
   override readInto(mem: Uint8Array, off: number, len: number, position: number | null): number {
@@ -344,7 +347,7 @@ export class FileFd extends HostFd {
     if (offset + len > BigInt(Number.MAX_SAFE_INTEGER)) return errno.FBIG;
     try {
       const size = fstatSync(this.fd, { bigint: true }).size;
-      if (this.position < 0) this.position = Number(size);
+      this.at(Number(size));
       if (offset + len > size) ftruncateSync(this.fd, Number(offset + len));
       return 0;
     } catch (e) {
