@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolvePath } from '../src/host/sandbox.js';
+import { resolvePath, resolvesAsIs, walkPath } from '../src/host/sandbox.js';
 import { errno } from '../src/wasi/errno.js';
 import { tempDir } from './helpers/run.js';
 
@@ -85,5 +86,95 @@ describe('resolvePath keeps every path inside the preopen', () => {
     fs.symlinkSync('not-yet', join(root, 'dangling'));
     ok('dangling', false, ['dangling']);
     ok('dangling', true, ['not-yet']);
+  });
+});
+
+describe('paths the host resolves as they are skip the walk', () => {
+  const { top, root } = tree();
+  const canonical = fs.realpathSync(root);
+
+  it('takes the shortcut only for symlink-free paths through directories', () => {
+    fs.mkdirSync(join(canonical, 'd', 'e', 'f'), { recursive: true });
+    fs.writeFileSync(join(canonical, 'd', 'e', 'f', 'g.txt'), 'g');
+    const asIs = (rel: string[], follow: boolean, walked = rel.length) => resolvesAsIs(canonical, rel, walked, follow);
+    expect(asIs(['d', 'e', 'f', 'g.txt'], true)).toBe(true);
+    expect(asIs(['d', 'e', 'f', 'g.txt'], false)).toBe(true);
+    expect(asIs(['d', 'e', 'f', 'new.txt'], true)).toBe(true); // missing last: created there
+    expect(asIs(['d', 'e', 'f', 'g.txt'], true, 2)).toBe(true); // the directory's own components are checked too
+    expect(asIs(['to-d', 'b.txt'], false)).toBe(false); // a symlink on the way
+    expect(asIs(['to-b'], true)).toBe(false); // the last, followed
+    expect(asIs(['d', 'up-a'], false)).toBe(false); // the last, not followed: left to the walk
+    expect(asIs(['a.txt', 'x'], false)).toBe(false); // through a file: ENOTDIR
+    expect(asIs(['missing', 'x'], true)).toBe(false);
+    expect(asIs(['dangling-2'], true)).toBe(true); // nothing there at all
+    fs.symlinkSync('nowhere', join(canonical, 'dangling-2'));
+    expect(asIs(['dangling-2'], true)).toBe(false); // now a dangling symlink
+    expect(asIs(['d', 'b.txt'], true, 0)).toBe(true); // nothing walked
+    expect(asIs(['d', 'b.txt'], false, 1)).toBe(true); // only the last, not followed
+    // A root reached through a symlink never resolves as it is: the walk does everything.
+    const linked = join(top, 'root-link');
+    fs.symlinkSync(canonical, linked);
+    expect(resolvesAsIs(linked, ['d', 'b.txt'], 2, true)).toBe(false);
+    expect(resolvePath(linked, [], 'd/b.txt', true)).toEqual({ errno: 0, host: `${linked}/d/b.txt`, rel: ['d', 'b.txt'] });
+  });
+
+  it('answers every path as the walk does, in generated trees of directories, files and symlinks', () => {
+    const names = ['a', 'b', 'c'];
+    const targets = ['a', 'b/c', '../a', '../../a', '../../../../x', 'missing', 'a/missing', '.', '..', 'c/../b', 'b/', '/ABS', '/tmp'];
+    const kind = fc.constantFrom('none', 'dir', 'dir', 'file', 'link');
+    const entries = fc.array(fc.tuple(fc.array(fc.constantFrom(...names), { minLength: 1, maxLength: 3 }), kind, fc.constantFrom(...targets)), { maxLength: 30 });
+    const component = fc.constantFrom('a', 'b', 'c', 'a', 'b', 'c', '.', '..', '', 'missing');
+    const path = fc.tuple(fc.array(component, { minLength: 1, maxLength: 5 }), fc.boolean()).map(([cs, slash]) => cs.join('/') + (slash ? '/' : ''));
+    const query = fc.tuple(fc.array(fc.constantFrom(...names), { maxLength: 2 }), path, fc.boolean());
+    const isDir = (at: string, follow: boolean) => {
+      try {
+        return (follow ? fs.statSync : fs.lstatSync)(at, { throwIfNoEntry: false })?.isDirectory() === true;
+      } catch {
+        return false; // ENOTDIR, ELOOP
+      }
+    };
+    const exists = (at: string) => {
+      try {
+        return fs.lstatSync(at, { throwIfNoEntry: false }) !== undefined;
+      } catch {
+        return false;
+      }
+    };
+    let n = 0;
+    let shortcuts = 0;
+    fc.assert(
+      fc.property(entries, fc.array(query, { minLength: 40, maxLength: 40 }), (spec, queries) => {
+        const r = join(top, `gen-${n++}`);
+        fs.mkdirSync(r);
+        const rr = fs.realpathSync(r);
+        for (const [parts, k, target] of [...spec].sort((x, y) => x[0].length - y[0].length)) {
+          const at = join(rr, ...parts);
+          if (k === 'none' || !isDir(join(at, '..'), true) || exists(at)) continue;
+          if (k === 'dir') fs.mkdirSync(at);
+          else if (k === 'file') fs.writeFileSync(at, 'x');
+          else fs.symlinkSync(target === '/ABS' ? join(rr, 'a') : target, at);
+        }
+        // Besides the generated paths, every entry made, and a new file in it.
+        const made = spec.map(([parts]) => parts).filter((parts) => exists(join(rr, ...parts)));
+        const more = made.flatMap((parts) => [parts.join('/'), `${parts.join('/')}/new`].flatMap((p) => [[[], p, true], [[], p, false], [parts.slice(0, 1), parts.slice(1).join('/') || '.', true]] as const));
+        for (const [base, p, follow] of [...queries, ...more]) {
+          // The directory fd's own components are those of a real directory.
+          const b = isDir(join(rr, ...base), false) ? base : [];
+          const outcome = (f: typeof walkPath) => {
+            try {
+              return f(rr, b, p, follow);
+            } catch (e) {
+              return { threw: (e as { code?: string }).code };
+            }
+          };
+          expect(outcome(resolvePath), `${p} from ${b.join('/')} follow=${follow}`).toEqual(outcome(walkPath));
+          const pending = p.split('/').filter((c) => c !== '' && c !== '.');
+          if (!p.endsWith('/') && !pending.includes('..') && pending.length > 1 && resolvesAsIs(rr, [...b, ...pending], pending.length, follow)) shortcuts++;
+        }
+      }),
+      { numRuns: 60 },
+    );
+    // The property is about the shortcut: it was taken, and for more than trivial paths.
+    expect(shortcuts).toBeGreaterThan(50);
   });
 });

@@ -1,4 +1,4 @@
-import { lstatSync, readlinkSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
 import { errno } from '../wasi/errno.js';
 
 /** Most symlinks followed while resolving one path before ELOOP (Linux's limit). */
@@ -18,17 +18,34 @@ export type Resolved = { readonly errno: 0; readonly host: string; readonly rel:
  * A trailing `/` asks for a directory: the last component is followed and the host path keeps the slash,
  * so the host reports ENOTDIR for a file.
  *
- * The host is never asked about anything outside `root` (only `lstat`/`readlink` below it).
+ * The host is never asked about anything outside `root` (only `lstat`, `readlink` and `realpath` of paths below it).
  * Races with other processes changing the tree between resolution and use are not defended against.
+ *
+ * A path without `..` whose components the host resolves to themselves (no symlink on the way: see
+ * {@link resolvesAsIs}) is answered without the walk, with the result the walk ({@link walkPath})
+ * would give.
  */
 export function resolvePath(root: string, base: readonly string[], path: string, followLast: boolean): Resolved {
+  return resolve(root, base, path, followLast, true);
+}
+
+/** {@link resolvePath} by the component walk alone, for every path. */
+export function walkPath(root: string, base: readonly string[], path: string, followLast: boolean): Resolved {
+  return resolve(root, base, path, followLast, false);
+}
+
+function resolve(root: string, base: readonly string[], path: string, followLast: boolean, asIs: boolean): Resolved {
   if (path.length === 0) return { errno: errno.NOENT };
   if (path.includes('\0')) return { errno: errno.INVAL };
   if (path.startsWith('/')) return { errno: errno.NOTCAPABLE };
   const trailingSlash = path.endsWith('/');
   if (trailingSlash) followLast = true;
-  const stack = [...base];
   let pending = path.split('/').filter((c) => c !== '' && c !== '.');
+  if (asIs && !trailingSlash && !pending.includes('..')) {
+    const rel = base.length === 0 ? pending : [...base, ...pending];
+    if (resolvesAsIs(root, rel, pending.length, followLast)) return { errno: 0, host: hostPath(root, rel), rel };
+  }
+  const stack = [...base];
   let links = 0;
   while (pending.length > 0) {
     const c = pending.shift()!;
@@ -58,6 +75,33 @@ export function resolvePath(root: string, base: readonly string[], path: string,
   }
   const host = hostPath(root, stack);
   return { errno: 0, host: trailingSlash && stack.length > 0 ? `${host}/` : host, rel: stack };
+}
+
+/**
+ * Whether the walk of {@link resolvePath} over the last `walked` components of `rel` (those of the
+ * path, after the directory's own) would meet no symlink and no missing component or non-directory
+ * before the last. True when the host's `realpath(3)` of the whole of `rel` gives that very path
+ * back: a symlink cannot resolve to its own path (that is a loop), so every component is then a
+ * directory, the last one anything but a symlink. A missing last component (a file about to be
+ * created) passes when its parent resolves so and the last does not exist at all; a dangling
+ * symlink, a symlink as the last component even when it is not to be followed, and any error are
+ * left to the walk, which gives the errno. One `realpath` (~3 µs for four components here) against
+ * one `lstat` and a Stats object per component (~2.5 µs each).
+ */
+export function resolvesAsIs(root: string, rel: readonly string[], walked: number, followLast: boolean): boolean {
+  if (walked === 0 || (walked === 1 && !followLast)) return true;
+  const host = hostPath(root, rel);
+  try {
+    return realpathSync.native(host) === host;
+  } catch (e) {
+    if ((e as { code?: string }).code !== 'ENOENT') return false;
+  }
+  try {
+    const parent = hostPath(root, rel.slice(0, -1));
+    return (parent === root || realpathSync.native(parent) === parent) && lstatSync(host, { throwIfNoEntry: false }) === undefined;
+  } catch {
+    return false;
+  }
 }
 
 /** Join a preopen root and components. */
