@@ -2,9 +2,21 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { resolvePath, resolvesAsIs, walkPath } from '../src/host/sandbox.js';
+import { resolvePath, resolvesAsIs, shortcutPays, walkPath, type Resolved } from '../src/host/sandbox.js';
 import { errno } from '../src/wasi/errno.js';
 import { tempDir } from './helpers/run.js';
+
+/**
+ * The answer without the `lstat` the walk may hand over, after checking that one: it is the `lstat`
+ * of the host path, which is no symlink.
+ */
+function withoutStat(r: Resolved | { threw?: string }): unknown {
+  if (!('stat' in r) || r.stat === undefined) return r;
+  const { stat, ...rest } = r;
+  const now = fs.lstatSync(r.host, { bigint: true });
+  expect([stat.ino, stat.dev, stat.mode, stat.isSymbolicLink()]).toEqual([now.ino, now.dev, now.mode, false]);
+  return rest;
+}
 
 /** outside/secret, root/{a.txt, d/b.txt, links...} */
 function tree() {
@@ -31,7 +43,7 @@ function tree() {
 describe('resolvePath keeps every path inside the preopen', () => {
   const { root } = tree();
   const ok = (path: string, follow: boolean, rel: string[], base: string[] = []) =>
-    expect(resolvePath(root, base, path, follow)).toEqual({ errno: 0, host: rel.length ? `${root}/${rel.join('/')}` : root, rel });
+    expect(withoutStat(resolvePath(root, base, path, follow))).toEqual({ errno: 0, host: rel.length ? `${root}/${rel.join('/')}` : root, rel });
   const refused = (path: string, follow: boolean, e: number, base: string[] = []) => expect(resolvePath(root, base, path, follow)).toEqual({ errno: e });
 
   it('resolves plain, dotted and nested paths', () => {
@@ -82,6 +94,16 @@ describe('resolvePath keeps every path inside the preopen', () => {
     refused('a.txt/x', false, errno.NOTDIR);
   });
 
+  it('hands over the lstat of the last component when it followed it to something that is no symlink', () => {
+    const r = walkPath(root, [], 'to-b', true);
+    expect('stat' in r && r.stat?.ino).toBe(fs.lstatSync(join(root, 'd', 'b.txt'), { bigint: true }).ino);
+    expect('stat' in r && r.stat?.isFile()).toBe(true);
+    expect('stat' in walkPath(root, [], 'to-d/b.txt', false)).toBe(false); // the last not followed: not looked at
+    expect('stat' in walkPath(root, [], 'new-file', true)).toBe(false); // nothing there
+    expect('stat' in walkPath(root, [], 'd/', true)).toBe(false); // the host path keeps its slash
+    expect('stat' in walkPath(root, [], '.', true)).toBe(false); // no component walked
+  });
+
   it('a dangling symlink as the last component is kept (no follow) or resolved inside (follow)', () => {
     fs.symlinkSync('not-yet', join(root, 'dangling'));
     ok('dangling', false, ['dangling']);
@@ -115,7 +137,18 @@ describe('paths the host resolves as they are skip the walk', () => {
     const linked = join(top, 'root-link');
     fs.symlinkSync(canonical, linked);
     expect(resolvesAsIs(linked, ['d', 'b.txt'], 2, true)).toBe(false);
-    expect(resolvePath(linked, [], 'd/b.txt', true)).toEqual({ errno: 0, host: `${linked}/d/b.txt`, rel: ['d', 'b.txt'] });
+    expect(withoutStat(resolvePath(linked, [], 'd/b.txt', true))).toEqual({ errno: 0, host: `${linked}/d/b.txt`, rel: ['d', 'b.txt'] });
+  });
+
+  it('takes it where one realpath costs less than the lstats of the walk', () => {
+    // realpath reads the root's components too (~0.55 µs each); the walk lstats those it follows (~2.4 µs).
+    expect(shortcutPays('/home/me/src', 0, 1, true)).toBe(false);
+    expect(shortcutPays('/tmp', 0, 1, true)).toBe(true);
+    expect(shortcutPays('/home/me/src', 0, 4, true)).toBe(true);
+    expect(shortcutPays('/home/me/src', 0, 4, false)).toBe(true);
+    expect(shortcutPays('/home/me/src', 0, 2, false)).toBe(false);
+    expect(shortcutPays('/home/me/src', 6, 2, true)).toBe(false);
+    expect(shortcutPays('/a/b/c/d/e/f/g/h/i/j', 0, 2, true)).toBe(false);
   });
 
   it('answers every path as the walk does, in generated trees of directories, files and symlinks', () => {
@@ -167,9 +200,9 @@ describe('paths the host resolves as they are skip the walk', () => {
               return { threw: (e as { code?: string }).code };
             }
           };
-          expect(outcome(resolvePath), `${p} from ${b.join('/')} follow=${follow}`).toEqual(outcome(walkPath));
+          expect(withoutStat(outcome(resolvePath)), `${p} from ${b.join('/')} follow=${follow}`).toEqual(withoutStat(outcome(walkPath)));
           const pending = p.split('/').filter((c) => c !== '' && c !== '.');
-          if (!p.endsWith('/') && !pending.includes('..') && pending.length > 1 && resolvesAsIs(rr, [...b, ...pending], pending.length, follow)) shortcuts++;
+          if (!p.endsWith('/') && !pending.includes('..') && shortcutPays(rr, b.length, pending.length, follow) && resolvesAsIs(rr, [...b, ...pending], pending.length, follow)) shortcuts++;
         }
       }),
       { numRuns: 60 },

@@ -492,7 +492,7 @@ export class DirFd extends HostFd {
     const r = this.resolve(path, (flags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0);
     if (!('host' in r)) return { ret: r.errno, filestat: null };
     try {
-      return { ret: 0, filestat: filestatOf(lstatSync(r.host, { bigint: true })) as never };
+      return { ret: 0, filestat: filestatOf(r.stat ?? lstatSync(r.host, { bigint: true })) as never };
     } catch (e) {
       return { ret: errnoFromError(e), filestat: null };
     }
@@ -512,7 +512,7 @@ export class DirFd extends HostFd {
     const follow = (dirflags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0;
     const r = this.resolve(path, follow);
     if (!('host' in r)) return { ret: r.errno, fd_obj: null };
-    const st = (follow ? statSync : lstatSync)(r.host, { throwIfNoEntry: false });
+    const st = r.stat ?? (follow ? statSync : lstatSync)(r.host, { throwIfNoEntry: false });
     if (st?.isDirectory()) {
       if (oflags & OFLAGS.CREAT && oflags & OFLAGS.EXCL) return { ret: errno.EXIST, fd_obj: null };
       if (oflags & OFLAGS.TRUNC || (!(oflags & OFLAGS.DIRECTORY) && rightsBase & RIGHT_FD_WRITE)) return { ret: errno.ISDIR, fd_obj: null };

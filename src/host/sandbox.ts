@@ -1,11 +1,17 @@
-import { lstatSync, readlinkSync, realpathSync } from 'node:fs';
+import { lstatSync, readlinkSync, realpathSync, type BigIntStats } from 'node:fs';
 import { errno } from '../wasi/errno.js';
 
 /** Most symlinks followed while resolving one path before ELOOP (Linux's limit). */
 export const MAX_SYMLINKS = 40;
 
-/** A resolved guest path: the host path to use and its components relative to the preopen root. */
-export type Resolved = { readonly errno: 0; readonly host: string; readonly rel: readonly string[] } | { readonly errno: number };
+/**
+ * A resolved guest path: the host path to use and its components relative to the preopen root, and
+ * `stat`, the `lstat` of `host` (bigint), when the walk made it: the last component followed, and no
+ * symlink (so it is also `host`'s `stat`).
+ */
+export type Resolved =
+  | { readonly errno: 0; readonly host: string; readonly rel: readonly string[]; readonly stat?: BigIntStats }
+  | { readonly errno: number };
 
 /**
  * Resolve `path`, relative to the directory `base` (components below the preopen `root`), to a host path
@@ -41,12 +47,13 @@ function resolve(root: string, base: readonly string[], path: string, followLast
   const trailingSlash = path.endsWith('/');
   if (trailingSlash) followLast = true;
   let pending = path.split('/').filter((c) => c !== '' && c !== '.');
-  if (asIs && !trailingSlash && !pending.includes('..')) {
+  if (asIs && !trailingSlash && shortcutPays(root, base.length, pending.length, followLast) && !pending.includes('..')) {
     const rel = base.length === 0 ? pending : [...base, ...pending];
     if (resolvesAsIs(root, rel, pending.length, followLast)) return { errno: 0, host: hostPath(root, rel), rel };
   }
   const stack = [...base];
   let links = 0;
+  let stat: BigIntStats | undefined;
   while (pending.length > 0) {
     const c = pending.shift()!;
     if (c === '..') {
@@ -58,7 +65,7 @@ function resolve(root: string, base: readonly string[], path: string, followLast
     const last = pending.length === 0;
     if (last && !followLast) break;
     const host = hostPath(root, stack);
-    const st = lstatSync(host, { throwIfNoEntry: false });
+    const st = lstatSync(host, { bigint: last, throwIfNoEntry: false });
     if (st === undefined) {
       if (last) break;
       return { errno: errno.NOENT };
@@ -71,9 +78,12 @@ function resolve(root: string, base: readonly string[], path: string, followLast
       pending = [...target.split('/').filter((t) => t !== '' && t !== '.'), ...pending];
     } else if (!last && !st.isDirectory()) {
       return { errno: errno.NOTDIR };
+    } else if (last && !trailingSlash) {
+      stat = st as BigIntStats;
     }
   }
   const host = hostPath(root, stack);
+  if (stat !== undefined) return { errno: 0, host, rel: stack, stat };
   return { errno: 0, host: trailingSlash && stack.length > 0 ? `${host}/` : host, rel: stack };
 }
 
@@ -102,6 +112,20 @@ export function resolvesAsIs(root: string, rel: readonly string[], walked: numbe
   } catch {
     return false;
   }
+}
+
+/**
+ * Whether {@link resolvesAsIs} is expected to cost less than the walk over `walked` components of a
+ * path below `baseDepth` components of the directory, below `root`. `realpath(3)` reads every
+ * component from the host's `/`, the root's own included, at ~0.55 µs each here; the walk takes
+ * ~2.4 µs (an `lstat`, its Stats object and its share of garbage collection) for each component it
+ * looks at: all of them with `followLast`, else all but the last. So a single followed component
+ * below a root three deep (`/home/me/src`) is walked, four components below it are not.
+ */
+export function shortcutPays(root: string, baseDepth: number, walked: number, followLast: boolean): boolean {
+  let rootDepth = 0;
+  for (let i = 0; i < root.length; i++) if (root.charCodeAt(i) === 47) rootDepth++;
+  return 4 * (followLast ? walked : walked - 1) > rootDepth + baseDepth + walked;
 }
 
 /** Join a preopen root and components. */
