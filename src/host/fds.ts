@@ -382,8 +382,16 @@ export class FileFd extends HostFd {
 }
 
 /** A directory inside a preopen: the preopen's host root and the components below it. */
+/** One entry of a directory listing: its name (also as UTF-8, as the dirent carries it), WASI filetype and inode. */
+export interface DirEntry {
+  readonly name: string;
+  readonly bytes: Uint8Array;
+  readonly type: number;
+  readonly ino: bigint;
+}
+
 export class DirFd extends HostFd {
-  private entries: { name: string; type: number; ino: bigint }[] | null = null;
+  private entries: DirEntry[] | null = null;
 
   /**
    * @param root host path of the preopen this directory lies in
@@ -448,26 +456,36 @@ export class DirFd extends HostFd {
   }
 
   /**
-   * One entry at `cookie` (its index); `.` and `..` are not listed (as node:wasi). The listing is read
-   * once at cookie 0, sorted by name so that it is the same on every host.
+   * The listing `fd_readdir` reads from at `cookie` (the index of the entry it starts at), or the
+   * errno of reading it. `.` and `..` are not listed (as node:wasi). The directory is read at cookie
+   * 0 (and at the first call), sorted by name so that the listing is the same on every host; later
+   * cookies read on from that listing. The inode is the entry's own (`lstat`: Node's readdir does not
+   * give `d_ino`).
    */
-  override fd_readdir_single(cookie: bigint) {
+  listing(cookie: bigint): readonly DirEntry[] | number {
     try {
       if (cookie === 0n || this.entries === null) {
         const dir = this.path;
         this.entries = readdirSync(dir, { withFileTypes: true })
           .map((d) => {
             const st = lstatSync(`${dir}/${d.name}`, { bigint: true, throwIfNoEntry: false });
-            return { name: d.name, type: filetypeOf(d), ino: st?.ino ?? 0n };
+            return { name: d.name, bytes: Buffer.from(d.name), type: filetypeOf(d), ino: st?.ino ?? 0n };
           })
           .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       }
-      const e = this.entries[Number(cookie)];
-      if (e === undefined) return { ret: 0, dirent: null };
-      return { ret: 0, dirent: new shim.Dirent(cookie + 1n, e.ino, e.name, e.type) };
+      return this.entries;
     } catch (err) {
-      return { ret: errnoFromError(err), dirent: null };
+      return errnoFromError(err);
     }
+  }
+
+  /** One entry at `cookie` (see {@link listing}). */
+  override fd_readdir_single(cookie: bigint) {
+    const entries = this.listing(cookie);
+    if (typeof entries === 'number') return { ret: entries, dirent: null };
+    const e = entries[Number(cookie)];
+    if (e === undefined) return { ret: 0, dirent: null };
+    return { ret: 0, dirent: new shim.Dirent(cookie + 1n, e.ino, e.name, e.type) };
   }
 
   override path_create_directory(path: string): number {

@@ -172,6 +172,44 @@ export function createHost(options: HostOptions): WasiHost {
       if (f instanceof StdioFd) return errno.SPIPE;
       return vectored(f, iovs, iovsLen, nwritten, offset, true);
     },
+    fd_readdir(n: number, buf: number, bufLen: number, cookie: bigint, bufusedPtr: number) {
+      // The shim's packing (and its errnos for what is not a directory), without its per-entry Dirent,
+      // TextEncoder and buffers: an entry whose 24-byte head or name does not fit ends the call with
+      // `bufused` = `buf_len`, those bytes unwritten.
+      const d = fds[n];
+      if (!(d instanceof DirFd)) return base.fd_readdir!(n as never, buf as never, bufLen as never, cookie as never, bufusedPtr as never);
+      const entries = d.listing(cookie);
+      const m = mem();
+      const v = view;
+      if (typeof entries === 'number') {
+        v.setUint32(bufusedPtr, 0, true);
+        return entries;
+      }
+      let bufused = 0;
+      for (let i = Number(cookie); ; i++) {
+        const e = entries[i];
+        if (e === undefined) break;
+        if (bufLen - bufused < 24) {
+          bufused = bufLen;
+          break;
+        }
+        v.setBigUint64(buf, BigInt(i + 1), true); // d_next
+        v.setBigUint64(buf + 8, e.ino, true);
+        v.setUint32(buf + 16, e.bytes.length, true); // d_namlen
+        v.setUint32(buf + 20, e.type, true); // d_type, then 3 bytes of padding
+        buf += 24;
+        bufused += 24;
+        if (bufLen - bufused < e.bytes.length) {
+          bufused = bufLen;
+          break;
+        }
+        m.set(e.bytes, buf);
+        buf += e.bytes.length;
+        bufused += e.bytes.length;
+      }
+      v.setUint32(bufusedPtr, bufused, true);
+      return 0;
+    },
     fd_renumber(from: number, to: number) {
       const a = fd(from);
       const b = fd(to);
