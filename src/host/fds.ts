@@ -118,9 +118,6 @@ export abstract class HostFd extends Fd {
   override fd_prestat_get(): { ret: number; prestat: shim.Prestat | null } {
     return { ret: errno.BADF, prestat: null };
   }
-  override fd_readdir_single(_cookie: bigint): { ret: number; dirent: shim.Dirent | null } {
-    return { ret: errno.NOTDIR, dirent: null };
-  }
   override path_create_directory(_path: string): number {
     return errno.NOTDIR;
   }
@@ -381,7 +378,6 @@ export class FileFd extends HostFd {
   }
 }
 
-/** A directory inside a preopen: the preopen's host root and the components below it. */
 /** One entry of a directory listing: its name (also as UTF-8, as the dirent carries it), WASI filetype and inode. */
 export interface DirEntry {
   readonly name: string;
@@ -390,6 +386,7 @@ export interface DirEntry {
   readonly ino: bigint;
 }
 
+/** A directory inside a preopen: the preopen's host root and the components below it. */
 export class DirFd extends HostFd {
   private entries: DirEntry[] | null = null;
 
@@ -477,15 +474,6 @@ export class DirFd extends HostFd {
     } catch (err) {
       return errnoFromError(err);
     }
-  }
-
-  /** One entry at `cookie` (see {@link listing}). */
-  override fd_readdir_single(cookie: bigint) {
-    const entries = this.listing(cookie);
-    if (typeof entries === 'number') return { ret: entries, dirent: null };
-    const e = entries[Number(cookie)];
-    if (e === undefined) return { ret: 0, dirent: null };
-    return { ret: 0, dirent: new shim.Dirent(cookie + 1n, e.ino, e.name, e.type) };
   }
 
   override path_create_directory(path: string): number {

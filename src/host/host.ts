@@ -173,12 +173,12 @@ export function createHost(options: HostOptions): WasiHost {
       return vectored(f, iovs, iovsLen, nwritten, offset, true);
     },
     fd_readdir(n: number, buf: number, bufLen: number, cookie: bigint, bufusedPtr: number) {
-      // The shim's packing (and its errnos for what is not a directory), without its per-entry Dirent,
-      // TextEncoder and buffers: an entry whose 24-byte head or name does not fit ends the call with
-      // `bufused` = `buf_len`, those bytes unwritten.
-      const d = fds[n];
-      if (!(d instanceof DirFd)) return base.fd_readdir!(n as never, buf as never, bufLen as never, cookie as never, bufusedPtr as never);
-      const entries = d.listing(cookie);
+      // Packed as the shim packs it, without its per-entry Dirent, TextEncoder and buffers: an entry
+      // whose 24-byte head or name does not fit ends the call with `bufused` = `buf_len`, those bytes
+      // unwritten. A failure past a valid fd writes `bufused` = 0.
+      const d = dir(n);
+      if (d === errno.BADF) return d;
+      const entries = typeof d === 'number' ? d : d.listing(cookie);
       const m = mem();
       const v = view;
       if (typeof entries === 'number') {
