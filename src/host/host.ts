@@ -57,12 +57,47 @@ export function stringsSize(list: readonly string[]): number {
   return n;
 }
 
+/** Bytes of the {@link RandomPool}: one `randomFillSync` of 4 KiB costs ~1.7 µs, one of 16 bytes ~1.2 µs. */
+const RANDOM_POOL_BYTES = 4096;
+
+/**
+ * `random_get`'s bytes (WASI: "random data from a cryptographically secure source"): node:crypto's
+ * CSPRNG, drawn 4 KiB at a time and handed out in order, each byte once. A call of 16 bytes (a hash
+ * seed) costs ~0.1 µs instead of ~1.2 µs a `randomFillSync` of its own; calls of more than a quarter of
+ * the pool are filled directly. Bytes stay in the pool until they are handed out; a recorded call's
+ * bytes are in its record anyway.
+ */
+export class RandomPool {
+  private readonly pool = new Uint8Array(RANDOM_POOL_BYTES);
+  private at = RANDOM_POOL_BYTES;
+  /**
+   * Fill `len` bytes of `dst` from `off`. Throws RangeError (as `randomFillSync` does) when they are
+   * not all inside `dst`; nothing is written then.
+   */
+  fill(dst: Uint8Array, off: number, len: number): void {
+    if (len > RANDOM_POOL_BYTES / 4 || off + len > dst.length) {
+      randomFillSync(dst, off, len);
+      return;
+    }
+    if (this.at + len > RANDOM_POOL_BYTES) {
+      randomFillSync(this.pool);
+      this.at = 0;
+    }
+    const p = this.pool;
+    const at = this.at;
+    if (len > 64) dst.set(p.subarray(at, at + len), off);
+    else for (let i = 0; i < len; i++) dst[off + i] = p[at + i]!;
+    this.at = at + len;
+  }
+}
+
 /** Build a host for one process. Opening a preopen that is not a readable directory throws. */
 export function createHost(options: HostOptions): WasiHost {
   const [in0, out1, err2] = options.stdio ?? [0, 1, 2];
   const fds: (HostFd | undefined)[] = [new StdioFd(in0), new StdioFd(out1), new StdioFd(err2)];
   for (const p of options.preopens) fds.push(new DirFd(p.host, [], p.guest));
   const clock = new HostClock();
+  const random = new RandomPool();
   const wasi = new WASI([...options.args], [...options.env], fds as HostFd[], { debug: false });
   const base = wasi.wasiImport as unknown as Record<SyscallName, ImportFn>;
 
@@ -308,7 +343,7 @@ export function createHost(options: HostOptions): WasiHost {
       return 0;
     },
     random_get(buf: number, len: number) {
-      randomFillSync(mem(), buf, len);
+      random.fill(mem(), buf >>> 0, len >>> 0);
       return 0;
     },
     sock_accept(n: number) {
