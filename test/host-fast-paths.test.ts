@@ -1,14 +1,18 @@
 /**
  * The host's shortcuts for calls that programs make often and that cost little on a native host:
- * random_get from a pool of CSPRNG bytes. Each is checked for what the guest sees and for what it asks
- * of the host.
+ * random_get from a pool of CSPRNG bytes, fd_fdstat_get of stdio without an fstat per call,
+ * fd_filestat_get written straight into guest memory. Each is checked for what the guest sees and for
+ * what it asks of the host.
  */
 import * as fs from 'node:fs';
 import cryptoDefault from 'node:crypto';
+import fsDefault from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHost } from '../src/host/host.js';
+import { errno } from '../src/wasi/errno.js';
+import { FILETYPE, RIGHTS_ALL } from '../src/wasi/layout.js';
 import { tempDir } from './helpers/run.js';
 
 type Fn = (...a: (number | bigint)[]) => number;
@@ -32,10 +36,10 @@ function watch<T extends object>(obj: T, key: keyof T & string): unknown[][] {
   return calls;
 }
 
-function setup() {
+function setup(stdio?: readonly [number, number, number]) {
   const dir = tempDir();
   fs.writeFileSync(join(dir, 'f.txt'), 'Hello, World!\n');
-  const host = createHost({ args: ['x'], env: [], preopens: [{ host: dir, guest: '/work' }] });
+  const host = createHost({ args: ['x'], env: [], preopens: [{ host: dir, guest: '/work' }], stdio });
   const memory = new WebAssembly.Memory({ initial: 1 });
   host.bind(memory);
   const u8 = new Uint8Array(memory.buffer);
@@ -96,5 +100,105 @@ describe('random_get', () => {
     // The pool goes on serving.
     expect(call('random_get', 65536 - 16, 16)).toBe(0);
     expect(u8.subarray(65536 - 16).every((b) => b === 0xaa)).toBe(false);
+  });
+});
+
+describe('fd_fdstat_get of stdio', () => {
+  it('looks at each host fd once: the type of an open fd does not change', () => {
+    const dir = tempDir();
+    const file = fs.openSync(join(dir, 'out.txt'), 'w');
+    const dev = fs.openSync('/dev/null', 'r');
+    try {
+      const { call, dv } = setup([dev, file, file]);
+      const fstats = watch(fsDefault, 'fstatSync');
+      for (let i = 0; i < 3; i++) {
+        for (const [n, type] of [[0, FILETYPE.CHARACTER_DEVICE], [1, FILETYPE.REGULAR_FILE], [2, FILETYPE.REGULAR_FILE]] as const) {
+          new Uint8Array(dv.buffer).fill(0xaa, 512, 536);
+          expect(call('fd_fdstat_get', n, 512)).toBe(0);
+          expect(dv.getUint8(512)).toBe(type);
+          expect(dv.getUint8(513)).toBe(0);
+          expect(dv.getUint16(514, true)).toBe(0); // fs_flags
+          expect(dv.getUint32(516, true)).toBe(0);
+          expect(dv.getBigUint64(520, true)).toBe(RIGHTS_ALL);
+          expect(dv.getBigUint64(528, true)).toBe(RIGHTS_ALL);
+        }
+      }
+      expect(fstats.map(([fd]) => fd)).toEqual([dev, file, file]);
+    } finally {
+      fs.closeSync(file);
+      fs.closeSync(dev);
+    }
+  });
+
+  it('a closed host fd is a character device, looked at again at the next call', () => {
+    const dir = tempDir();
+    const closed = fs.openSync(join(dir, 'gone.txt'), 'w');
+    fs.closeSync(closed);
+    const { call, dv } = setup([closed, closed, closed]);
+    const fstats = watch(fsDefault, 'fstatSync');
+    expect(call('fd_fdstat_get', 1, 512)).toBe(0);
+    expect(dv.getUint8(512)).toBe(FILETYPE.CHARACTER_DEVICE);
+    expect(call('fd_fdstat_get', 1, 512)).toBe(0);
+    expect(fstats.length).toBe(2);
+  });
+});
+
+describe('fd_filestat_get', () => {
+  /** The 64-byte filestat the spec lays out, from a bigint stat of the same thing. */
+  function expected(st: fs.BigIntStats, type: number): string {
+    const b = new DataView(new ArrayBuffer(64));
+    b.setBigUint64(0, st.dev, true);
+    b.setBigUint64(8, st.ino, true);
+    b.setUint8(16, type);
+    b.setBigUint64(24, st.nlink, true);
+    b.setBigUint64(32, st.size, true);
+    b.setBigUint64(40, st.atimeNs, true);
+    b.setBigUint64(48, st.mtimeNs, true);
+    b.setBigUint64(56, st.ctimeNs, true);
+    return hex(new Uint8Array(b.buffer));
+  }
+
+  it('writes the exact struct, padding zeroed, for stdio, a file and the preopen', () => {
+    const dir = tempDir();
+    const out = join(dir, 'out.txt');
+    fs.writeFileSync(out, 'abc');
+    const file = fs.openSync(out, 'r+');
+    try {
+      const h = setup([file, file, file]);
+      h.u8.set(Buffer.from('f.txt'), 100);
+      expect(h.call('path_open', 3, 0, 100, 5, 0, RIGHTS_ALL, RIGHTS_ALL, 0, 200)).toBe(0);
+      const fd = h.dv.getUint32(200, true);
+      const cases: [number, fs.BigIntStats, number][] = [
+        [1, fs.fstatSync(file, { bigint: true }), FILETYPE.REGULAR_FILE],
+        [fd, fs.statSync(join(h.dir, 'f.txt'), { bigint: true }), FILETYPE.REGULAR_FILE],
+        [3, fs.statSync(h.dir, { bigint: true }), FILETYPE.DIRECTORY],
+      ];
+      for (const [n, st, type] of cases) {
+        h.u8.fill(0xaa, 1024, 1024 + 64 + 8);
+        expect(h.call('fd_filestat_get', n, 1024)).toBe(0);
+        expect(hex(h.u8.subarray(1024, 1088))).toBe(expected(st, type));
+        expect(h.u8.subarray(1088, 1096).every((b) => b === 0xaa)).toBe(true);
+      }
+    } finally {
+      fs.closeSync(file);
+    }
+  });
+
+  it('a bad fd writes nothing; a struct past the end of memory throws a RangeError', () => {
+    const { call, u8 } = setup();
+    u8.fill(0xaa, 1024, 1088);
+    expect(call('fd_filestat_get', 99, 1024)).toBe(errno.BADF);
+    expect(u8.subarray(1024, 1088).every((b) => b === 0xaa)).toBe(true);
+    expect(() => call('fd_filestat_get', 3, 65536 - 32)).toThrow(RangeError);
+  });
+
+  it('reports the errno of a host fd that cannot be looked at', () => {
+    const dir = tempDir();
+    const closed = fs.openSync(join(dir, 'gone.txt'), 'w');
+    fs.closeSync(closed);
+    const { call, u8 } = setup([closed, closed, closed]);
+    u8.fill(0xaa, 1024, 1088);
+    expect(call('fd_filestat_get', 1, 1024)).toBe(errno.BADF);
+    expect(u8.subarray(1024, 1088).every((b) => b === 0xaa)).toBe(true);
   });
 });

@@ -10,9 +10,9 @@ import { linkSync, readlinkSync, renameSync, symlinkSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
 import { WASI, WASIProcExit } from '@bjorn3/browser_wasi_shim';
 import { errno, errnoFromError } from '../wasi/errno.js';
-import { CLOCKID, EVENTTYPE, LOOKUPFLAGS, SUBCLOCKFLAGS } from '../wasi/layout.js';
+import { CLOCKID, EVENTTYPE, LOOKUPFLAGS, SUBCLOCKFLAGS, type Fdstat } from '../wasi/layout.js';
 import { SIZEOF, type SyscallName } from '../wasi/syscalls.js';
-import { DirFd, FileFd, HostFd, StdioFd, sleepMs } from './fds.js';
+import { DirFd, FileFd, HostFd, StdioFd, sleepMs, writeFilestat } from './fds.js';
 import { CLOCK_RESOLUTION, HostClock } from './clock.js';
 
 export { WASIProcExit };
@@ -67,7 +67,7 @@ const RANDOM_POOL_BYTES = 4096;
  * the pool are filled directly. Bytes stay in the pool until they are handed out; a recorded call's
  * bytes are in its record anyway.
  */
-export class RandomPool {
+class RandomPool {
   private readonly pool = new Uint8Array(RANDOM_POOL_BYTES);
   private at = RANDOM_POOL_BYTES;
   /**
@@ -186,6 +186,21 @@ export function createHost(options: HostOptions): WasiHost {
       const f = fd(n);
       if (f === undefined) return errno.BADF;
       return f instanceof FileFd ? f.datasync() : f.fd_sync();
+    },
+    fd_fdstat_get(n: number, ptr: number) {
+      const f = fd(n);
+      if (f === undefined) return errno.BADF;
+      const { ret, fdstat } = f.fd_fdstat_get();
+      if (fdstat !== null) (fdstat as unknown as Fdstat).write_bytes(dv(), ptr);
+      return ret;
+    },
+    fd_filestat_get(n: number, ptr: number) {
+      const f = fd(n);
+      if (f === undefined) return errno.BADF;
+      const st = f.stat();
+      if (typeof st === 'number') return st;
+      writeFilestat(dv(), ptr, st);
+      return 0;
     },
     fd_read(n: number, iovs: number, iovsLen: number, nread: number) {
       const f = fd(n);
