@@ -1,7 +1,7 @@
 /**
  * The host's shortcuts for calls that programs make often and that cost little on a native host:
  * random_get from a pool of CSPRNG bytes, fd_fdstat_get of stdio without an fstat per call,
- * fd_filestat_get written straight into guest memory. Each is checked for what the guest sees and for
+ * fd_filestat_get and path_filestat_get written straight into guest memory. Each is checked for what the guest sees and for
  * what it asks of the host.
  */
 import * as fs from 'node:fs';
@@ -182,6 +182,25 @@ describe('fd_filestat_get', () => {
     } finally {
       fs.closeSync(file);
     }
+  });
+
+  it('path_filestat_get writes the same struct: of a symlink, and of its target with SYMLINK_FOLLOW', () => {
+    const h = setup();
+    fs.symlinkSync('f.txt', join(h.dir, 'link'));
+    h.u8.set(Buffer.from('link'), 100);
+    for (const [flags, st, type] of [
+      [0, fs.lstatSync(join(h.dir, 'link'), { bigint: true }), FILETYPE.SYMBOLIC_LINK],
+      [1, fs.statSync(join(h.dir, 'f.txt'), { bigint: true }), FILETYPE.REGULAR_FILE],
+    ] as const) {
+      h.u8.fill(0xaa, 1024, 1024 + 64 + 8);
+      expect(h.call('path_filestat_get', 3, flags, 100, 4, 1024)).toBe(0);
+      expect(hex(h.u8.subarray(1024, 1088))).toBe(expected(st, type));
+      expect(h.u8.subarray(1088, 1096).every((b) => b === 0xaa)).toBe(true);
+    }
+    h.u8.set(Buffer.from('nope'), 100);
+    expect(h.call('path_filestat_get', 3, 1, 100, 4, 1024)).toBe(errno.NOENT);
+    expect(h.call('path_filestat_get', 1, 1, 100, 4, 1024)).toBe(errno.NOTDIR);
+    expect(h.call('path_filestat_get', 99, 1, 100, 4, 1024)).toBe(errno.BADF);
   });
 
   it('a bad fd writes nothing; a struct past the end of memory throws a RangeError', () => {

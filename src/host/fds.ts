@@ -28,7 +28,7 @@ import {
 } from 'node:fs';
 import { Fd, wasi as shim } from '@bjorn3/browser_wasi_shim';
 import { errno, errnoFromError } from '../wasi/errno.js';
-import { Fdstat, Filestat, FDFLAGS, FILETYPE, FSTFLAGS, LOOKUPFLAGS, OFLAGS, RIGHT_FD_ALLOCATE, RIGHT_FD_FILESTAT_SET_SIZE, RIGHT_FD_WRITE, RIGHTS_ALL, WHENCE } from '../wasi/layout.js';
+import { Fdstat, FDFLAGS, FILETYPE, FSTFLAGS, LOOKUPFLAGS, OFLAGS, RIGHT_FD_ALLOCATE, RIGHT_FD_FILESTAT_SET_SIZE, RIGHT_FD_WRITE, RIGHTS_ALL, WHENCE } from '../wasi/layout.js';
 import { hostPath, resolvePath } from './sandbox.js';
 
 type StatsLike = BigIntStats;
@@ -52,15 +52,10 @@ export function filetypeOf(st: BigIntStats | Stats | Dirent): number {
   return FILETYPE.UNKNOWN;
 }
 
-/** A WASI filestat from a Node bigint stat result (times in ns). */
-export function filestatOf(st: StatsLike): Filestat {
-  return new Filestat(st.dev, st.ino, filetypeOf(st), st.nlink, st.size, st.atimeNs, st.mtimeNs, st.ctimeNs);
-}
-
 /**
- * Write the 64-byte WASI `filestat` of a Node bigint stat result at `ptr` of `view`, field by field as
- * {@link Filestat.write_bytes} does (a RangeError at the first field outside the view), without the
- * object in between.
+ * Write the 64-byte WASI `filestat` (dev@0 ino@8 filetype@16 nlink@24 size@32 atim@40 mtim@48
+ * ctim@56, times in ns) of a Node bigint stat result at `ptr` of `view`, field by field: a RangeError
+ * at the first field outside the view.
  */
 export function writeFilestat(view: DataView, ptr: number, st: StatsLike): void {
   view.setBigUint64(ptr, st.dev, true);
@@ -148,9 +143,6 @@ export abstract class HostFd extends Fd {
   }
   override path_unlink_file(_path: string): number {
     return errno.NOTDIR;
-  }
-  override path_filestat_get(_flags: number, _path: string): { ret: number; filestat: shim.Filestat | null } {
-    return { ret: errno.NOTDIR, filestat: null };
   }
   override path_filestat_set_times(_flags: number, _path: string, _atim: bigint, _mtim: bigint, _fstFlags: number): number {
     return errno.NOTDIR;
@@ -528,13 +520,14 @@ export class DirFd extends HostFd {
       unlinkSync(p);
     });
   }
-  override path_filestat_get(flags: number, path: string) {
+  /** What `path_filestat_get` answers: a bigint stat of `path` (its target with SYMLINK_FOLLOW in `flags`), or an errno. */
+  pathStat(flags: number, path: string): StatsLike | number {
     const r = this.resolve(path, (flags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0);
-    if (!('host' in r)) return { ret: r.errno, filestat: null };
+    if (!('host' in r)) return r.errno;
     try {
-      return { ret: 0, filestat: filestatOf(r.stat ?? lstatSync(r.host, { bigint: true })) as never };
+      return r.stat ?? lstatSync(r.host, { bigint: true });
     } catch (e) {
-      return { ret: errnoFromError(e), filestat: null };
+      return errnoFromError(e);
     }
   }
   override path_filestat_set_times(flags: number, path: string, atim: bigint, mtim: bigint, fstFlags: number): number {

@@ -283,6 +283,14 @@ export function createHost(options: HostOptions): WasiHost {
       dv().setUint32(openedPtr, n, true);
       return 0;
     },
+    path_filestat_get(dirfd: number, flags: number, pathPtr: number, pathLen: number, ptr: number) {
+      const d = dir(dirfd);
+      if (typeof d === 'number') return d;
+      const st = d.pathStat(flags, str(pathPtr, pathLen));
+      if (typeof st === 'number') return st;
+      writeFilestat(dv(), ptr, st);
+      return 0;
+    },
     path_readlink(dirfd: number, pathPtr: number, pathLen: number, buf: number, bufLen: number, bufused: number) {
       const d = dir(dirfd);
       if (typeof d === 'number') return d;

@@ -39,33 +39,6 @@ export const RIGHT_FD_WRITE = 1n << 6n;
 export const RIGHT_FD_ALLOCATE = 1n << 8n;
 export const RIGHT_FD_FILESTAT_SET_SIZE = 1n << 22n;
 
-/** A `filestat` (64 bytes): dev@0 ino@8 filetype@16 nlink@24 size@32 atim@40 mtim@48 ctim@56. */
-export class Filestat {
-  constructor(
-    readonly dev: bigint,
-    readonly ino: bigint,
-    readonly filetype: number,
-    readonly nlink: bigint,
-    readonly size: bigint,
-    readonly atim: bigint,
-    readonly mtim: bigint,
-    readonly ctim: bigint,
-  ) {}
-
-  /** Write the 64-byte struct at `ptr`. */
-  write_bytes(view: DataView, ptr: number): void {
-    view.setBigUint64(ptr, this.dev, true);
-    view.setBigUint64(ptr + 8, this.ino, true);
-    view.setUint8(ptr + 16, this.filetype);
-    for (let i = 17; i < 24; i++) view.setUint8(ptr + i, 0);
-    view.setBigUint64(ptr + 24, this.nlink, true);
-    view.setBigUint64(ptr + 32, this.size, true);
-    view.setBigUint64(ptr + 40, this.atim, true);
-    view.setBigUint64(ptr + 48, this.mtim, true);
-    view.setBigUint64(ptr + 56, this.ctim, true);
-  }
-}
-
 /** An `fdstat` (24 bytes): fs_filetype@0 fs_flags@2 fs_rights_base@8 fs_rights_inheriting@16. */
 export class Fdstat {
   constructor(
