@@ -27,7 +27,7 @@ import { claimLog, createRing, ringSignal, RingWriter, warmUpRing } from './time
 import { LogPump, type LogReport } from './timemachine/pump.js';
 import { processOrigin, readNs } from './host/clock.js';
 import { execute, GuestInterrupted, type GuestOutcome, type GuestSpec, type TrapInfo } from './execute.js';
-import type { WriterJob, WriterMessage } from './writer.js';
+import type { WriterJob, WriterMessage, WriterModule } from './writer.js';
 import { VERSION } from './version.js';
 import { WASI_MODULE } from './wasi/syscalls.js';
 
@@ -154,6 +154,8 @@ function readModule(path: string, shared: boolean): Uint8Array {
 
 async function runWith(options: RunOptions, worker: Worker | null): Promise<RunResult> {
   const bytes = readModule(options.module, worker !== null);
+  // A module the log-writing thread will store: it hashes it from now on (once it is up), beside the compile.
+  if (worker !== null && deferModule(bytes)) worker.postMessage({ hash: bytes } satisfies WriterModule);
   // The digest, for the registry, unless the module is large enough for the log-writing thread to hash
   // it while the guest runs. V8's compile does not go on while this thread is busy: whatever runs
   // before the await adds its whole time to the compile's (docs/RATIONALE.md, "Start-up").

@@ -10,10 +10,10 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { LogPump, type LogReport } from './timemachine/pump.js';
-import { claimLog, RingReader, setRingSignal, type RingMemory } from './timemachine/ring.js';
+import { claimLog, RingReader, ringClosed, setRingSignal, type RingMemory } from './timemachine/ring.js';
 import { warmUpEncoder, type LogLimits } from './timemachine/log.js';
 import { nsSince } from './host/clock.js';
-import { storeModule, type DeferredModule, type ModuleInfo } from './registry/registry.js';
+import { sha256, storeModule, type DeferredModule, type ModuleInfo } from './registry/registry.js';
 
 /** What the main thread sends. `origin` is its `performance.timeOrigin` (ms): record timestamps count from it. */
 export interface WriterJob {
@@ -23,6 +23,15 @@ export interface WriterJob {
   readonly origin: number;
   /** A large module to hash and store in the registry, with the first manifest, before the log (see DEFER_MODULE_BYTES in src/run.ts). */
   readonly module?: DeferredModule;
+}
+
+/**
+ * The module's bytes, sent as soon as they are read, before the job (only for a module the job will
+ * defer): this thread hashes them while the main thread waits for V8's compile, instead of after the
+ * job, beside the guest.
+ */
+export interface WriterModule {
+  readonly hash: Uint8Array;
 }
 
 /**
@@ -86,10 +95,11 @@ async function writeLog(job: WriterJob): Promise<void> {
   if (early !== 0) relay(target, early);
   const now = nsSince(job.origin);
   let report: WriterMessage;
-  const stored = job.module === undefined ? undefined : storeModule(job.module);
+  const stored = job.module === undefined ? undefined : storeModule(job.module, hashed?.bytes === job.module.bytes.byteLength ? hashed.digest : undefined);
   try {
-    // While the guest runs, so that the last batch does not wait for it at the end.
-    warmUpEncoder(job.limits.level);
+    // While the guest runs, so that the last batch does not wait for it at the end; once the guest
+    // is done (it ended while a large module was being stored) the warm-up would only delay the log.
+    if (!ringClosed(job.ring)) warmUpEncoder(job.limits.level);
     const pump = new LogPump(job.ring, job.logDir, job.limits);
     await pump.run(now);
     report = pump.close();
@@ -109,4 +119,12 @@ async function writeLog(job: WriterJob): Promise<void> {
   parentPort!.postMessage(report satisfies WriterMessage);
 }
 
-parentPort!.once('message', (job: WriterJob) => void writeLog(job));
+/** The digest of the module sent ahead of the job, and its size (bytes). */
+let hashed: { readonly digest: string; readonly bytes: number } | null = null;
+parentPort!.on('message', (m: WriterJob | WriterModule) => {
+  if ('hash' in m) hashed = { digest: sha256(m.hash), bytes: m.hash.byteLength };
+  else {
+    parentPort!.removeAllListeners('message');
+    void writeLog(m);
+  }
+});

@@ -12,7 +12,7 @@ import { runModule } from '../src/run.js';
 import { Registry } from '../src/registry/registry.js';
 import { verifyProcess } from '../src/registry/verify.js';
 import { claimLog, type RingMemory } from '../src/timemachine/ring.js';
-import type { WriterJob } from '../src/writer.js';
+import type { WriterJob, WriterModule } from '../src/writer.js';
 import { wat2wasm } from './helpers/wat.js';
 import { tempDir } from './helpers/run.js';
 
@@ -31,11 +31,14 @@ function bigModule(): Uint8Array {
     (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))`);
 }
 
-/** A stand-in for the log-writing thread; `onJob` sees the job it is sent. */
-function standIn(onJob: (job: WriterJob, self: EventEmitter) => void = () => {}): Worker {
+/** A stand-in for the log-writing thread; `onJob` sees the job it is sent, `sent` every message. */
+function standIn(onJob: (job: WriterJob, self: EventEmitter) => void = () => {}, sent: unknown[] = []): Worker {
   const w = new EventEmitter();
   return Object.assign(w, {
-    postMessage: (job: WriterJob) => onJob(job, w),
+    postMessage: (m: WriterJob | WriterModule) => {
+      sent.push(m);
+      if (!('hash' in m)) onJob(m, w);
+    },
     terminate: async () => 0,
   }) as unknown as Worker;
 }
@@ -55,9 +58,15 @@ function setUp() {
 describe('a large module', () => {
   it('is hashed and stored by the main thread when it writes the log itself', async () => {
     const s = setUp();
-    const r = await runModule({ module: s.module, registry: s.reg, stdio: [0, s.fd, 2], writerThread: standIn() });
+    const sent: unknown[] = [];
+    const r = await runModule({ module: s.module, registry: s.reg, stdio: [0, s.fd, 2], writerThread: standIn(undefined, sent) });
     fs.closeSync(s.fd);
     expect(r.exitCode).toBe(0);
+    // The bytes went ahead of the job, for the thread to hash while the module compiles.
+    expect(sent.length).toBe(2);
+    expect(Buffer.from((sent[0] as WriterModule).hash).equals(Buffer.from(s.bytes))).toBe(true);
+    expect((sent[0] as WriterModule).hash.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect((sent[1] as WriterJob).module?.bytes).toBe((sent[0] as WriterModule).hash);
     expect(fs.readFileSync(s.out, 'utf8')).toBe('big\n');
     const registry = new Registry(s.reg);
     const m = registry.readManifest(r.id!);

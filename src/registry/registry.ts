@@ -168,12 +168,12 @@ export interface StoredModule {
 }
 
 /**
- * Hash a deferred module, write the process's manifest naming it, then store the module unless the
- * registry has it (the manifest first: `tc gc` keeps the modules that manifests name). Never throws:
- * the digest is known even when the registry cannot take the manifest or the module.
+ * Hash a deferred module (unless its `digest` is given), write the process's manifest naming it, then
+ * store the module unless the registry has it (the manifest first: `tc gc` keeps the modules that
+ * manifests name). Never throws: the digest is known even when the registry cannot take the manifest
+ * or the module.
  */
-export function storeModule(m: DeferredModule): StoredModule {
-  const digest = sha256(m.bytes);
+export function storeModule(m: DeferredModule, digest: string = sha256(m.bytes)): StoredModule {
   let module: ModuleInfo = { digest, name: m.name, size: m.bytes.byteLength };
   const registry = new Registry(m.registry);
   let stored: ModuleInfo | undefined;

@@ -90,6 +90,11 @@ export function claimLog(ring: RingMemory, who: 'writer' | 'guest'): boolean {
   return Atomics.compareExchange(new Int32Array(ring.ctrl), OWNER, 0, who === 'writer' ? 1 : 2) === 0;
 }
 
+/** Whether the producer closed the ring (it will write no more records). */
+export function ringClosed(ring: RingMemory): boolean {
+  return Atomics.load(new Int32Array(ring.ctrl), DONE) === 1;
+}
+
 /** The signal number the log-writing thread saw (SIGTERM), or 0. */
 export function ringSignal(ring: RingMemory): number {
   return Atomics.load(new Int32Array(ring.ctrl), SIGNAL);
