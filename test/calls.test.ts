@@ -190,7 +190,7 @@ function hostAccesses(allowed: string, f: () => void): string[] {
   };
   for (const n of FS_FD_NAMES) wrap(fsDefault, n, `fs.${n}`, byFd(n));
   // The host's fds read and write through their own reference to node:fs's functions.
-  for (const n of ['readSync', 'writeSync'] as const) wrap(hostFs, n, `fs.${n}`, byFd(n));
+  for (const n of ['readSync', 'writeSync', 'readvSync', 'writevSync'] as const) wrap(hostFs, n, `fs.${n}`, byFd(n));
   wrap(cryptoDefault, 'randomFillSync', 'crypto.randomFillSync');
   wrap(globalThis.crypto, 'getRandomValues', 'crypto.getRandomValues');
   wrap(process.hrtime, 'bigint', 'process.hrtime.bigint');

@@ -1,7 +1,8 @@
 /**
  * The host's shortcuts for calls that programs make often and that cost little on a native host:
  * random_get from a pool of CSPRNG bytes, fd_fdstat_get of stdio without an fstat per call,
- * fd_filestat_get and path_filestat_get written straight into guest memory. Each is checked for what the guest sees and for
+ * fd_filestat_get and path_filestat_get written straight into guest memory, one readv/writev for
+ * several buffers. Each is checked for what the guest sees and for
  * what it asks of the host.
  */
 import * as fs from 'node:fs';
@@ -11,8 +12,9 @@ import { syncBuiltinESMExports } from 'node:module';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHost } from '../src/host/host.js';
+import { hostFs } from '../src/host/fds.js';
 import { errno } from '../src/wasi/errno.js';
-import { FILETYPE, RIGHTS_ALL } from '../src/wasi/layout.js';
+import { FDFLAGS, FILETYPE, RIGHTS_ALL } from '../src/wasi/layout.js';
 import { tempDir } from './helpers/run.js';
 
 type Fn = (...a: (number | bigint)[]) => number;
@@ -165,5 +167,128 @@ describe('fd_filestat_get and path_filestat_get', () => {
     u8.fill(0xaa, 1024, 1088);
     expect(call('fd_filestat_get', 1, 1024)).toBe(errno.BADF);
     expect(u8.subarray(1024, 1088).every((b) => b === 0xaa)).toBe(true);
+  });
+});
+
+describe('several iovecs', () => {
+  /** A file `f.txt` in the preopen opened read-write (with `fdflags`), and iovecs of `parts` at 0x200 (array) and 0x400 on. */
+  function withFile(parts: readonly string[], fdflags = 0, initial = 'Hello, World!\n') {
+    const h = setup();
+    fs.writeFileSync(join(h.dir, 'f.txt'), initial);
+    h.u8.set(Buffer.from('f.txt'), 100);
+    expect(h.call('path_open', 3, 0, 100, 5, 0, RIGHTS_ALL, RIGHTS_ALL, fdflags, 200)).toBe(0);
+    const fd = h.dv.getUint32(200, true);
+    let at = 0x400;
+    parts.forEach((p, i) => {
+      h.u8.set(Buffer.from(p), at);
+      h.dv.setUint32(0x200 + i * 8, at, true);
+      h.dv.setUint32(0x200 + i * 8 + 4, p.length, true);
+      at += p.length + 16;
+    });
+    return { ...h, fd, file: join(h.dir, 'f.txt') };
+  }
+  const watchIo = () => ({
+    write: watch(hostFs, 'writeSync'),
+    writev: watch(hostFs, 'writevSync'),
+    read: watch(hostFs, 'readSync'),
+    readv: watch(hostFs, 'readvSync'),
+  });
+
+  it('fd_write of two buffers is one writev at the position, which then moves on', () => {
+    const h = withFile(['abc', 'defg']);
+    const io = watchIo();
+    expect(h.call('fd_write', h.fd, 0x200, 2, 0x300)).toBe(0);
+    expect(h.dv.getUint32(0x300, true)).toBe(7);
+    expect(io.writev.length).toBe(1);
+    expect(io.write.length).toBe(0);
+    expect(h.call('fd_write', h.fd, 0x200, 1, 0x300)).toBe(0);
+    expect(fs.readFileSync(h.file, 'utf8')).toBe('abcdefgabcld!\n');
+  });
+
+  it('fd_pwrite of two buffers writes at the offset and leaves the position; with APPEND fd_write appends', () => {
+    const h = withFile(['XY', 'Z'], 0);
+    const io = watchIo();
+    expect(h.call('fd_pwrite', h.fd, 0x200, 2, 5n, 0x300)).toBe(0);
+    expect(h.dv.getUint32(0x300, true)).toBe(3);
+    expect(h.call('fd_tell', h.fd, 0x308)).toBe(0);
+    expect(h.dv.getBigUint64(0x308, true)).toBe(0n);
+    expect(fs.readFileSync(h.file, 'utf8')).toBe('HelloXYZorld!\n');
+    const a = withFile(['++', '--'], FDFLAGS.APPEND);
+    expect(a.call('fd_write', a.fd, 0x200, 2, 0x300)).toBe(0);
+    expect(a.call('fd_tell', a.fd, 0x308)).toBe(0);
+    expect(a.dv.getBigUint64(0x308, true)).toBe(18n);
+    expect(fs.readFileSync(a.file, 'utf8')).toBe('Hello, World!\n++--');
+    expect(io.writev.length).toBe(2);
+    expect(io.write.length).toBe(0);
+  });
+
+  it('fd_read into two buffers is one readv: the bytes run on from the first buffer into the second', () => {
+    const h = withFile(['.....', '..........']);
+    const io = watchIo();
+    expect(h.call('fd_read', h.fd, 0x200, 2, 0x300)).toBe(0);
+    expect(h.dv.getUint32(0x300, true)).toBe(14);
+    expect(Buffer.from(h.u8.subarray(0x400, 0x405)).toString()).toBe('Hello');
+    expect(Buffer.from(h.u8.subarray(0x415, 0x41f)).toString()).toBe(', World!\n.');
+    expect(h.call('fd_tell', h.fd, 0x308)).toBe(0);
+    expect(h.dv.getBigUint64(0x308, true)).toBe(14n);
+    expect(io.readv.length).toBe(1);
+    expect(io.read.length).toBe(0);
+  });
+
+  it('one buffer, or a buffer past the end of memory, goes buffer by buffer as before', () => {
+    const h = withFile(['abc', '', 'de']);
+    h.dv.setUint32(0x218 + 0, 65536 - 1, true); // a fourth iovec, 4 bytes from the last byte of memory
+    h.dv.setUint32(0x218 + 4, 4, true);
+    const io = watchIo();
+    // abc, an empty one, de: two buffers.
+    expect(h.call('fd_write', h.fd, 0x200, 3, 0x300)).toBe(0);
+    expect(io.writev.length).toBe(1);
+    // abc alone (the empty one skipped): one write.
+    expect(h.call('fd_write', h.fd, 0x200, 2, 0x300)).toBe(0);
+    expect(io.write.length).toBe(1);
+    // abc, '', de, then one outside memory: written up to it, one buffer at a time.
+    expect(h.call('fd_write', h.fd, 0x200, 4, 0x300)).toBe(0);
+    expect(h.dv.getUint32(0x300, true)).toBe(5);
+    expect(io.writev.length).toBe(1);
+    expect(io.write.length).toBe(4);
+    expect(fs.readFileSync(h.file, 'utf8')).toBe('abcdeabcabcde\n');
+  });
+
+  it('stdio writes all of the buffers when the host takes them a few bytes at a time', () => {
+    const dir = tempDir();
+    const out = fs.openSync(join(dir, 'out.txt'), 'w');
+    try {
+      const h = setup([0, out, out]);
+      const parts = ['Hello', ', ', 'World', '!\n'];
+      let at = 0x400;
+      parts.forEach((p, i) => {
+        h.u8.set(Buffer.from(p), at);
+        h.dv.setUint32(0x200 + i * 8, at, true);
+        h.dv.setUint32(0x200 + i * 8 + 4, p.length, true);
+        at += 32;
+      });
+      // A host that writes at most 3 bytes a call, as a full pipe may.
+      const original = hostFs.writevSync;
+      const calls: number[] = [];
+      hostFs.writevSync = (fd: number, bufs: readonly NodeJS.ArrayBufferView[]) => {
+        const left: Uint8Array[] = [];
+        let room = 3;
+        for (const b of bufs as Uint8Array[]) {
+          if (room === 0) break;
+          left.push(b.subarray(0, room));
+          room -= Math.min(room, b.length);
+        }
+        const n = original(fd, left);
+        calls.push(n);
+        return n;
+      };
+      restores.push(() => (hostFs.writevSync = original));
+      expect(h.call('fd_write', 1, 0x200, 4, 0x300)).toBe(0);
+      expect(h.dv.getUint32(0x300, true)).toBe(14);
+      expect(calls).toEqual([3, 3, 3, 3, 2]);
+      expect(fs.readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('Hello, World!\n');
+    } finally {
+      fs.closeSync(out);
+    }
   });
 });

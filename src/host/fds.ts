@@ -20,11 +20,13 @@ import {
   openSync,
   readdirSync,
   readSync as fsReadSync,
+  readvSync as fsReadvSync,
   rmdirSync,
   statSync,
   unlinkSync,
   utimesSync,
   writeSync as fsWriteSync,
+  writevSync as fsWritevSync,
 } from 'node:fs';
 import { Fd, wasi as shim } from '@bjorn3/browser_wasi_shim';
 import { errno, errnoFromError } from '../wasi/errno.js';
@@ -39,7 +41,7 @@ type StatsLike = BigIntStats;
  * (~25 ns; the 200,000 writes of `make bench` took ~15 ms less without it). Tests that watch what
  * touches the host wrap these as they wrap node:fs.
  */
-export const hostFs = { readSync: fsReadSync, writeSync: fsWriteSync };
+export const hostFs = { readSync: fsReadSync, writeSync: fsWriteSync, readvSync: fsReadvSync, writevSync: fsWritevSync };
 
 /** WASI filetype of a Node stat result. */
 export function filetypeOf(st: BigIntStats | Stats | Dirent): number {
@@ -119,6 +121,18 @@ export abstract class HostFd extends Fd {
   writeFrom(_mem: Uint8Array, _off: number, _len: number, _position: number | null): number {
     return -errno.BADF;
   }
+  /**
+   * Read into several buffers in one call (readv; preadv at `position`), as a native host does for an
+   * iovec array; returns the byte count or a negative errno. Undefined where the fd has no such call:
+   * the caller then goes buffer by buffer with {@link readInto}.
+   */
+  readvInto(_bufs: Uint8Array[], _position: number | null): number | undefined {
+    return undefined;
+  }
+  /** Write several buffers in one call (writev; pwritev at `position`): see {@link readvInto}. */
+  writevFrom(_bufs: Uint8Array[], _position: number | null): number | undefined {
+    return undefined;
+  }
   /** Bytes available to read without blocking, for poll_oneoff (0 when unknown). */
   readable(): bigint {
     return 0n;
@@ -150,6 +164,13 @@ export abstract class HostFd extends Fd {
   override fd_fdstat_set_rights(_base: bigint, _inheriting: bigint): number {
     return 0;
   }
+}
+
+/** What is left of `bufs` once their first `n` bytes are written. */
+function unwritten(bufs: Uint8Array[], n: number): Uint8Array[] {
+  let i = 0;
+  while (n >= bufs[i]!.length) n -= bufs[i++]!.length;
+  return [bufs[i]!.subarray(n), ...bufs.slice(i + 1)];
 }
 
 /** Retry a synchronous fs call while it reports EAGAIN (a non-blocking stdio pipe). */
@@ -190,6 +211,33 @@ export class StdioFd extends HostFd {
       let done = 0;
       while (done < len) done += retryAgain(() => hostFs.writeSync(this.fd, mem, off + done, len - done));
       return done;
+    } catch (e) {
+      return -errnoFromError(e);
+    }
+  }
+  override readvInto(bufs: Uint8Array[], position: number | null): number {
+    if (position !== null) return -errno.SPIPE;
+    try {
+      return retryAgain(() => hostFs.readvSync(this.fd, bufs));
+    } catch (e) {
+      if ((e as { code?: string }).code === 'EOF') return 0;
+      return -errnoFromError(e);
+    }
+  }
+  /** All of the buffers, as {@link writeFrom} writes all of one: a short write goes on where it stopped. */
+  override writevFrom(bufs: Uint8Array[], position: number | null): number {
+    if (position !== null) return -errno.SPIPE;
+    let total = 0;
+    for (const b of bufs) total += b.length;
+    try {
+      let done = 0;
+      let rest = bufs;
+      for (;;) {
+        const n = retryAgain(() => hostFs.writevSync(this.fd, rest));
+        done += n;
+        if (done >= total) return done;
+        rest = unwritten(rest, n);
+      }
     } catch (e) {
       return -errnoFromError(e);
     }
@@ -288,6 +336,30 @@ export class FileFd extends HostFd {
       // position stays where the last append left it.
       const at = this.at();
       const n = hostFs.writeSync(this.fd, mem, off, len, position ?? at);
+      if (position === null) this.position += n;
+      return n;
+    } catch (e) {
+      return -errnoFromError(e);
+    }
+  }
+  override readvInto(bufs: Uint8Array[], position: number | null): number {
+    try {
+      const n = hostFs.readvSync(this.fd, bufs, position ?? this.at());
+      if (position === null) this.position += n;
+      return n;
+    } catch (e) {
+      return -errnoFromError(e);
+    }
+  }
+  override writevFrom(bufs: Uint8Array[], position: number | null): number {
+    try {
+      if (position === null && this.flags & FDFLAGS.APPEND) {
+        const n = hostFs.writevSync(this.fd, bufs);
+        this.position = -1;
+        return n;
+      }
+      const at = this.at();
+      const n = hostFs.writevSync(this.fd, bufs, position ?? at);
       if (position === null) this.position += n;
       return n;
     } catch (e) {

@@ -135,6 +135,27 @@ export function createHost(options: HostOptions): WasiHost {
       if (o > BigInt(Number.MAX_SAFE_INTEGER)) return errno.FBIG;
       position = Number(o);
     }
+    // Two or more buffers, all inside memory: one readv/writev, as a native host makes it (one
+    // syscall, and for a pipe as atomic as the kernel makes it); else buffer by buffer.
+    let bufs: Uint8Array[] | null = null;
+    for (let i = 0; i < iovsLen; i++) {
+      const buf = v.getUint32(iovs + i * 8, true);
+      const len = v.getUint32(iovs + i * 8 + 4, true);
+      if (len === 0) continue;
+      if (buf + len > m.length) {
+        bufs = null;
+        break;
+      }
+      (bufs ??= []).push(m.subarray(buf, buf + len));
+    }
+    if (bufs !== null && bufs.length > 1) {
+      const n = write ? f.writevFrom(bufs, position) : f.readvInto(bufs, position);
+      if (n !== undefined) {
+        if (n < 0) return -n;
+        v.setUint32(countPtr, n, true);
+        return 0;
+      }
+    }
     let total = 0;
     for (let i = 0; i < iovsLen; i++) {
       const buf = v.getUint32(iovs + i * 8, true);
