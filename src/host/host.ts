@@ -136,19 +136,26 @@ export function createHost(options: HostOptions): WasiHost {
       position = Number(o);
     }
     // Two or more buffers, all inside memory: one readv/writev, as a native host makes it (one
-    // syscall, and for a pipe as atomic as the kernel makes it); else buffer by buffer.
-    let bufs: Uint8Array[] | null = null;
+    // syscall, and for a pipe as atomic as the kernel makes it); else buffer by buffer (one buffer,
+    // the common case, allocates nothing).
+    let several = 0;
     for (let i = 0; i < iovsLen; i++) {
       const buf = v.getUint32(iovs + i * 8, true);
       const len = v.getUint32(iovs + i * 8 + 4, true);
       if (len === 0) continue;
       if (buf + len > m.length) {
-        bufs = null;
+        several = 0;
         break;
       }
-      (bufs ??= []).push(m.subarray(buf, buf + len));
+      several++;
     }
-    if (bufs !== null && bufs.length > 1) {
+    if (several > 1) {
+      const bufs: Uint8Array[] = [];
+      for (let i = 0; i < iovsLen; i++) {
+        const buf = v.getUint32(iovs + i * 8, true);
+        const len = v.getUint32(iovs + i * 8 + 4, true);
+        if (len > 0) bufs.push(m.subarray(buf, buf + len));
+      }
       const n = write ? f.writevFrom(bufs, position) : f.readvInto(bufs, position);
       if (n !== undefined) {
         if (n < 0) return -n;
