@@ -2,8 +2,7 @@
  * The host's shortcuts for calls that programs make often and that cost little on a native host:
  * random_get from a pool of CSPRNG bytes, fd_fdstat_get of stdio without an fstat per call,
  * fd_filestat_get and path_filestat_get written straight into guest memory, one readv/writev for
- * several buffers. Each is checked for what the guest sees and for
- * what it asks of the host.
+ * several buffers. Each is checked for what the guest sees and for what it asks of the host.
  */
 import * as fs from 'node:fs';
 import cryptoDefault from 'node:crypto';
