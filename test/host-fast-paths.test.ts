@@ -291,3 +291,42 @@ describe('several iovecs', () => {
     }
   });
 });
+
+describe('a stdio write that fails part way', () => {
+  it('returns the bytes written before the error, as write(2) does; the next call gets the error', () => {
+    const dir = tempDir();
+    const out = fs.openSync(join(dir, 'out.txt'), 'w');
+    try {
+      const h = setup([0, out, out]);
+      h.u8.set(Buffer.from('Hello, World!\n'), 0x400);
+      h.dv.setUint32(0x200, 0x400, true);
+      h.dv.setUint32(0x204, 7, true);
+      h.dv.setUint32(0x208, 0x407, true);
+      h.dv.setUint32(0x20c, 7, true);
+      // A host that takes 3 bytes, then fails as a full disk does.
+      let left = 3;
+      const full = () => Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      const take = <T extends unknown[]>(original: (fd: number, ...a: T) => number, cut: (n: number, ...a: T) => T) => (fd: number, ...a: T) => {
+        if (left === 0) throw full();
+        const n = original(fd, ...cut(left, ...a));
+        left -= n;
+        return n;
+      };
+      const { writeSync, writevSync } = hostFs;
+      restores.push(() => Object.assign(hostFs, { writeSync, writevSync }));
+      hostFs.writeSync = take(writeSync as (fd: number, b: Uint8Array, off: number, len: number) => number, (n, b, off, len) => [b, off, Math.min(n, len)]) as typeof writeSync;
+      hostFs.writevSync = take(writevSync as (fd: number, bufs: Uint8Array[]) => number, (n, bufs) => [[bufs[0]!.subarray(0, n)]]) as typeof writevSync;
+      // One buffer, then two.
+      expect(h.call('fd_write', 1, 0x200, 1, 0x300)).toBe(0);
+      expect(h.dv.getUint32(0x300, true)).toBe(3);
+      expect(h.call('fd_write', 1, 0x200, 1, 0x300)).toBe(errno.NOSPC);
+      left = 5;
+      expect(h.call('fd_write', 1, 0x200, 2, 0x300)).toBe(0);
+      expect(h.dv.getUint32(0x300, true)).toBe(5);
+      expect(h.call('fd_write', 1, 0x200, 2, 0x300)).toBe(errno.NOSPC);
+      expect(fs.readFileSync(join(dir, 'out.txt'), 'utf8')).toBe('HelHello');
+    } finally {
+      fs.closeSync(out);
+    }
+  });
+});

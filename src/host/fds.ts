@@ -205,14 +205,18 @@ export class StdioFd extends HostFd {
       return -errnoFromError(e);
     }
   }
+  /**
+   * All `len` bytes: a short write goes on where it stopped. An error after some bytes were written
+   * returns their count (as write(2) does); the error is then the next call's.
+   */
   override writeFrom(mem: Uint8Array, off: number, len: number, position: number | null): number {
     if (position !== null) return -errno.SPIPE;
+    let done = 0;
     try {
-      let done = 0;
       while (done < len) done += retryAgain(() => hostFs.writeSync(this.fd, mem, off + done, len - done));
       return done;
     } catch (e) {
-      return -errnoFromError(e);
+      return done > 0 ? done : -errnoFromError(e);
     }
   }
   override readvInto(bufs: Uint8Array[], position: number | null): number {
@@ -224,13 +228,13 @@ export class StdioFd extends HostFd {
       return -errnoFromError(e);
     }
   }
-  /** All of the buffers, as {@link writeFrom} writes all of one: a short write goes on where it stopped. */
+  /** All of the buffers, as {@link writeFrom} writes all of one. */
   override writevFrom(bufs: Uint8Array[], position: number | null): number {
     if (position !== null) return -errno.SPIPE;
     let total = 0;
     for (const b of bufs) total += b.length;
+    let done = 0;
     try {
-      let done = 0;
       let rest = bufs;
       for (;;) {
         const n = retryAgain(() => hostFs.writevSync(this.fd, rest));
@@ -239,7 +243,7 @@ export class StdioFd extends HostFd {
         rest = unwritten(rest, n);
       }
     } catch (e) {
-      return -errnoFromError(e);
+      return done > 0 ? done : -errnoFromError(e);
     }
   }
   /**
