@@ -2,7 +2,7 @@
  * The WASI preview1 host for Node: @bjorn3/browser_wasi_shim's `WASI` with our Node-backed file
  * descriptors, plus our own implementation of the functions the shim leaves out or that need the host
  * (clocks, poll_oneoff, random_get, links/renames/symlinks across directories, direct I/O into guest
- * memory). docs/RATIONALE.md lists what is overridden and why.
+ * memory, fdstat and filestat written into it). docs/RATIONALE.md lists what is overridden and why.
  *
  * Spec: https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md
  */
