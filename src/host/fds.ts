@@ -58,6 +58,7 @@ export function filetypeOf(st: BigIntStats | Stats | Dirent): number {
  * Write the 64-byte WASI `filestat` (dev@0 ino@8 filetype@16 nlink@24 size@32 atim@40 mtim@48
  * ctim@56, times in ns) of a Node bigint stat result at `ptr` of `view`, field by field: a RangeError
  * at the first field outside the view.
+ * Spec: https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-filestat-record
  */
 export function writeFilestat(view: DataView, ptr: number, st: StatsLike): void {
   view.setBigUint64(ptr, st.dev, true);
