@@ -330,18 +330,26 @@ export class FileFd extends HostFd {
       return -errnoFromError(e);
     }
   }
+  /**
+   * Where a write at `position` (null: at the fd's own) goes: null to append (a file opened with
+   * APPEND), else the offset. Taken before the write, which may grow the file (Linux appends even a
+   * pwrite to a file opened to append): the position stays where the last append left it.
+   */
+  private writeOffset(position: number | null): number | null {
+    if (position === null && this.flags & FDFLAGS.APPEND) return null;
+    const at = this.at();
+    return position ?? at;
+  }
+  /** After `n` bytes written at `position` (null: at the fd's own), move the fd's own position past them. */
+  private wrote(position: number | null, n: number): void {
+    if (position !== null) return;
+    if (this.flags & FDFLAGS.APPEND) this.position = -1;
+    else this.position += n;
+  }
   override writeFrom(mem: Uint8Array, off: number, len: number, position: number | null): number {
     try {
-      if (position === null && this.flags & FDFLAGS.APPEND) {
-        const n = hostFs.writeSync(this.fd, mem, off, len, null);
-        this.position = -1;
-        return n;
-      }
-      // Before a pwrite, which may grow the file (Linux appends it on a file opened to append): the
-      // position stays where the last append left it.
-      const at = this.at();
-      const n = hostFs.writeSync(this.fd, mem, off, len, position ?? at);
-      if (position === null) this.position += n;
+      const n = hostFs.writeSync(this.fd, mem, off, len, this.writeOffset(position));
+      this.wrote(position, n);
       return n;
     } catch (e) {
       return -errnoFromError(e);
@@ -358,14 +366,8 @@ export class FileFd extends HostFd {
   }
   override writevFrom(bufs: Uint8Array[], position: number | null): number {
     try {
-      if (position === null && this.flags & FDFLAGS.APPEND) {
-        const n = hostFs.writevSync(this.fd, bufs);
-        this.position = -1;
-        return n;
-      }
-      const at = this.at();
-      const n = hostFs.writevSync(this.fd, bufs, position ?? at);
-      if (position === null) this.position += n;
+      const n = hostFs.writevSync(this.fd, bufs, this.writeOffset(position) ?? undefined);
+      this.wrote(position, n);
       return n;
     } catch (e) {
       return -errnoFromError(e);
