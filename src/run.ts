@@ -22,7 +22,7 @@ import { describeImports, loadModule, trappingImports } from './module.js';
 import { EXIT, ModuleError, TcError, UsageError } from './errors.js';
 import { Registry, registryDir, sha256, storeModule, type DeferredModule, type Manifest, type ProcessStatus } from './registry/registry.js';
 import { DEFAULT_LIMITS, type LogLimits } from './timemachine/log.js';
-import { recordImports, type RecordObserver } from './timemachine/recorder.js';
+import { DroppingSink, recordImports, type RecordObserver } from './timemachine/recorder.js';
 import { claimLog, createRing, ringSignal, RingWriter, warmUpRing } from './timemachine/ring.js';
 import { LogPump, type LogReport } from './timemachine/pump.js';
 import { processOrigin, readNs } from './host/clock.js';
@@ -176,7 +176,11 @@ async function runWith(options: RunOptions, worker: Worker | null): Promise<RunR
     stdio: options.stdio,
   };
   if (worker === null) {
-    const outcome = await execute(spec);
+    // Not recorded: traced through the recorder all the same, into a sink that keeps nothing.
+    const onRecord = options.onRecord;
+    const outcome = onRecord === undefined
+      ? await execute(spec)
+      : await execute(spec, (host, memory, adapt) => recordImports(host, new DroppingSink(), memory, { onRecord, adapt }) as unknown as WebAssembly.ModuleImports);
     return { ...outcome, records: 0, status: outcome.trap ? 'trapped' : 'exited' };
   }
   return recordRun(options, spec, bytes, digest, worker);

@@ -88,7 +88,7 @@ describe('crash safety', () => {
     run.kill('SIGKILL');
     await run.exit;
     const t = tc(['trace', '--registry', reg, id]);
-    expect(t.stdout.toString()).toBe('fd_write(fd=1, iovs=[5 bytes "once\\n"]) = ESUCCESS (nwritten=5)\n');
+    expect(t.stdout.toString()).toBe('fd_write(fd=1, iovs=[5 bytes "once\\n"]) = ESUCCESS (nwritten=5) [stdout]\n');
   });
 
   for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
@@ -135,7 +135,7 @@ describe('crash safety', () => {
       const m = manifest(reg, id);
       expect([m.status, m.exitCode, m.records]).toEqual(['interrupted', code, 1]);
       const t = tc(['trace', '--registry', reg, id]);
-      expect(t.stdout.toString()).toBe('fd_write(fd=1, iovs=[5 bytes "once\\n"]) = ESUCCESS (nwritten=5)\n');
+      expect(t.stdout.toString()).toBe('fd_write(fd=1, iovs=[5 bytes "once\\n"]) = ESUCCESS (nwritten=5) [stdout]\n');
     });
   }
 });

@@ -26,6 +26,8 @@ export interface FixtureCase {
   error?: boolean;
   /** Exact expected stdout when it is fully known (e.g. hello), else omitted. */
   stdout?: string;
+  /** Exact expected stderr (after tc run's id line) when it is fully known, else omitted. */
+  stderr?: string;
   /**
    * What the preopened dir holds after the run: relative path -> utf8
    * content for a file, '<dir>' for a directory. Exactly these entries.
@@ -102,6 +104,25 @@ export const FIXTURE_CASES: FixtureCase[] = [
   // node-wasi-run.mjs) it prints "before\n" and traps on the call instead.
   { name: 'unknown-import', wasm: `${WAT}/unknown_import.wasm`, exitCode: 1, error: true, stdout: '' },
   { name: 'no-start', wasm: `${WAT}/no_start.wasm`, exitCode: 1, error: true, stdout: '' },
+  // stdout and stderr move around the fd table: output is what reached the terminal, not what was
+  // written to fds numbered 1 and 2 (the files that took those numbers got the rest).
+  {
+    name: 'renumber',
+    wasm: `${C}/renumber.wasm`,
+    args: ['/work'],
+    dir: { guest: '/work' },
+    exitCode: 0,
+    stdout: 'stdout 1\nstdout via another fd\nstdout back on 1\n',
+    stderr:
+      'stderr 1\nstderr between\nstderr via another fd\nstderr back on 2\n' +
+      'renumber 1->4: ok, write to closed 1: EBADF(8), log fd=1, err fd=2, last fd=1\n' +
+      'log.txt: log line on fd 1\nlog line on fd 1\nlog line on fd 1\nerr.txt: err file on fd 2\nlast.txt: last file on fd 1\n',
+    dirAfter: {
+      'err.txt': 'err file on fd 2\n',
+      'last.txt': 'last file on fd 1\n',
+      'log.txt': 'log line on fd 1\nlog line on fd 1\nlog line on fd 1\n',
+    },
+  },
   // node:wasi fails environ_get (EINVAL) when the environment is empty, hence the variable.
   {
     name: 'all-calls',

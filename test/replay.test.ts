@@ -205,7 +205,7 @@ describe('tc replay', () => {
     const run = record(reg, [writeWat(dir, 'a.wasm', printerWat('Hello, World!\n', 1, 3))]);
     const rep = tc(['replay', '--registry', reg, '--trace', '--quiet', run.id]);
     expect(rep.stderr.toString()).toBe(
-      'fd_write(fd=1, iovs=[14 bytes "Hello, World!\\n"]) = ESUCCESS (nwritten=14)\nproc_exit(rval=3)\n',
+      'fd_write(fd=1, iovs=[14 bytes "Hello, World!\\n"]) = ESUCCESS (nwritten=14) [stdout]\nproc_exit(rval=3)\n',
     );
     expect(rep.status).toBe(3);
     const t = tc(['trace', '--registry', reg, run.id]);

@@ -20,6 +20,7 @@ import { clamp, iovTotal, u32At } from './emit.js';
 import type { RecordCursor } from './cursor.js';
 import type { MemoryViews } from './recorder.js';
 import { formatCall, formatRecord } from './trace.js';
+import { FD_TABLE_CALLS, FdStreams } from './streams.js';
 
 /** What kind of divergence stopped a replay. */
 export type DivergenceKind = 'unexpected syscall' | 'unexpected param' | 'unexpected bytes' | 'end of log' | 'unconsumed records';
@@ -61,8 +62,13 @@ export class ReplayedTrap extends Error {}
 export interface ReplayOptions {
   /** Whether the recording finished (exited or trapped): decides "end of log" vs "did not finish". */
   readonly finished: boolean;
-  /** Called for each successful fd_write to fd 1 or 2 with the bytes written. */
-  readonly onOutput?: (fd: 1 | 2, bytes: Uint8Array) => void;
+  /**
+   * Called for each successful fd_write that reached the host's stdout (1) or stderr (2), whatever the
+   * guest fd's number (see {@link FdStreams}), with the bytes written.
+   */
+  readonly onOutput?: (stream: 1 | 2, bytes: Uint8Array) => void;
+  /** The guest fd table to follow (default: a new one, stdio on 0, 1, 2). */
+  readonly streams?: FdStreams;
   /** Called after each replayed record (for --trace). */
   readonly onRecord?: (record: LogRecord) => void;
   /** Give functions that take an i64 an adapter where one helps (see src/timemachine/split.ts). Default true. */
@@ -82,6 +88,7 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
   const paramBytes = new ByteWriter(16);
   const out = {} as Record<SyscallName, ImportFn>;
   const { onOutput, onRecord } = options;
+  const streams = options.streams ?? new FdStreams();
 
   /** The call the guest made, as a trace line. */
   const actualCall = (sc: Syscall, a: Args): string => {
@@ -116,6 +123,7 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
     const applies = sc.outputs.map((o) => compileApply(sc, o));
     const isWrite = sc.name === 'fd_write';
     const isExit = sc.name === 'proc_exit';
+    const changesTable = FD_TABLE_CALLS.has(id);
     // One reused argument array per function (host calls do not nest): no allocation per call.
     const args: (number | bigint)[] = new Array(n).fill(0);
     const general = function replayed(a0?: number | bigint, a1?: number | bigint, a2?: number | bigint, a3?: number | bigint, a4?: number | bigint, a5?: number | bigint, a6?: number | bigint, a7?: number | bigint, a8?: number | bigint): number | void {
@@ -169,15 +177,21 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
       }
       const result = r.varint();
       const trap = result === RESULT_TRAP ? new TextDecoder().decode(r.blob()) : null;
-      for (let i = 0; i < applies.length; i++) applies[i]!(r.blob(), m, a as Args);
+      let first: Uint8Array | null = null;
+      for (let i = 0; i < applies.length; i++) {
+        const b = r.blob();
+        if (i === 0) first = b;
+        applies[i]!(b, m, a as Args);
+      }
       if (onRecord !== undefined) {
         const d = new ByteReader(r.buf);
         d.pos = start;
         onRecord(decodeRecord(d, cursor.offset, cursor.previousTimestamp));
       }
-      if (isWrite && result === 0 && onOutput !== undefined && (a[0] === 1 || a[0] === 2) && written !== null) {
-        const nwritten = m.view.getUint32(a[3] as number, true);
-        onOutput(a[0] as 1 | 2, written.subarray(0, nwritten));
+      if (result === 0 && changesTable) streams.follow({ syscall: sc, params: a, result, outputs: first === null ? [] : [first] });
+      if (isWrite && result === 0 && onOutput !== undefined && written !== null) {
+        const s = streams.stream((a[0] as number) >>> 0);
+        if (s === 1 || s === 2) onOutput(s, written.subarray(0, m.view.getUint32(a[3] as number, true)));
       }
       if (trap !== null) throw new ReplayedTrap(trap);
       if (isExit) throw new WASIProcExit(a[0] as number);
@@ -195,8 +209,8 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
       get: () => {
         if (fast === undefined) {
           const split = SPLIT.has(sc.name) && options.adapt !== false;
-          const make = new Function(...REPLAY_HELPER_NAMES, 'C', 'M', 'G', 'W', 'ProcExit', 'RESULT_TRAP', replaySource(sc, split));
-          fast = make(...REPLAY_HELPER_VALUES, cursor, memory, general, onOutput, WASIProcExit, RESULT_TRAP) as ImportFn;
+          const make = new Function(...REPLAY_HELPER_NAMES, 'C', 'M', 'G', 'W', 'T', 'ProcExit', 'RESULT_TRAP', replaySource(sc, split));
+          fast = make(...REPLAY_HELPER_VALUES, cursor, memory, general, onOutput, streams, WASIProcExit, RESULT_TRAP) as ImportFn;
           if (split) fast = splitI64(coreParams(sc), fast as unknown as (...a: number[]) => number, sc.returnsErrno) as unknown as ImportFn;
         }
         return fast;
@@ -217,7 +231,8 @@ const REPLAY_HELPER_VALUES = Object.values(REPLAY_HELPERS);
 /**
  * The JavaScript source of the fast replay path of one row: the body of a function of the
  * {@link REPLAY_HELPERS} (by name) and C: the cursor, M: memory views, G: the general path,
- * W: onOutput, ProcExit, RESULT_TRAP, that returns the import function. With `split`, each i64
+ * W: onOutput, T: the guest fd table ({@link FdStreams}), ProcExit, RESULT_TRAP, that returns the
+ * import function. With `split`, each i64
  * param `aN` comes as two numbers `aNl, aNh` (its halves, from an adapter; no `filedelta` param).
  */
 export function replaySource(sc: Syscall, split = false): string {
@@ -274,7 +289,16 @@ export function replaySource(sc: Syscall, split = false): string {
     else L.push(`  put(b, q${k}, l${k}, m, ${u32(out.ptr)});`);
   });
   if (sc.name === 'fd_write') {
-    L.push(`  if (res === 0 && W !== undefined && (a0 === 1 || a0 === 2)) W(a0, b.subarray(i0at, i0at + Math.min(u32At(m, ${u32('nwritten')}), i0len)));`);
+    L.push(`  if (res === 0 && W !== undefined) {`);
+    L.push(`    const s = T.stream(a0 >>> 0);`);
+    L.push(`    if (s === 1 || s === 2) W(s, b.subarray(i0at, i0at + Math.min(u32At(m, ${u32('nwritten')}), i0len)));`);
+    L.push(`  }`);
+  }
+  // The calls that change what a guest fd refers to (see FdStreams.follow).
+  if (sc.name === 'fd_close') L.push(`  if (res === 0) T.closed(a0 >>> 0);`);
+  if (sc.name === 'fd_renumber') L.push(`  if (res === 0) T.renumbered(a0 >>> 0, a1 >>> 0);`);
+  if (sc.name === 'path_open' || sc.name === 'sock_accept') {
+    L.push(`  if (res === 0 && l0 === 4) T.opened((b[q0] | (b[q0 + 1] << 8) | (b[q0 + 2] << 16) | (b[q0 + 3] << 24)) >>> 0);`);
   }
   if (sc.name === 'proc_exit') L.push(`  throw new ProcExit(a0);`);
   else L.push(`  return res;`);

@@ -10,6 +10,7 @@ import { errnoName } from '../wasi/errno.js';
 import { ADVICE, CLOCKID, FDFLAGS, FILETYPE, FSTFLAGS, LOOKUPFLAGS, OFLAGS, RIFLAGS, SDFLAGS, WHENCE } from '../wasi/layout.js';
 import { SIZEOF, type Input, type Output, type OutputType, type ScalarType, type Syscall } from '../wasi/syscalls.js';
 import { RESULT_TRAP, type LogRecord } from './codec.js';
+import { NO_STREAM, STREAM_NAMES } from './streams.js';
 
 /** Bytes shown in a preview before `...`. */
 export const PREVIEW_BYTES = 32;
@@ -193,19 +194,26 @@ export function formatCall(sc: Syscall, params: readonly (number | bigint)[], in
   return `${sc.name}(${parts.join(', ')})`;
 }
 
-/** One trace line for a record (no newline). */
-export function formatRecord(rec: LogRecord): string {
+/**
+ * One trace line for a record (no newline). `stream`: the host stream the record's write reached, as
+ * `FdStreams.follow` tells it (1 stdout, 2 stderr), marked at the end as ` [stdout]`.
+ */
+export function formatRecord(rec: LogRecord, stream: number = NO_STREAM): string {
   const call = formatCall(rec.syscall, rec.params, rec.inputs);
   if (!rec.syscall.returnsErrno && rec.result !== RESULT_TRAP) return call;
   let line = `${call} = ${formatResult(rec)}`;
   if (rec.result === 0 && rec.syscall.outputs.length > 0) {
     line += ` (${rec.syscall.outputs.map((o, i) => `${o.name}=${formatOutput(o, rec.outputs[i]!)}`).join(', ')})`;
   }
+  if (stream === 1 || stream === 2) line += ` [${STREAM_NAMES[stream]}]`;
   return line;
 }
 
-/** A record as JSON-ready data (`tc trace -o json`): byte fields as escaped previews. */
-export function recordJson(rec: LogRecord): Record<string, unknown> {
+/**
+ * A record as JSON-ready data (`tc trace -o json`): byte fields as escaped previews; `stream`
+ * (`stdout`, `stderr`) on a write that reached that host stream, as in {@link formatRecord}.
+ */
+export function recordJson(rec: LogRecord, stream: number = NO_STREAM): Record<string, unknown> {
   const sc = rec.syscall;
   return {
     offset: rec.offset,
@@ -215,5 +223,6 @@ export function recordJson(rec: LogRecord): Record<string, unknown> {
     result: formatResult(rec),
     inputs: Object.fromEntries(sc.inputs.map((inp, i) => [inp.name, { size: rec.inputs[i]!.length, preview: formatInput(inp, rec.inputs[i]!) }])),
     outputs: Object.fromEntries(sc.outputs.map((o, i) => [o.name, { size: rec.outputs[i]!.length, preview: formatOutput(o, rec.outputs[i]!) }])),
+    ...(stream === 1 || stream === 2 ? { stream: STREAM_NAMES[stream] } : {}),
   };
 }

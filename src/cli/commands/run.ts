@@ -2,6 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { runModule, parseDirs, parseEnv } from '../../run.js';
 import { decodeRecord, ByteReader } from '../../timemachine/codec.js';
 import { formatRecord } from '../../timemachine/trace.js';
+import { FdStreams } from '../../timemachine/streams.js';
 import { stderr } from '../io.js';
 
 export interface RunCommandOptions {
@@ -16,6 +17,7 @@ export interface RunCommandOptions {
 
 /** `tc run`: prints the process id first on stderr, runs, returns the exit code to exit with. */
 export async function runCommand(module: string, args: string[], opts: RunCommandOptions): Promise<number> {
+  const streams = new FdStreams();
   const result = await runModule({
     module,
     args,
@@ -28,7 +30,10 @@ export async function runCommand(module: string, args: string[], opts: RunComman
     onStart: (id) => stderr(`${id}\n`),
     onError: (message) => stderr(`tc: ${message}\n`),
     onRecord: opts.trace
-      ? (bytes, offset, prev) => stderr(`${formatRecord(decodeRecord(new ByteReader(bytes), offset, prev))}\n`)
+      ? (bytes, offset, prev) => {
+          const rec = decodeRecord(new ByteReader(bytes), offset, prev);
+          stderr(`${formatRecord(rec, streams.follow(rec))}\n`);
+        }
       : undefined,
   });
   if (result.trap) {

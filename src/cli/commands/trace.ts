@@ -1,6 +1,7 @@
 import { Registry, registryDir } from '../../registry/registry.js';
 import { RecordCursor } from '../../timemachine/cursor.js';
 import { formatRecord, recordJson } from '../../timemachine/trace.js';
+import { FdStreams } from '../../timemachine/streams.js';
 import { SYSCALL } from '../../wasi/syscalls.js';
 import { UsageError } from '../../errors.js';
 import { stderr, stdout } from '../io.js';
@@ -20,10 +21,12 @@ export function traceCommand(id: string, opts: TraceCommandOptions): number {
   const full = registry.resolveProcess(id);
   // Each record is formatted before the next is read.
   const cursor = new RecordCursor(registry.logDir(full), { reuseBuffer: true });
+  const streams = new FdStreams();
   let chunk = '';
   for (let rec = cursor.nextRecord(); rec !== null; rec = cursor.nextRecord()) {
+    const stream = streams.follow(rec);
     if (only.size > 0 && !only.has(rec.syscall.name)) continue;
-    chunk += opts.output === 'json' ? `${JSON.stringify(recordJson(rec))}\n` : `${formatRecord(rec)}\n`;
+    chunk += opts.output === 'json' ? `${JSON.stringify(recordJson(rec, stream))}\n` : `${formatRecord(rec, stream)}\n`;
     if (chunk.length > 1 << 16) {
       stdout(chunk);
       chunk = '';
