@@ -171,21 +171,21 @@ describe('sandbox', () => {
     expect(t.status).toBe(0);
     const trace = t.stdout.toString();
     for (const line of [
-      /^path_open\(fd=3, .*path="\.\.\/x"\) = ENOTCAPABLE$/m,
-      /^path_open\(fd=3, .*path="\/etc\/passwd"\) = ENOTCAPABLE$/m,
-      /^path_open\(fd=3, .*path="sub\/\.\.\/\.\.\/x"\) = ENOTCAPABLE$/m,
-      /^path_filestat_get\(fd=3, flags=SYMLINK_FOLLOW, path="\.\."\) = ENOTCAPABLE$/m,
-      /^path_create_directory\(fd=3, path="\.\.\/escape_dir"\) = ENOTCAPABLE$/m,
-      /^path_symlink\(fd=3, old_path="\/etc", new_path="to_etc"\) = ENOTCAPABLE$/m,
-      /^path_open\(fd=3, .*path="via_self\/x"\) = ENOTCAPABLE$/m,
+      /^path_open\(fd=3, .*path="\.\.\/x"\) = EPERM$/m,
+      /^path_open\(fd=3, .*path="\/etc\/passwd"\) = EPERM$/m,
+      /^path_open\(fd=3, .*path="sub\/\.\.\/\.\.\/x"\) = EPERM$/m,
+      /^path_filestat_get\(fd=3, flags=SYMLINK_FOLLOW, path="\.\."\) = EPERM$/m,
+      /^path_create_directory\(fd=3, path="\.\.\/escape_dir"\) = EPERM$/m,
+      /^path_symlink\(fd=3, old_path="\/etc", new_path="to_etc"\) = EPERM$/m,
+      /^path_open\(fd=3, .*path="via_self\/x"\) = EPERM$/m,
       /^path_open\(fd=3, .*path="to_up\/created_outside"\) = ENOENT$/m,
       /^path_open\(fd=3, .*path="loop_a"\) = ELOOP$/m,
       /^path_filestat_get\(fd=3, flags=SYMLINK_FOLLOW, path="loop_a"\) = ELOOP$/m,
-      /^path_link\(old_fd=3, old_flags=0, new_fd=3, old_path="\/etc\/passwd", new_path="stolen"\) = ENOTCAPABLE$/m,
-      /^path_rename\(fd=3, new_fd=3, old_path="inside_dir", new_path="\.\.\/moved_out"\) = ENOTCAPABLE$/m,
-      /^path_symlink\(fd=3, old_path="x", new_path="\.\.\/planted"\) = ENOTCAPABLE$/m,
-      /^path_unlink_file\(fd=3, path="\.\.\/x"\) = ENOTCAPABLE$/m,
-      /^path_remove_directory\(fd=3, path="\.\."\) = ENOTCAPABLE$/m,
+      /^path_link\(old_fd=3, old_flags=0, new_fd=3, old_path="\/etc\/passwd", new_path="stolen"\) = EPERM$/m,
+      /^path_rename\(fd=3, new_fd=3, old_path="inside_dir", new_path="\.\.\/moved_out"\) = EPERM$/m,
+      /^path_symlink\(fd=3, old_path="x", new_path="\.\.\/planted"\) = EPERM$/m,
+      /^path_unlink_file\(fd=3, path="\.\.\/x"\) = EPERM$/m,
+      /^path_remove_directory\(fd=3, path="\.\."\) = EPERM$/m,
     ]) {
       expect(trace).toMatch(line);
     }

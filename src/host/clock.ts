@@ -89,17 +89,17 @@ export class HostClock {
   /**
    * Write clock `id`'s current value (ns, u64 little-endian) at `ptr` of `view`, a view of guest
    * memory of `size` bytes. Returns false for a clock this host does not have. Throws RangeError when
-   * the 8 bytes are not all inside.
+   * the 8 bytes are not all inside (the guest traps, as under wasmtime).
    */
   write(size: number, view: DataView, ptr: number, id: number): boolean {
     const base = id === CLOCKID.MONOTONIC ? this.monotonic : id === CLOCKID.REALTIME ? this.realtime : null;
+    if (base === null && id !== CLOCKID.PROCESS_CPUTIME_ID && id !== CLOCKID.THREAD_CPUTIME_ID) return false;
+    // Both halves are checked before either is written, as one u64 store would be.
+    if (ptr < 0 || ptr + 8 > size) throw new RangeError('clock_time_get: out of bounds memory access');
     if (base === null) {
-      if (id !== CLOCKID.PROCESS_CPUTIME_ID && id !== CLOCKID.THREAD_CPUTIME_ID) return false;
       view.setBigUint64(ptr, cputimeNs(), true);
       return true;
     }
-    // Both halves are checked before either is written, as one u64 store would be.
-    if (ptr < 0 || ptr + 8 > size) throw new RangeError('Offset is outside the bounds of the DataView');
     let ns = this.held;
     if (ns >= 0) this.held = -1;
     else ns = readNs();

@@ -1,7 +1,7 @@
 /**
- * File descriptors for @bjorn3/browser_wasi_shim backed by Node's fs: stdio, regular files and
- * preopened directories. Every method returns a WASI errno (see src/wasi/errno.ts) and never throws
- * for an fs error.
+ * File descriptors of the Node host: stdio, regular files and directories inside a preopen. Every
+ * method returns a WASI errno (see src/wasi/errno.ts) or a value, and never throws for an fs error.
+ * Each fd has its rights (src/host/rights.ts): the host checks them before it calls a method.
  */
 import {
   type BigIntStats,
@@ -24,13 +24,13 @@ import {
   rmdirSync,
   statSync,
   unlinkSync,
-  utimesSync,
   writeSync as fsWriteSync,
   writevSync as fsWritevSync,
 } from 'node:fs';
-import { Fd, wasi as shim } from '@bjorn3/browser_wasi_shim';
+import { isatty } from 'node:tty';
 import { errno, errnoFromError } from '../wasi/errno.js';
-import { Fdstat, FDFLAGS, FILETYPE, FSTFLAGS, LOOKUPFLAGS, OFLAGS, RIGHT_FD_ALLOCATE, RIGHT_FD_FILESTAT_SET_SIZE, RIGHT_FD_WRITE, RIGHTS_ALL, WHENCE } from '../wasi/layout.js';
+import { FDFLAGS, FILETYPE, FSTFLAGS, LOOKUPFLAGS, OFLAGS } from '../wasi/layout.js';
+import { ALL_RIGHTS, DIRECTORY_RIGHTS, fileRights, RIGHT, STDIN_RIGHTS, STDOUT_RIGHTS } from './rights.js';
 import { hostPath, resolvePath } from './sandbox.js';
 
 type StatsLike = BigIntStats;
@@ -55,12 +55,33 @@ export function filetypeOf(st: BigIntStats | Stats | Dirent): number {
 }
 
 /**
+ * The times the guest set, to the nanosecond, for as long as the file keeps them. Node's utimes keeps
+ * microseconds (libuv truncates the timespec it is given), so the host remembers, per file (device
+ * and inode), the exact times it set and the times the host then stored; a stat that still shows the
+ * stored time reports the exact one. A file changed since (a write moves mtim) shows its own times.
+ * Per host, so per process: another program reading the file sees microseconds.
+ */
+export class SetTimes {
+  private readonly byFile = new Map<string, { atim: bigint; mtim: bigint; storedA: bigint; storedM: bigint }>();
+  /** Remember that `atim`/`mtim` (ns) were set on the file whose stat after the set is `after`. */
+  remember(after: StatsLike, atim: bigint, mtim: bigint): void {
+    this.byFile.set(`${after.dev}:${after.ino}`, { atim, mtim, storedA: after.atimeNs, storedM: after.mtimeNs });
+  }
+  /** atim and mtim (ns) as the guest sees them for stat result `st`. */
+  times(st: StatsLike): { atim: bigint; mtim: bigint } {
+    const set = this.byFile.size === 0 ? undefined : this.byFile.get(`${st.dev}:${st.ino}`);
+    if (set === undefined) return { atim: st.atimeNs, mtim: st.mtimeNs };
+    return { atim: st.atimeNs === set.storedA ? set.atim : st.atimeNs, mtim: st.mtimeNs === set.storedM ? set.mtim : st.mtimeNs };
+  }
+}
+
+/**
  * Write the 64-byte WASI `filestat` (dev@0 ino@8 filetype@16 nlink@24 size@32 atim@40 mtim@48
  * ctim@56, times in ns) of a Node bigint stat result at `ptr` of `view`, field by field: a RangeError
- * at the first field outside the view.
+ * at the first field outside the view. Times the guest set come from `times` (see {@link SetTimes}).
  * Spec: https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#-filestat-record
  */
-export function writeFilestat(view: DataView, ptr: number, st: StatsLike): void {
+export function writeFilestat(view: DataView, ptr: number, st: StatsLike, times?: SetTimes): void {
   view.setBigUint64(ptr, st.dev, true);
   view.setBigUint64(ptr + 8, st.ino, true);
   // filetype, then 7 bytes of padding
@@ -68,8 +89,14 @@ export function writeFilestat(view: DataView, ptr: number, st: StatsLike): void 
   view.setUint32(ptr + 20, 0, true);
   view.setBigUint64(ptr + 24, st.nlink, true);
   view.setBigUint64(ptr + 32, st.size, true);
-  view.setBigUint64(ptr + 40, st.atimeNs, true);
-  view.setBigUint64(ptr + 48, st.mtimeNs, true);
+  if (times === undefined) {
+    view.setBigUint64(ptr + 40, st.atimeNs, true);
+    view.setBigUint64(ptr + 48, st.mtimeNs, true);
+  } else {
+    const t = times.times(st);
+    view.setBigUint64(ptr + 40, t.atim, true);
+    view.setBigUint64(ptr + 48, t.mtim, true);
+  }
   view.setBigUint64(ptr + 56, st.ctimeNs, true);
 }
 
@@ -84,19 +111,31 @@ function seconds(ns: bigint): number {
 
 /**
  * Apply `fd_filestat_set_times` / `path_filestat_set_times` semantics: `fst_flags` picks which of
- * atim/mtim (ns) to set, to the given value or to now; the other keeps its current value.
- * Precision is a microsecond (Node's `utimes` takes a double of seconds; libuv keeps microseconds).
+ * atim/mtim (ns) to set, to the given value or to `now()` (ns); the other keeps its current value.
+ * The host stores microseconds; `times` remembers the nanoseconds (see {@link SetTimes}).
+ * EINVAL for a time both given and asked to be now.
  */
-export function setTimes(current: () => StatsLike, apply: (atime: number, mtime: number) => void, atim: bigint, mtim: bigint, fstFlags: number): number {
+export function setTimes(
+  current: () => StatsLike,
+  apply: (atime: number, mtime: number) => void,
+  atim: bigint,
+  mtim: bigint,
+  fstFlags: number,
+  now: () => bigint,
+  times: SetTimes,
+): number {
   if ((fstFlags & FSTFLAGS.ATIM && fstFlags & FSTFLAGS.ATIM_NOW) || (fstFlags & FSTFLAGS.MTIM && fstFlags & FSTFLAGS.MTIM_NOW)) {
     return errno.INVAL;
   }
   try {
     const st = current();
-    const now = Date.now() / 1000;
-    const pick = (set: number, setNow: number, value: bigint, cur: bigint) =>
-      fstFlags & set ? seconds(value) : fstFlags & setNow ? now : seconds(cur);
-    apply(pick(FSTFLAGS.ATIM, FSTFLAGS.ATIM_NOW, atim, st.atimeNs), pick(FSTFLAGS.MTIM, FSTFLAGS.MTIM_NOW, mtim, st.mtimeNs));
+    const was = times.times(st);
+    const at = fstFlags & FSTFLAGS.ATIM_NOW || fstFlags & FSTFLAGS.MTIM_NOW ? now() : 0n;
+    const pick = (set: number, setNow: number, value: bigint, cur: bigint) => (fstFlags & set ? BigInt.asUintN(64, value) : fstFlags & setNow ? at : cur);
+    const a = pick(FSTFLAGS.ATIM, FSTFLAGS.ATIM_NOW, atim, was.atim);
+    const m = pick(FSTFLAGS.MTIM, FSTFLAGS.MTIM_NOW, mtim, was.mtim);
+    apply(seconds(a), seconds(m));
+    times.remember(current(), a, m);
     return 0;
   } catch (e) {
     return errnoFromError(e);
@@ -109,11 +148,50 @@ export function sleepMs(ms: number): void {
   if (ms > 0) Atomics.wait(sleepCell, 0, 0, ms);
 }
 
+/** An fd's answer to `fd_fdstat_get`: fs_filetype and fs_flags (the rights are the fd's own). */
+export interface FdKind {
+  readonly filetype: number;
+  readonly flags: number;
+}
+
 /**
- * Our file descriptors add direct I/O into guest memory (no intermediate copy) to the shim's `Fd`.
- * `readInto` / `writeFrom` return the byte count, or a negative errno.
+ * A guest file descriptor. Data calls go straight between the host and guest memory (no copy):
+ * `readInto` / `writeFrom` return the byte count, or a negative errno. Rights: {@link rights} (the
+ * fd's rights_base), {@link inheriting}; {@link kind} is every right this kind of fd can have.
  */
-export abstract class HostFd extends Fd {
+export abstract class HostFd {
+  /**
+   * @param rights rights_base (a number: src/host/rights.ts)
+   * @param inheriting rights_inheriting
+   * @param kind every right this kind of fd can ever have
+   */
+  constructor(
+    public rights: number,
+    public inheriting: number,
+    protected readonly kind: number,
+  ) {}
+  /**
+   * 0 when this fd has every right in `need`; else ENOTCAPABLE for a right it gave up, or the errno
+   * of this kind of fd for one it never has ({@link refusal}).
+   */
+  check(need: number): number {
+    const missing = need & ~this.rights;
+    if (missing === 0) return 0;
+    return (missing & ~this.kind) !== 0 ? this.refusal(missing & ~this.kind) : errno.NOTCAPABLE;
+  }
+  /** The errno for a call needing `missing`, rights this kind of fd never has: EBADF (wasmtime's answer). */
+  protected refusal(_missing: number): number {
+    return errno.BADF;
+  }
+  /** `fd_fdstat_set_rights`: rights can only be dropped (ENOTCAPABLE when asking for more). */
+  setRights(base: number, inheriting: number): number {
+    if ((base & ~this.rights) !== 0 || (inheriting & ~this.inheriting) !== 0) return errno.NOTCAPABLE;
+    this.rights = base;
+    this.inheriting = inheriting;
+    return 0;
+  }
+  /** fs_filetype and fs_flags for `fd_fdstat_get`. */
+  abstract fdstat(): FdKind;
   /** Read up to `len` bytes into `mem` at `off`; at `position` when given (pread). */
   readInto(_mem: Uint8Array, _off: number, _len: number, _position: number | null): number {
     return -errno.BADF;
@@ -138,31 +216,12 @@ export abstract class HostFd extends Fd {
   readable(): bigint {
     return 0n;
   }
-  /** The host fd, when there is one. */
-  hostFd(): number | undefined {
-    return undefined;
-  }
   /** What `fd_filestat_get` answers: a bigint stat of what the fd refers to, or an errno. */
   stat(): StatsLike | number {
     return errno.BADF;
   }
-  // Directory operations on something that is not a directory (DirFd overrides them).
-  override fd_prestat_get(): { ret: number; prestat: shim.Prestat | null } {
-    return { ret: errno.BADF, prestat: null };
-  }
-  override path_create_directory(_path: string): number {
-    return errno.NOTDIR;
-  }
-  override path_remove_directory(_path: string): number {
-    return errno.NOTDIR;
-  }
-  override path_unlink_file(_path: string): number {
-    return errno.NOTDIR;
-  }
-  override path_filestat_set_times(_flags: number, _path: string, _atim: bigint, _mtim: bigint, _fstFlags: number): number {
-    return errno.NOTDIR;
-  }
-  override fd_fdstat_set_rights(_base: bigint, _inheriting: bigint): number {
+  /** `fd_close`: release what the host holds. */
+  close(): number {
     return 0;
   }
 }
@@ -186,16 +245,26 @@ function retryAgain<T>(f: () => T): T {
   }
 }
 
-/** What `fd_fdstat_get` of a directory answers (a directory's flags and rights do not change here). */
-const DIR_FDSTAT = new Fdstat(FILETYPE.DIRECTORY, 0);
-
-/** stdin, stdout or stderr: the process's own fd 0, 1 or 2, unbuffered. Not seekable. */
+/**
+ * stdin, stdout or stderr: the process's own fd 0, 1 or 2 (or those given for them), unbuffered. As
+ * wasmtime: a terminal is a character device and anything else (a pipe, a file) UNKNOWN, with FD_READ
+ * (stdin) or FD_WRITE (stdout, stderr) and never FD_SEEK or FD_TELL, so that wasi-libc's `isatty` is
+ * true exactly on a terminal; seeking is ESPIPE, the other direction and the file calls EBADF.
+ */
 export class StdioFd extends HostFd {
-  constructor(private readonly fd: number) {
-    super();
+  /**
+   * @param fd the host fd
+   * @param input true for stdin
+   */
+  constructor(
+    private readonly fd: number,
+    input: boolean,
+  ) {
+    const r = input ? STDIN_RIGHTS : STDOUT_RIGHTS;
+    super(r, r, r);
   }
-  override hostFd(): number {
-    return this.fd;
+  protected override refusal(missing: number): number {
+    return missing & (RIGHT.FD_SEEK | RIGHT.FD_TELL) ? errno.SPIPE : errno.BADF;
   }
   override readInto(mem: Uint8Array, off: number, len: number, position: number | null): number {
     if (position !== null) return -errno.SPIPE;
@@ -247,24 +316,10 @@ export class StdioFd extends HostFd {
       return done > 0 ? done : -errnoFromError(e);
     }
   }
-  /**
-   * What `fd_fdstat_get` answers, once the host fd could be looked at: the type of what an open fd
-   * refers to never changes, and a guest cannot change this fd's flags or rights (an `fstat` per call
-   * was ~0.55 µs, most of the call).
-   */
-  private fdstat: Fdstat | null = null;
-  override fd_fdstat_get() {
-    if (this.fdstat !== null) return { ret: 0, fdstat: this.fdstat as never };
-    let filetype: number;
-    try {
-      filetype = filetypeOf(fstatSync(this.fd));
-      if (filetype === FILETYPE.UNKNOWN) filetype = FILETYPE.CHARACTER_DEVICE; // a pipe
-    } catch {
-      // Closed: a character device, looked at again next time.
-      return { ret: 0, fdstat: new Fdstat(FILETYPE.CHARACTER_DEVICE, 0) as never };
-    }
-    this.fdstat = new Fdstat(filetype, 0);
-    return { ret: 0, fdstat: this.fdstat as never };
+  /** Whether the host fd is a terminal, looked at once: what an open fd refers to never changes. */
+  private kindOf: FdKind | null = null;
+  override fdstat(): FdKind {
+    return (this.kindOf ??= { filetype: isatty(this.fd) ? FILETYPE.CHARACTER_DEVICE : FILETYPE.UNKNOWN, flags: 0 });
   }
   override stat(): StatsLike | number {
     try {
@@ -273,83 +328,65 @@ export class StdioFd extends HostFd {
       return errnoFromError(e);
     }
   }
-  override fd_fdstat_set_flags(_flags: number): number {
-    return 0;
-  }
-  override fd_seek(_offset: bigint, _whence: number) {
-    return { ret: errno.SPIPE, offset: 0n };
-  }
-  override fd_tell() {
-    return { ret: errno.SPIPE, offset: 0n };
-  }
-  override fd_close(): number {
-    return 0;
-  }
-  override fd_sync(): number {
-    return 0;
-  }
 }
+
+/** The fdflags `fd_fdstat_set_flags` changes: APPEND and NONBLOCK (wasmtime; the others are EINVAL). */
+const SETTABLE_FLAGS = FDFLAGS.APPEND | FDFLAGS.NONBLOCK;
+/** The fdflags a file keeps as it was opened with them. */
+const SYNC_FLAGS = FDFLAGS.DSYNC | FDFLAGS.RSYNC | FDFLAGS.SYNC;
 
 /**
  * A regular file opened on the host. The position is kept here (a number of bytes: offsets past 2^53
- * are refused by fd_seek and the positional calls); all I/O is positional, except appends.
+ * are refused by fd_seek and the positional calls), and all I/O is positional. APPEND is the fd's own
+ * flag, not the host's (`fd_fdstat_set_flags` can change it, and Node has no fcntl): a write then goes
+ * to the end of the file as it is at that moment, a pwrite too (as Linux and wasmtime do), and the
+ * position moves past it (not after a pwrite).
  */
 export class FileFd extends HostFd {
-  /**
-   * The position, or -1 after an append: the end of the file then, read (fstat) when the position is
-   * next needed, or before this fd changes the file's size otherwise (pwrite, truncate, allocate),
-   * rather than after every append, which doubled the cost of an appending write (~1 µs each). A
-   * change made in between through another fd or by another process moves that end with it.
-   */
   private position = 0;
+  /**
+   * @param fd the host fd, opened without O_APPEND
+   * @param flags fdflags
+   * @param readable writable: the access it was opened with (see {@link fileRights})
+   */
   constructor(
     private fd: number,
     private flags: number,
-    private rightsBase: bigint,
-    private rightsInheriting: bigint,
+    readable: boolean,
+    writable: boolean,
+    rights: number,
+    inheriting: number,
   ) {
-    super();
+    const kind = fileRights(readable, writable);
+    super(rights & kind, inheriting, kind);
   }
-  override hostFd(): number {
-    return this.fd;
+  override fdstat(): FdKind {
+    return { filetype: FILETYPE.REGULAR_FILE, flags: this.flags };
   }
-  /**
-   * The position (bytes). After an append, the file's `size` when the caller has just read it, else
-   * read here; throws when it cannot be read.
-   */
-  private at(size?: number): number {
-    if (this.position < 0) this.position = size ?? fstatSync(this.fd).size;
-    return this.position;
+  /** `fd_fdstat_set_flags`: APPEND and NONBLOCK are set or cleared; the sync flags stay as opened (EINVAL to change them). */
+  setFlags(flags: number): number {
+    if ((flags & SYNC_FLAGS) !== (this.flags & SYNC_FLAGS) || flags & ~(SETTABLE_FLAGS | SYNC_FLAGS)) return errno.INVAL;
+    this.flags = flags;
+    return 0;
   }
   override readInto(mem: Uint8Array, off: number, len: number, position: number | null): number {
     try {
-      const n = hostFs.readSync(this.fd, mem, off, len, position ?? this.at());
+      const n = hostFs.readSync(this.fd, mem, off, len, position ?? this.position);
       if (position === null) this.position += n;
       return n;
     } catch (e) {
       return -errnoFromError(e);
     }
   }
-  /**
-   * Where a write at `position` (null: at the fd's own) goes: null to append (a file opened with
-   * APPEND), else the offset. Taken before the write, which may grow the file (Linux appends even a
-   * pwrite to a file opened to append): the position stays where the last append left it.
-   */
-  private writeOffset(position: number | null): number | null {
-    if (position === null && this.flags & FDFLAGS.APPEND) return null;
-    const at = this.at();
-    return position ?? at;
-  }
-  /** After `n` bytes written at `position` (null: at the fd's own), move the fd's own position past them. */
-  private wrote(position: number | null, n: number): void {
-    if (position !== null) return;
-    if (this.flags & FDFLAGS.APPEND) this.position = -1;
-    else this.position += n;
+  /** Where a write at `position` (null: at the fd's own) goes: the end of the file with APPEND (one fstat). */
+  private writeOffset(position: number | null): number {
+    return this.flags & FDFLAGS.APPEND ? fstatSync(this.fd).size : (position ?? this.position);
   }
   override writeFrom(mem: Uint8Array, off: number, len: number, position: number | null): number {
     try {
-      const n = hostFs.writeSync(this.fd, mem, off, len, this.writeOffset(position));
-      this.wrote(position, n);
+      const at = this.writeOffset(position);
+      const n = hostFs.writeSync(this.fd, mem, off, len, at);
+      if (position === null) this.position = at + n;
       return n;
     } catch (e) {
       return -errnoFromError(e);
@@ -357,7 +394,7 @@ export class FileFd extends HostFd {
   }
   override readvInto(bufs: Uint8Array[], position: number | null): number {
     try {
-      const n = hostFs.readvSync(this.fd, bufs, position ?? this.at());
+      const n = hostFs.readvSync(this.fd, bufs, position ?? this.position);
       if (position === null) this.position += n;
       return n;
     } catch (e) {
@@ -366,8 +403,9 @@ export class FileFd extends HostFd {
   }
   override writevFrom(bufs: Uint8Array[], position: number | null): number {
     try {
-      const n = hostFs.writevSync(this.fd, bufs, this.writeOffset(position) ?? undefined);
-      this.wrote(position, n);
+      const at = this.writeOffset(position);
+      const n = hostFs.writevSync(this.fd, bufs, at);
+      if (position === null) this.position = at + n;
       return n;
     } catch (e) {
       return -errnoFromError(e);
@@ -376,47 +414,30 @@ export class FileFd extends HostFd {
   override readable(): bigint {
     try {
       const size = fstatSync(this.fd).size;
-      const at = this.position < 0 ? size : this.position;
-      return size > at ? BigInt(size - at) : 0n;
+      return size > this.position ? BigInt(size - this.position) : 0n;
     } catch {
       return 0n;
     }
   }
-  override fd_seek(offset: bigint, whence: number) {
+  /** `fd_seek`: the new position (bytes), or an errno as a negative bigint. */
+  seek(offset: bigint, whence: number): bigint {
     let base: bigint;
     try {
-      if (whence === WHENCE.SET) base = 0n;
-      else if (whence === WHENCE.CUR) base = BigInt(this.at());
-      else if (whence === WHENCE.END) base = fstatSync(this.fd, { bigint: true }).size;
-      else return { ret: errno.INVAL, offset: 0n };
+      if (whence === 0) base = 0n;
+      else if (whence === 1) base = BigInt(this.position);
+      else if (whence === 2) base = fstatSync(this.fd, { bigint: true }).size;
+      else return BigInt(-errno.INVAL);
     } catch (e) {
-      return { ret: errnoFromError(e), offset: 0n };
+      return BigInt(-errnoFromError(e));
     }
     const next = base + offset;
-    if (next < 0n || next > BigInt(Number.MAX_SAFE_INTEGER)) return { ret: errno.INVAL, offset: 0n };
+    if (next < 0n || next > BigInt(Number.MAX_SAFE_INTEGER)) return BigInt(-errno.INVAL);
     this.position = Number(next);
-    return { ret: 0, offset: next };
+    return next;
   }
-  override fd_tell() {
-    try {
-      return { ret: 0, offset: BigInt(this.at()) };
-    } catch (e) {
-      return { ret: errnoFromError(e), offset: 0n };
-    }
-  }
-  override fd_fdstat_get() {
-    return { ret: 0, fdstat: new Fdstat(FILETYPE.REGULAR_FILE, this.flags, this.rightsBase, this.rightsInheriting) as never };
-  }
-  override fd_fdstat_set_flags(flags: number): number {
-    this.flags = flags & (FDFLAGS.APPEND | FDFLAGS.NONBLOCK | FDFLAGS.DSYNC | FDFLAGS.RSYNC | FDFLAGS.SYNC);
-    return 0;
-  }
-  /** Rights can only be dropped (ENOTCAPABLE when asking for more). */
-  override fd_fdstat_set_rights(base: bigint, inheriting: bigint): number {
-    if ((base & ~this.rightsBase) !== 0n || (inheriting & ~this.rightsInheriting) !== 0n) return errno.NOTCAPABLE;
-    this.rightsBase = base;
-    this.rightsInheriting = inheriting;
-    return 0;
+  /** `fd_tell`: the position (bytes). */
+  tell(): number {
+    return this.position;
   }
   override stat(): StatsLike | number {
     try {
@@ -425,38 +446,34 @@ export class FileFd extends HostFd {
       return errnoFromError(e);
     }
   }
-  override fd_filestat_set_size(size: bigint): number {
-    if (!(this.rightsBase & RIGHT_FD_FILESTAT_SET_SIZE)) return errno.NOTCAPABLE;
+  setSize(size: bigint): number {
     size = BigInt.asUintN(64, size);
     if (size >= 1n << 63n) return errno.INVAL;
     if (size > BigInt(Number.MAX_SAFE_INTEGER)) return errno.FBIG;
     try {
-      this.at();
       ftruncateSync(this.fd, Number(size));
       return 0;
     } catch (e) {
       return errnoFromError(e);
     }
   }
-  override fd_filestat_set_times(atim: bigint, mtim: bigint, fstFlags: number): number {
-    return setTimes(() => fstatSync(this.fd, { bigint: true }), (a, m) => futimesSync(this.fd, a, m), atim, mtim, fstFlags);
+  setTimes(atim: bigint, mtim: bigint, fstFlags: number, now: () => bigint, times: SetTimes): number {
+    return setTimes(() => fstatSync(this.fd, { bigint: true }), (a, m) => futimesSync(this.fd, a, m), atim, mtim, fstFlags, now, times);
   }
   /** Node has no fallocate: grow the file with ftruncate when offset+len passes its end (as node:wasi). */
-  override fd_allocate(offset: bigint, len: bigint): number {
-    if (!(this.rightsBase & RIGHT_FD_ALLOCATE)) return errno.NOTCAPABLE;
+  allocate(offset: bigint, len: bigint): number {
     offset = BigInt.asUintN(64, offset);
     len = BigInt.asUintN(64, len);
     if (offset + len > BigInt(Number.MAX_SAFE_INTEGER)) return errno.FBIG;
     try {
       const size = fstatSync(this.fd, { bigint: true }).size;
-      this.at(Number(size));
       if (offset + len > size) ftruncateSync(this.fd, Number(offset + len));
       return 0;
     } catch (e) {
       return errnoFromError(e);
     }
   }
-  override fd_sync(): number {
+  sync(): number {
     try {
       fsyncSync(this.fd);
       return 0;
@@ -472,7 +489,7 @@ export class FileFd extends HostFd {
       return errnoFromError(e);
     }
   }
-  override fd_close(): number {
+  override close(): number {
     try {
       closeSync(this.fd);
       this.fd = -1;
@@ -491,6 +508,9 @@ export interface DirEntry {
   readonly ino: bigint;
 }
 
+const DOT = new Uint8Array([0x2e]);
+const DOTDOT = new Uint8Array([0x2e, 0x2e]);
+
 /** A directory inside a preopen: the preopen's host root and the components below it. */
 export class DirFd extends HostFd {
   private entries: DirEntry[] | null = null;
@@ -504,8 +524,10 @@ export class DirFd extends HostFd {
     readonly root: string,
     readonly rel: readonly string[],
     readonly preopenName: string | null,
+    rights = DIRECTORY_RIGHTS,
+    inheriting = ALL_RIGHTS,
   ) {
-    super();
+    super(rights & DIRECTORY_RIGHTS, inheriting, DIRECTORY_RIGHTS);
   }
 
   get path(): string {
@@ -517,18 +539,8 @@ export class DirFd extends HostFd {
     return resolvePath(this.root, this.rel, path, follow);
   }
 
-  override fd_prestat_get() {
-    if (this.preopenName === null) return { ret: errno.BADF, prestat: null };
-    return { ret: 0, prestat: shim.Prestat.dir(this.preopenName) };
-  }
-  override fd_fdstat_get() {
-    return { ret: 0, fdstat: DIR_FDSTAT as never };
-  }
-  override fd_fdstat_set_flags(_flags: number): number {
-    return 0;
-  }
-  override fd_fdstat_set_rights(_base: bigint, _inheriting: bigint): number {
-    return 0;
+  override fdstat(): FdKind {
+    return DIR_KIND;
   }
   override stat(): StatsLike | number {
     try {
@@ -537,43 +549,34 @@ export class DirFd extends HostFd {
       return errnoFromError(e);
     }
   }
-  override fd_filestat_set_times(atim: bigint, mtim: bigint, fstFlags: number): number {
+  setTimes(atim: bigint, mtim: bigint, fstFlags: number, now: () => bigint, times: SetTimes): number {
     const p = this.path;
-    return setTimes(() => statSync(p, { bigint: true }), (a, m) => utimesSync(p, a, m), atim, mtim, fstFlags);
-  }
-  override fd_seek(_offset: bigint, _whence: number) {
-    return { ret: errno.ISDIR, offset: 0n };
-  }
-  override fd_tell() {
-    return { ret: errno.ISDIR, offset: 0n };
-  }
-  override readInto(): number {
-    return -errno.BADF;
-  }
-  override fd_sync(): number {
-    return 0;
-  }
-  override fd_close(): number {
-    return 0;
+    return setTimes(() => statSync(p, { bigint: true }), (a, m) => lutimesSync(p, a, m), atim, mtim, fstFlags, now, times);
   }
 
   /**
    * The listing `fd_readdir` reads from at `cookie` (the index of the entry it starts at), or the
-   * errno of reading it. `.` and `..` are not listed (as node:wasi). The directory is read at cookie
-   * 0 (and at the first call), sorted by name so that the listing is the same on every host; later
-   * cookies read on from that listing. The inode is the entry's own (`lstat`: Node's readdir does not
-   * give `d_ino`).
+   * errno of reading it. As wasmtime: `.` and `..` first (both with this directory's own inode, as
+   * wasmtime gives them), then the entries. The directory is read at cookie 0 (and at the first call),
+   * sorted by name so that the listing is the same on every host; later cookies read on from that
+   * listing. The inode is the entry's own (`lstat`: Node's readdir does not give `d_ino`).
    */
   listing(cookie: bigint): readonly DirEntry[] | number {
     try {
       if (cookie === 0n || this.entries === null) {
         const dir = this.path;
-        this.entries = readdirSync(dir, { withFileTypes: true })
+        const self = statSync(dir, { bigint: true }).ino;
+        const found = readdirSync(dir, { withFileTypes: true })
           .map((d) => {
             const st = lstatSync(`${dir}/${d.name}`, { bigint: true, throwIfNoEntry: false });
             return { name: d.name, bytes: Buffer.from(d.name), type: filetypeOf(d), ino: st?.ino ?? 0n };
           })
           .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+        this.entries = [
+          { name: '.', bytes: DOT, type: FILETYPE.DIRECTORY, ino: self },
+          { name: '..', bytes: DOTDOT, type: FILETYPE.DIRECTORY, ino: self },
+          ...found,
+        ];
       }
       return this.entries;
     } catch (err) {
@@ -581,10 +584,10 @@ export class DirFd extends HostFd {
     }
   }
 
-  override path_create_directory(path: string): number {
+  createDirectory(path: string): number {
     return this.onPath(path, false, (p) => mkdirSync(p));
   }
-  override path_remove_directory(path: string): number {
+  removeDirectory(path: string): number {
     const r = this.resolve(path, false);
     if ('rel' in r && r.rel.length === 0) return errno.INVAL; // the preopen itself, as rmdir(".")
     return this.onPath(path, false, (p) => {
@@ -592,7 +595,7 @@ export class DirFd extends HostFd {
       rmdirSync(p);
     });
   }
-  override path_unlink_file(path: string): number {
+  unlinkFile(path: string): number {
     return this.onPath(path, false, (p) => {
       if (p.endsWith('/')) throw Object.assign(new Error('is a directory'), { code: lstatSync(p).isDirectory() ? 'EISDIR' : 'ENOTDIR' });
       if (lstatSync(p).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
@@ -609,44 +612,56 @@ export class DirFd extends HostFd {
       return errnoFromError(e);
     }
   }
-  override path_filestat_set_times(flags: number, path: string, atim: bigint, mtim: bigint, fstFlags: number): number {
+  /** `path_filestat_set_times`: without SYMLINK_FOLLOW a symlink's own times (lutimes). */
+  pathSetTimes(flags: number, path: string, atim: bigint, mtim: bigint, fstFlags: number, now: () => bigint, times: SetTimes): number {
     const r = this.resolve(path, (flags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0);
     if (!('host' in r)) return r.errno;
     const p = r.host;
-    return setTimes(() => lstatSync(p, { bigint: true }), (a, m) => lutimesSync(p, a, m), atim, mtim, fstFlags);
+    return setTimes(() => lstatSync(p, { bigint: true }), (a, m) => lutimesSync(p, a, m), atim, mtim, fstFlags, now, times);
   }
 
   /**
-   * path_open: a directory opens as a {@link DirFd}, anything else through `open(2)` with the flags the
-   * rights and oflags ask for. The symlink in the last component is followed only with SYMLINK_FOLLOW.
+   * path_open, with the rights asked for already checked against this directory's: a directory opens
+   * as a {@link DirFd} (its rights those asked for that a directory can have), anything else through
+   * `open(2)` with the access the rights and oflags ask for, never O_APPEND (see {@link FileFd}). The
+   * symlink in the last component is followed only with SYMLINK_FOLLOW. As wasmtime: DIRECTORY with
+   * CREAT, EXCL or TRUNC is EINVAL; a directory asked for FD_WRITE, TRUNC or CREAT is EISDIR.
    */
-  override path_open(dirflags: number, path: string, oflags: number, rightsBase: bigint, rightsInheriting: bigint, fdflags: number) {
+  open(dirflags: number, path: string, oflags: number, rights: number, inheriting: number, fdflags: number): HostFd | number {
+    if (oflags & OFLAGS.DIRECTORY && oflags & (OFLAGS.CREAT | OFLAGS.EXCL | OFLAGS.TRUNC)) return errno.INVAL;
     const follow = (dirflags & LOOKUPFLAGS.SYMLINK_FOLLOW) !== 0;
     const r = this.resolve(path, follow);
-    if (!('host' in r)) return { ret: r.errno, fd_obj: null };
-    const st = r.stat ?? (follow ? statSync : lstatSync)(r.host, { throwIfNoEntry: false });
-    if (st?.isDirectory()) {
-      if (oflags & OFLAGS.CREAT && oflags & OFLAGS.EXCL) return { ret: errno.EXIST, fd_obj: null };
-      if (oflags & OFLAGS.TRUNC || (!(oflags & OFLAGS.DIRECTORY) && rightsBase & RIGHT_FD_WRITE)) return { ret: errno.ISDIR, fd_obj: null };
-      return { ret: 0, fd_obj: new DirFd(this.root, r.rel, null) };
+    if (!('host' in r)) return r.errno;
+    let st: Stats | BigIntStats | undefined;
+    try {
+      st = r.stat ?? (follow ? statSync : lstatSync)(r.host, { throwIfNoEntry: false });
+    } catch (e) {
+      return errnoFromError(e);
     }
-    if (oflags & OFLAGS.DIRECTORY) return { ret: st === undefined ? errno.NOENT : errno.NOTDIR, fd_obj: null };
-    const write = (rightsBase & (RIGHT_FD_WRITE | RIGHT_FD_ALLOCATE | RIGHT_FD_FILESTAT_SET_SIZE)) !== 0n || (oflags & OFLAGS.TRUNC) !== 0;
-    const read = (rightsBase & ((1n << 1n) | (1n << 14n))) !== 0n || !write;
+    if (st?.isDirectory()) {
+      if (oflags & OFLAGS.CREAT && oflags & OFLAGS.EXCL) return errno.EXIST;
+      if (oflags & (OFLAGS.TRUNC | OFLAGS.CREAT) || rights & RIGHT.FD_WRITE) return errno.ISDIR;
+      return new DirFd(this.root, r.rel, null, rights, inheriting);
+    }
+    if (oflags & OFLAGS.DIRECTORY) return st === undefined ? errno.NOENT : errno.NOTDIR;
+    // The access, as wasmtime takes it from the rights: writable with FD_WRITE or CREAT, readable
+    // with FD_READ or without FD_WRITE; TRUNC needs the host's write access besides.
+    const writable = (rights & RIGHT.FD_WRITE) !== 0 || (oflags & OFLAGS.CREAT) !== 0;
+    const readable = (rights & RIGHT.FD_READ) !== 0 || (rights & RIGHT.FD_WRITE) === 0;
+    const write = writable || (oflags & OFLAGS.TRUNC) !== 0;
     const c = constants;
-    let flags = read && write ? c.O_RDWR : write ? c.O_WRONLY : c.O_RDONLY;
+    let flags = readable && write ? c.O_RDWR : write ? c.O_WRONLY : c.O_RDONLY;
     if (oflags & OFLAGS.CREAT) flags |= c.O_CREAT;
     if (oflags & OFLAGS.EXCL) flags |= c.O_EXCL;
     if (oflags & OFLAGS.TRUNC) flags |= c.O_TRUNC;
-    if (fdflags & FDFLAGS.APPEND) flags |= c.O_APPEND;
     if (fdflags & FDFLAGS.DSYNC) flags |= c.O_DSYNC;
     if (fdflags & FDFLAGS.SYNC) flags |= c.O_SYNC;
     if (!follow) flags |= c.O_NOFOLLOW;
     try {
       const fd = openSync(r.host, flags, 0o666);
-      return { ret: 0, fd_obj: new FileFd(fd, fdflags, rightsBase & RIGHTS_ALL, rightsInheriting & RIGHTS_ALL) };
+      return new FileFd(fd, fdflags & (SETTABLE_FLAGS | SYNC_FLAGS), readable, writable, rights, inheriting);
     } catch (e) {
-      return { ret: errnoFromError(e), fd_obj: null };
+      return errnoFromError(e);
     }
   }
 
@@ -661,3 +676,6 @@ export class DirFd extends HostFd {
     }
   }
 }
+
+/** What `fd_fdstat_get` of a directory answers (a directory's flags do not change). */
+const DIR_KIND: FdKind = { filetype: FILETYPE.DIRECTORY, flags: 0 };

@@ -17,10 +17,10 @@ export type Resolved =
  * Resolve `path`, relative to the directory `base` (components below the preopen `root`), to a host path
  * that is guaranteed to lie inside `root`.
  *
- * Components are walked one by one: `.` is skipped, `..` pops (popping past the root is ENOTCAPABLE),
+ * Components are walked one by one: `.` is skipped, `..` pops (popping past the root is EPERM),
  * and every symlink met on the way (and the last component too when `followLast`) is read and its target
- * spliced in: an absolute target is ENOTCAPABLE, more than {@link MAX_SYMLINKS} links is ELOOP.
- * An absolute `path` is ENOTCAPABLE; an empty one ENOENT; one holding NUL is EINVAL.
+ * spliced in: an absolute target is EPERM, more than {@link MAX_SYMLINKS} links is ELOOP.
+ * An absolute `path` is EPERM (every way out is EPERM, as under wasmtime); an empty one ENOENT; one holding NUL is EINVAL.
  * A trailing `/` asks for a directory: the last component is followed and the host path keeps the slash,
  * so the host reports ENOTDIR for a file.
  *
@@ -43,7 +43,7 @@ export function walkPath(root: string, base: readonly string[], path: string, fo
 function resolve(root: string, base: readonly string[], path: string, followLast: boolean, asIs: boolean): Resolved {
   if (path.length === 0) return { errno: errno.NOENT };
   if (path.includes('\0')) return { errno: errno.INVAL };
-  if (path.startsWith('/')) return { errno: errno.NOTCAPABLE };
+  if (path.startsWith('/')) return { errno: errno.PERM };
   const trailingSlash = path.endsWith('/');
   if (trailingSlash) followLast = true;
   let pending = path.split('/').filter((c) => c !== '' && c !== '.');
@@ -57,7 +57,7 @@ function resolve(root: string, base: readonly string[], path: string, followLast
   while (pending.length > 0) {
     const c = pending.shift()!;
     if (c === '..') {
-      if (stack.length === 0) return { errno: errno.NOTCAPABLE };
+      if (stack.length === 0) return { errno: errno.PERM };
       stack.pop();
       continue;
     }
@@ -73,7 +73,7 @@ function resolve(root: string, base: readonly string[], path: string, followLast
     if (st.isSymbolicLink()) {
       if (++links > MAX_SYMLINKS) return { errno: errno.LOOP };
       const target = readlinkSync(host);
-      if (target.startsWith('/')) return { errno: errno.NOTCAPABLE };
+      if (target.startsWith('/')) return { errno: errno.PERM };
       stack.pop();
       pending = [...target.split('/').filter((t) => t !== '' && t !== '.'), ...pending];
     } else if (!last && !st.isDirectory()) {
