@@ -3,24 +3,33 @@
  * Exit codes are documented in README.md.
  */
 
-/** Exit codes of tc itself (a guest's own exit code passes through unchanged). */
+/**
+ * Exit codes of tc itself. A guest's own exit status (0 to 125, see {@link GUEST_EXIT_LIMIT}) passes
+ * through unchanged; tc's own failures use 250-254, which no guest can produce.
+ */
 export const EXIT = {
   /** Bad input or a failed operation: a one-line error. */
-  ERROR: 1,
+  ERROR: 250,
   /** Bad command line. */
-  USAGE: 2,
+  USAGE: 251,
   /** Replay diverged from the log. */
-  DIVERGED: 3,
+  DIVERGED: 252,
   /** Replay reached the end of a log whose recording did not finish. */
-  LOG_ENDED: 4,
+  LOG_ENDED: 253,
   /** The log is damaged. */
-  CORRUPT: 5,
-  /** The guest trapped (128 + SIGABRT, as wasmtime). */
+  CORRUPT: 254,
+  /** The guest trapped (128 + SIGABRT, as wasmtime), also by proc_exit with a status of 126 or more. */
   TRAP: 134,
   /** tc was interrupted by SIGINT / SIGTERM (128 + signal). */
   SIGINT: 130,
   SIGTERM: 143,
 } as const;
+
+/**
+ * proc_exit statuses from this one up are not exit statuses (as wasmtime, which refuses them): the
+ * shell could not tell 126-255 from its own codes and 256 and above wrap around. They trap.
+ */
+export const GUEST_EXIT_LIMIT = 126;
 
 const BRAND = Symbol.for('tc.error');
 

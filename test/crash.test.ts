@@ -60,7 +60,7 @@ describe('crash safety', () => {
       expect(signal).toBe('SIGKILL');
       expect(manifest(reg, id).status).toBe('recording');
       const rep = tc(['replay', '--registry', reg, id]);
-      expect(rep.status).toBe(4);
+      expect(rep.status).toBe(253);
       const m = /^tc: log ends at record (\d+): the recording did not finish\n$/.exec(rep.stderr.toString());
       expect(m).not.toBeNull();
       const replayed = rep.stdout.toString();
@@ -114,7 +114,7 @@ describe('crash safety', () => {
       expect(rep.stdout.toString()).toBe('tick\n'.repeat(m.records));
       expect(stdout.startsWith(rep.stdout.toString())).toBe(true);
       expect(rep.stderr.toString()).toBe(`tc: log ends at record ${m.records}: the recording did not finish\n`);
-      expect(rep.status).toBe(4);
+      expect(rep.status).toBe(253);
     });
   }
 
@@ -159,7 +159,7 @@ describe('a full disk during recording', () => {
     expect(m.status).toBe('incomplete');
     expect(m.exitCode).toBe(0);
     const rep = tc(['replay', '--registry', reg, id]);
-    expect(rep.status).toBe(4);
+    expect(rep.status).toBe(253);
     const got = /^tc: log ends at record (\d+): the recording did not finish\n$/.exec(rep.stderr.toString());
     expect(got).not.toBeNull();
     expect(Number(got![1])).toBeGreaterThan(0);

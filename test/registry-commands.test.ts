@@ -143,7 +143,7 @@ function record(registry: string, args: string[]) {
 }
 
 /** Expect a failed command: exit `code`, stderr one `tc: ` line containing `text`, nothing on stdout. */
-function expectOneLineError(r: { status: number; stdout: Buffer; stderr: Buffer }, text: string, code = 1) {
+function expectOneLineError(r: { status: number; stdout: Buffer; stderr: Buffer }, text: string, code = 250) {
   const err = r.stderr.toString();
   expect(err.endsWith('\n')).toBe(true);
   expect(err.trimEnd().split('\n')).toHaveLength(1);
@@ -837,16 +837,16 @@ describe('registry commands, end to end', () => {
       ['an unknown process to export', () => ['export', 'process', 'ffff', join(tcrDir, 'out.tcr')], "tc: no process matches 'ffff'"],
       ['a non-zip file to import', () => ['import', join(tcrDir, 'notzip.tcr')], 'notzip.tcr: not a .tcr recording'],
       ['a zip missing the module', () => ['import', join(tcrDir, 'nomodule.tcr')], 'nomodule.tcr: incomplete recording: module.wasm is missing'],
-      ['an unknown resource type', () => ['get', 'things'], "tc: no resource type matching 'things'", 2],
-      ['a bad duration', () => ['gc', '--older-than', 'soon'], 'tc: --older-than soon: expected a duration', 2],
-      ['a bad output format', () => ['get', 'ps', '-o', 'xml'], "'xml' is invalid", 2],
+      ['an unknown resource type', () => ['get', 'things'], "tc: no resource type matching 'things'", 251],
+      ['a bad duration', () => ['gc', '--older-than', 'soon'], 'tc: --older-than soon: expected a duration', 251],
+      ['a bad output format', () => ['get', 'ps', '-o', 'xml'], "'xml' is invalid", 251],
     ];
     for (const [what, args, message, code] of cases) {
       it(what, () => {
         const before = snapshot(reg);
         const filesBefore = fs.readdirSync(tcrDir).sort();
         const r = tc([...args(), '--registry', reg]);
-        expectOneLineError(r, message, code ?? 1);
+        expectOneLineError(r, message, code ?? 250);
         expect(snapshot(reg)).toEqual(before);
         expect(fs.readdirSync(tcrDir).sort()).toEqual(filesBefore);
       });

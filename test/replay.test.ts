@@ -122,7 +122,7 @@ describe('tc replay', () => {
 
   it('reports a divergence with the record offset, the expected and the actual call', () => {
     const rep = replayChanged('Hello, World!\n', 'Hello, Werld!\n', 2);
-    expect(rep.status).toBe(3);
+    expect(rep.status).toBe(252);
     expect(rep.stdout.toString()).toBe('');
     expect(rep.stderr.toString()).toBe(
       'tc: replay diverged at record 0: unexpected bytes iovs\n' +
@@ -134,7 +134,7 @@ describe('tc replay', () => {
   it('reports a divergence in the last byte of a long write', () => {
     const text = 'x'.repeat(99);
     const rep = replayChanged(`${text}\n`, `${text}!`, 1);
-    expect(rep.status).toBe(3);
+    expect(rep.status).toBe(252);
     expect(rep.stdout.toString()).toBe('');
     expect(rep.stderr.toString().split('\n')[0]).toBe('tc: replay diverged at record 0: unexpected bytes iovs');
   });
@@ -146,7 +146,7 @@ describe('tc replay', () => {
     const other = record(reg, [writeWat(dir, 'b.wasm', printerWat('x\n', 3, null))]);
     useModuleOf(reg, run.id, other.id);
     const rep = tc(['replay', '--registry', reg, run.id]);
-    expect(rep.status).toBe(3);
+    expect(rep.status).toBe(252);
     expect(rep.stdout.toString()).toBe('x\nx\n');
     expect(rep.stderr.toString()).toBe(
       'tc: replay diverged at record 2: end of log (the guest called fd_write after the last record)\n' +
@@ -167,7 +167,7 @@ describe('tc replay', () => {
     delete m.exitCode;
     fs.writeFileSync(manifestPath(reg, run.id), JSON.stringify(m));
     const rep = tc(['replay', '--registry', reg, run.id]);
-    expect(rep.status).toBe(4);
+    expect(rep.status).toBe(253);
     const lines = rep.stdout.toString().split('\n').filter(Boolean);
     expect(lines.every((l) => l === 'line')).toBe(true);
     expect(lines.length).toBeLessThan(5000);

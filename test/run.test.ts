@@ -122,7 +122,7 @@ describe('tc run', () => {
     const { reg, before } = populated();
     const mod = join(ROOT, 'wasm-fixtures/wat/unknown_import.wasm');
     const r = tc(['run', '--registry', reg, mod]);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(250);
     expect(r.stderr.toString()).toMatch(/^tc: .*unknown imports: env\.host_log \(only wasi_snapshot_preview1 is provided; --trap-unknown-imports stubs them\)\n$/);
     expect(snapshot(reg)).toEqual(before);
     const t = tc(['run', '--no-record', '--trap-unknown-imports', mod]);

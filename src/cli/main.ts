@@ -158,7 +158,7 @@ export function program(): Command {
 
   // tc verify
   p.command('verify')
-    .description('check a process: manifest, module, and every batch and record of its log (exit 5 when damaged)')
+    .description('check a process: manifest, module, and every batch and record of its log (exit 254 when damaged)')
     .argument('<process-id>', 'process id (a unique prefix is enough)')
     .addOption(registryOption())
     .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))

@@ -112,7 +112,7 @@ export class Registry {
 
   /**
    * The manifest of process `id` (a full uuid). Throws UnknownIdError when missing and RegistryError
-   * (exit 5) when it is not JSON or lacks a field the registry needs.
+   * (exit 254) when it is not JSON or lacks a field the registry needs.
    */
   readManifest(id: string): Manifest {
     const bytes = this.store.get(`${PROCESSES}/${id}/manifest.json`);

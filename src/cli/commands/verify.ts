@@ -1,6 +1,6 @@
 /**
  * `tc verify <process-id>`: check a whole process (manifest, module, every batch and record of its
- * log) and print one line per problem, then a summary. Exit 0 when nothing is damaged, 5 when
+ * log) and print one line per problem, then a summary. Exit 0 when nothing is damaged, 254 when
  * something is (src/registry/verify.ts says what is checked).
  */
 import { EXIT, UsageError } from '../../errors.js';
