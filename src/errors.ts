@@ -23,6 +23,8 @@ export const EXIT = {
   /** tc was interrupted by SIGINT / SIGTERM (128 + signal). */
   SIGINT: 130,
   SIGTERM: 143,
+  /** tc's output was closed by its reader (128 + SIGPIPE, as a program killed by it): tc stops quietly. */
+  OUTPUT_CLOSED: 141,
 } as const;
 
 /**
@@ -51,6 +53,16 @@ export class TcError extends Error {
  */
 export function isTcError(e: unknown): e is TcError {
   return e instanceof TcError || (e instanceof Error && (e as unknown as Record<symbol, unknown>)[BRAND] === true);
+}
+
+/**
+ * tc's output (stdout, or the stream it writes data to) was closed by its reader: `tc ... | head`.
+ * The CLI stops without a word and exits {@link EXIT.OUTPUT_CLOSED}, as a program killed by SIGPIPE.
+ */
+export class OutputClosed extends TcError {
+  constructor(readonly fd: number) {
+    super(`fd ${fd}: closed by its reader`, EXIT.OUTPUT_CLOSED);
+  }
 }
 
 /** The module cannot be run: not wasm, a component, no _start, unknown imports. */

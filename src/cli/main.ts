@@ -17,16 +17,30 @@ let earlyWriterThread: Worker | undefined;
 /** Errors are one line, whatever the message quotes (a JSON excerpt, a path with a newline). */
 const oneLine = (s: string): string => s.replace(/\s*[\r\n]+\s*/g, ' ');
 
+/**
+ * Report `e` and exit: a {@link TcError} as its one line and its exit code; tc's output closed by its
+ * reader (OutputClosed) without a word, exit 141; anything else as one line, exit {@link EXIT.ERROR}.
+ */
 function fail(e: unknown): never {
+  if (isTcError(e) && e.exitCode === EXIT.OUTPUT_CLOSED) process.exit(EXIT.OUTPUT_CLOSED);
   if (isTcError(e)) {
-    stderr(`tc: ${oneLine(e.message)}\n`);
+    say(`tc: ${oneLine(e.message)}\n`);
     process.exit(e.exitCode);
   }
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : EXIT.USAGE);
   const err = e as NodeJS.ErrnoException;
   const message = oneLine(err?.message ?? String(e));
-  stderr(`tc: ${err?.code && !message.startsWith(err.code) ? `${err.code}: ` : ''}${message}\n`);
+  say(`tc: ${err?.code && !message.startsWith(err.code) ? `${err.code}: ` : ''}${message}\n`);
   process.exit(EXIT.ERROR);
+}
+
+/** Write an error line to stderr; a stderr closed by its reader takes nothing more. */
+function say(line: string): void {
+  try {
+    stderr(line);
+  } catch {
+    // nowhere left to say it
+  }
 }
 
 /** `--registry DIR`, taken by every command that reads or writes the registry. */

@@ -70,10 +70,18 @@ export function exportProcess(registry: Registry, prefix: string, sink: Sink): E
   let size = 0;
   let ended = false;
   let failure: Error | null = null;
+  // What the sink threw (its output closed, a full disk): fflate would swallow it, so it is kept and
+  // thrown again as it is, and the export stops at once.
+  let sinkFailure: unknown = null;
   const zip = new Zip((err, chunk, final) => {
     if (err) failure = err;
-    else {
-      sink(chunk);
+    else if (sinkFailure === null) {
+      try {
+        sink(chunk);
+      } catch (e) {
+        sinkFailure = e;
+        return;
+      }
       size += chunk.length;
       ended ||= final;
     }
@@ -81,7 +89,10 @@ export function exportProcess(registry: Registry, prefix: string, sink: Sink): E
   const add = (entry: ZipDeflate | ZipPassThrough, produce: (push: (b: Uint8Array, final: boolean) => void) => void) => {
     entry.mtime = mtime;
     zip.add(entry);
-    produce((b, final) => entry.push(b, final));
+    produce((b, final) => {
+      entry.push(b, final);
+      if (sinkFailure !== null) throw sinkFailure;
+    });
   };
   add(new ZipDeflate(MANIFEST_ENTRY, { level: 6 }), (push) => push(Buffer.from(JSON.stringify(archivedManifest(manifest), null, 2) + '\n'), true));
   add(new ZipDeflate(MODULE_ENTRY, { level: 6 }), (push) => push(module, true));
@@ -105,6 +116,7 @@ export function exportProcess(registry: Registry, prefix: string, sink: Sink): E
     });
   }
   zip.end();
+  if (sinkFailure !== null) throw sinkFailure;
   if (failure) throw new ArchiveError(`cannot write the archive: ${(failure as Error).message}`);
   if (!ended) throw new ArchiveError('cannot write the archive: the zip stream did not end');
   return { kind: 'process', id, size };
