@@ -65,6 +65,20 @@ export class OutputClosed extends TcError {
   }
 }
 
+/** A message as one line, whatever it quotes (a JSON excerpt, a path with a newline). */
+export const oneLine = (s: string): string => s.replace(/\s*[\r\n]+\s*/g, ' ');
+
+/**
+ * The line tc reports `e` with (without `tc: `) and the code it exits with: a {@link TcError}'s own;
+ * for anything else its message (after its errno code when the message lacks it) and {@link EXIT.ERROR}.
+ */
+export function errorReport(e: unknown): { readonly message: string; readonly exitCode: number } {
+  if (isTcError(e)) return { message: oneLine(e.message), exitCode: e.exitCode };
+  const err = e as NodeJS.ErrnoException;
+  const message = oneLine(err?.message ?? String(e));
+  return { message: `${err?.code && !message.startsWith(err.code) ? `${err.code}: ` : ''}${message}`, exitCode: EXIT.ERROR };
+}
+
 /** The module cannot be run: not wasm, a component, no _start, unknown imports. */
 export class ModuleError extends TcError {}
 

@@ -58,10 +58,17 @@ export interface RunOptions {
   readonly writerThread?: Worker;
 }
 
+/**
+ * How the guest ended: it exited (with `exitCode`), trapped, was interrupted by a signal, or `failed`
+ * to start (the module could not be instantiated: a failing start function, a link error).
+ */
+export type GuestEnd = 'exited' | 'trapped' | 'interrupted' | 'failed';
+
 /** How the guest ended. */
 export interface RunResult {
   /** The process id, when recorded. */
   readonly id?: string;
+  readonly ended: GuestEnd;
   /** The guest's exit code; {@link EXIT.TRAP} after a trap, 130/143 after SIGINT/SIGTERM. */
   readonly exitCode: number;
   readonly trap?: TrapInfo;
@@ -177,7 +184,7 @@ async function runWith(options: RunOptions, worker: Worker | null): Promise<RunR
   };
   if (worker === null) {
     const outcome = await execute(spec);
-    return { ...outcome, records: 0, status: outcome.trap ? 'trapped' : 'exited' };
+    return { ...outcome, ended: outcome.trap ? 'trapped' : 'exited', records: 0, status: outcome.trap ? 'trapped' : 'exited' };
   }
   return recordRun(options, spec, bytes, digest, worker);
 }
@@ -293,6 +300,7 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
 
   let outcome: GuestOutcome;
   let status: ProcessStatus;
+  let ended: GuestEnd;
   try {
     outcome = await execute(spec, (host, memory, adapt) => recordImports(host, sink, memory, { onRecord: options.onRecord, adapt }) as unknown as WebAssembly.ModuleImports, {
       interruptible: true,
@@ -300,16 +308,17 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
         if (signal !== null) throw new GuestInterrupted('interrupted');
       },
     });
-    status = outcome.trap ? 'trapped' : 'exited';
+    status = ended = outcome.trap ? 'trapped' : 'exited';
   } catch (e) {
     if (e instanceof GuestInterrupted) {
       signal ??= signalled();
       outcome = { exitCode: signal === 'SIGINT' ? EXIT.SIGINT : EXIT.SIGTERM };
-      status = 'interrupted';
+      status = ended = 'interrupted';
     } else {
       // The module could not be instantiated (a failing start function, a link error).
       outcome = { exitCode: EXIT.ERROR };
       status = 'incomplete';
+      ended = 'failed';
       options.onError?.((e as Error)?.message ?? String(e));
     }
   }
@@ -344,5 +353,5 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   } catch (e) {
     options.onError?.(`cannot update the manifest: ${(e as Error).message}`);
   }
-  return { id: manifest.id, ...outcome, records: log.records, status };
+  return { id: manifest.id, ...outcome, ended, records: log.records, status };
 }

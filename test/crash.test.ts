@@ -96,7 +96,8 @@ describe('crash safety', () => {
       const dir = tempDir();
       const reg = join(dir, 'reg');
       const mod = writeWat(dir, 'ticker.wasm', tickerWat('tick\n', 0, 20000));
-      const run = start(['--registry', reg, mod]);
+      const statusFile = join(dir, 'status.json');
+      const run = start(['--registry', reg, '--exit-status-file', statusFile, mod]);
       const id = await run.id;
       await run.stdoutAtLeast(1000);
       // SIGTERM is relayed by the log-writing thread, which is up once it has written a batch (the
@@ -110,6 +111,7 @@ describe('crash safety', () => {
       expect(m.status).toBe('interrupted');
       expect(m.exitCode).toBe(code);
       expect(m.records).toBeGreaterThan(0);
+      expect(JSON.parse(fs.readFileSync(statusFile, 'utf8'))).toEqual({ id, outcome: 'interrupted', exitCode: null, tcExitCode: code, records: m.records, message: `interrupted by ${sig}` });
       const rep = tc(['replay', '--registry', reg, id]);
       expect(rep.stdout.toString()).toBe('tick\n'.repeat(m.records));
       expect(stdout.startsWith(rep.stdout.toString())).toBe(true);

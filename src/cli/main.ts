@@ -4,7 +4,7 @@
  * that exits the process.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, isTcError } from '../errors.js';
+import { errorReport, EXIT, isTcError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { stderr } from './io.js';
 import type { Worker } from 'node:worker_threads';
@@ -14,24 +14,16 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 /** The log-writing thread started for `tc run` before this bundle was loaded (see bin/tc.js). */
 let earlyWriterThread: Worker | undefined;
 
-/** Errors are one line, whatever the message quotes (a JSON excerpt, a path with a newline). */
-const oneLine = (s: string): string => s.replace(/\s*[\r\n]+\s*/g, ' ');
-
 /**
  * Report `e` and exit: a {@link TcError} as its one line and its exit code; tc's output closed by its
  * reader (OutputClosed) without a word, exit 141; anything else as one line, exit {@link EXIT.ERROR}.
  */
 function fail(e: unknown): never {
   if (isTcError(e) && e.exitCode === EXIT.OUTPUT_CLOSED) process.exit(EXIT.OUTPUT_CLOSED);
-  if (isTcError(e)) {
-    say(`tc: ${oneLine(e.message)}\n`);
-    process.exit(e.exitCode);
-  }
   if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : EXIT.USAGE);
-  const err = e as NodeJS.ErrnoException;
-  const message = oneLine(err?.message ?? String(e));
-  say(`tc: ${err?.code && !message.startsWith(err.code) ? `${err.code}: ` : ''}${message}\n`);
-  process.exit(EXIT.ERROR);
+  const { message, exitCode } = errorReport(e);
+  say(`tc: ${message}\n`);
+  process.exit(exitCode);
 }
 
 /** Write an error line to stderr; a stderr closed by its reader takes nothing more. */
@@ -69,6 +61,7 @@ export function program(): Command {
     .option('--no-record', 'run without recording (no process id, nothing written to the registry)')
     .option('--trap-unknown-imports', 'start even with non-WASI imports; they trap when called')
     .option('--trace', 'print one line per host call to stderr')
+    .option('--exit-status-file <file>', 'at the end, write how the run ended to FILE as one JSON object')
     .passThroughOptions()
     .action(async (module: string, args: string[], opts) => {
       const { runCommand } = await import('./commands/run.js');
@@ -81,6 +74,7 @@ export function program(): Command {
     .addOption(registryOption())
     .option('--trace', 'print one line per replayed host call to stderr')
     .option('-q, --quiet', "do not print the guest's stdout and stderr")
+    .option('--exit-status-file <file>', 'at the end, write how the replay ended to FILE as one JSON object')
     .action(async (id: string, opts) => {
       const { replayCommand } = await import('./commands/replay.js');
       process.exitCode = await replayCommand(id, opts);
