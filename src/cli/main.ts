@@ -14,6 +14,26 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 /** The log-writing thread started for `tc run` before this bundle was loaded (see bin/tc.js). */
 let earlyWriterThread: Worker | undefined;
 
+/** The command line as given (without node and the script). */
+let rawArgv: readonly string[] = [];
+
+/** tc run's own long options: after the module they go to the guest (as in wasmtime), which is seldom what was meant. */
+const RUN_OPTIONS = ['--dir', '--env', '--registry', '--no-record', '--trap-unknown-imports', '--trace', '--exit-status-file'];
+
+/**
+ * The note `tc run` prints when the guest's arguments hold one of its own options: the first of
+ * them before a `--` among the guest's arguments. None when the module followed a `--` (`tc run --
+ * app.wasm --registry x` says the rest is the guest's), or when there is no such option.
+ * `guestArgs` are the tail of `argv` (commander passes what follows the module as it is).
+ */
+export function guestOptionNote(argv: readonly string[], guestArgs: readonly string[]): string | undefined {
+  const moduleAt = argv.length - guestArgs.length - 1;
+  if (moduleAt >= 1 && argv[moduleAt - 1] === '--') return undefined;
+  const end = guestArgs.indexOf('--');
+  const own = (end < 0 ? guestArgs : guestArgs.slice(0, end)).find((a) => RUN_OPTIONS.some((o) => a === o || a.startsWith(`${o}=`)));
+  return own === undefined ? undefined : `"${own.split('=', 1)[0]}" after the module is passed to the guest; put tc's options before the module`;
+}
+
 /**
  * Report `e` and exit: a {@link TcError} as its one line and its exit code; tc's output closed by its
  * reader (OutputClosed) without a word, exit 141; anything else as one line, exit {@link EXIT.ERROR}.
@@ -63,9 +83,11 @@ export function program(): Command {
     .option('--trace', 'print one line per host call to stderr')
     .option('--exit-status-file <file>', 'at the end, write how the run ended to FILE as one JSON object')
     .passThroughOptions()
+    .addHelpText('after', "\nOptions after <module> are passed to the guest (as wasmtime does); put tc's options before the module.")
     .action(async (module: string, args: string[], opts) => {
       const { runCommand } = await import('./commands/run.js');
-      process.exitCode = await runCommand(module, args, { ...opts, writerThread: opts.record === false ? undefined : earlyWriterThread });
+      const note = guestOptionNote(rawArgv, args);
+      process.exitCode = await runCommand(module, args, { ...opts, note, writerThread: opts.record === false ? undefined : earlyWriterThread });
     });
 
   p.command('replay')
@@ -184,6 +206,7 @@ export function program(): Command {
  */
 export async function main(argv: string[], options: { writerThread?: Worker } = {}): Promise<void> {
   earlyWriterThread = options.writerThread;
+  rawArgv = argv;
   try {
     await program().parseAsync(argv, { from: 'user' });
   } catch (e) {

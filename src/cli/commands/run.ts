@@ -19,6 +19,8 @@ export interface RunCommandOptions {
   trace?: boolean;
   /** Write an {@link ExitStatus} here at the end. */
   exitStatusFile?: string;
+  /** A note for stderr, after the process id (`tc: note: ...`): tc's own options given after the module. */
+  note?: string;
   writerThread?: Worker;
 }
 
@@ -44,6 +46,10 @@ export async function runCommand(module: string, args: string[], opts: RunComman
   let id: string | null = null;
   let problem: string | null = null;
   let result: RunResult;
+  const note = () => {
+    if (opts.note !== undefined) stderr(`tc: note: ${opts.note}\n`);
+  };
+  if (!opts.record) note();
   try {
     result = await runModule({
       module,
@@ -57,6 +63,7 @@ export async function runCommand(module: string, args: string[], opts: RunComman
       onStart: (started) => {
         id = started;
         stderr(`${started}\n`);
+        note();
       },
       onError: (message) => {
         problem = message;
