@@ -804,6 +804,39 @@ describe('registry commands, end to end', () => {
     expect(JSON.parse(tc(['get', 'mo', '--registry', reg, '-o', 'json']).stdout.toString())).toHaveLength(1);
   });
 
+  it('anything in processes/ or modules/ that is not a process or a module is skipped, never fatal', () => {
+    const reg = join(tempDir(), 'reg');
+    const a = record(reg, [join(ROOT, 'wasm-fixtures/c/hello.wasm')]);
+    const old = '0dd00000-0000-4000-8000-000000000000';
+    writeProcess(new Registry(reg), { id: old, startTime: '2001-01-01T00:00:00.000Z', module: wat2wasm(printerWat('old\n')), moduleName: 'old.wasm', segments: [[{ records: 1, firstTimestamp: 0, lastTimestamp: 0, level: 0 }]] });
+    // What a desktop, an editor or a user leaves around.
+    const strays = ['processes/.DS_Store', 'processes/notes.txt', 'processes/backup/manifest.json', 'processes/ffffffff-0000-4000-8000-00000000000f', 'modules/.DS_Store', 'modules/README.json', 'modules/stray/x', `modules/${'e'.repeat(64)}.json`];
+    for (const f of strays) {
+      fs.mkdirSync(join(reg, f, '..'), { recursive: true });
+      fs.writeFileSync(join(reg, f), f.endsWith('.json') && !f.startsWith('modules/e') ? '{"digest": 1}' : 'junk');
+    }
+    fs.mkdirSync(join(reg, 'modules', `${'f'.repeat(64)}.json`)); // a directory with a module's name
+    const listed = () => JSON.parse(tc(['get', 'ps', '--registry', reg, '-o', 'json']).stdout.toString()).map((p: { id: string }) => p.id).sort();
+    expect(listed()).toEqual([old, a.id].sort());
+    const text = tc(['get', 'ps', '--registry', reg]);
+    expect([text.status, text.stderr.toString()]).toEqual([0, '']);
+    const mods = tc(['get', 'mo', '--registry', reg, '-o', 'json']);
+    expect(mods.status).toBe(0);
+    expect(JSON.parse(mods.stdout.toString()).map((m: { name: string }) => m.name).sort()).toEqual(['hello.wasm', 'old.wasm']);
+    expect(tc(['describe', 'process', a.id.slice(0, 8), '--registry', reg]).status).toBe(0);
+    expect(tc(['export', 'process', a.id, join(reg, '..', 'a.tcr'), '--registry', reg]).status).toBe(0);
+    expect(tc(['verify', a.id, '--registry', reg]).status).toBe(0);
+    const dry = tc(['gc', '--older-than', '7d', '--dry-run', '--registry', reg]);
+    expect([dry.status, dry.stderr.toString()]).toEqual([0, '']);
+    const g = tc(['gc', '--older-than', '7d', '--registry', reg, '-o', 'json']);
+    expect(g.status).toBe(0);
+    expect(JSON.parse(g.stdout.toString())).toMatchObject({ processes: [{ id: old }], modules: [{ name: 'old.wasm' }] });
+    expect(tc(['rm', 'process', a.id.slice(0, 8), '--registry', reg]).status).toBe(0);
+    expect(listed()).toEqual([]);
+    // The strays are left as they were.
+    for (const f of strays) expect(fs.existsSync(join(reg, f)), f).toBe(true);
+  });
+
   it('takes TC_REGISTRY when --registry is not given', () => {
     const reg = join(tempDir(), 'reg');
     const run = record(reg, [join(ROOT, 'wasm-fixtures/wat/hello.wasm')]);

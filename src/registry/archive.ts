@@ -16,7 +16,7 @@ import { TcError } from '../errors.js';
 import { segmentFiles } from '../timemachine/cursor.js';
 import { LogCorruptError, LogTruncatedError, readSegment, segmentFileName } from '../timemachine/log.js';
 import { isLive } from './inspect.js';
-import { RegistryError, sha256, type Manifest, type ModuleInfo, type Registry } from './registry.js';
+import { PROCESS_ID, RegistryError, sha256, type Manifest, type ModuleInfo, type Registry } from './registry.js';
 import { tempPath } from './store.js';
 
 /** Receives the bytes of an export, in order. */
@@ -28,7 +28,6 @@ export class ArchiveError extends TcError {}
 export const MANIFEST_ENTRY = 'manifest.json';
 export const MODULE_ENTRY = 'module.wasm';
 const LOG_ENTRY = /^log\/(\d{8})$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const CHUNK = 1 << 20;
 
@@ -147,7 +146,7 @@ function checkManifest(source: string, bytes: Uint8Array): Manifest {
   const bad = (what: string) => fail(source, `${MANIFEST_ENTRY}: ${what}`);
   if (m === null || typeof m !== 'object') bad('not an object');
   if (m.version !== 1) bad(`unsupported version ${JSON.stringify(m.version)}`);
-  if (typeof m.id !== 'string' || !UUID.test(m.id)) bad(`bad process id ${JSON.stringify(m.id)}`);
+  if (typeof m.id !== 'string' || !PROCESS_ID.test(m.id)) bad(`bad process id ${JSON.stringify(m.id)}`);
   if (typeof m.startTime !== 'string' || Number.isNaN(Date.parse(m.startTime))) bad('bad startTime');
   if (m.module === null || typeof m.module !== 'object' || typeof m.module.digest !== 'string' || !DIGEST.test(m.module.digest)) bad('bad module digest');
   if (typeof m.module.name !== 'string' || typeof m.module.size !== 'number') bad('bad module name or size');

@@ -61,6 +61,12 @@ export class UnknownIdError extends RegistryError {}
 const MODULES = 'modules';
 const PROCESSES = 'processes';
 
+/** A process id: a uuid, as `tc run` makes them (lowercase). */
+export const PROCESS_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The name of a module's metadata file: `<sha256 hex>.json`. */
+const MODULE_META = /^[0-9a-f]{64}\.json$/;
+
 /** The registry directory: `dir`, else $TC_REGISTRY, else ~/.tc. */
 export function registryDir(dir?: string): string {
   return dir ?? process.env.TC_REGISTRY ?? join(homedir(), '.tc');
@@ -98,12 +104,23 @@ export class Registry {
     return bytes;
   }
 
+  /**
+   * The modules of the registry: those with a metadata file that reads as one. Anything else in
+   * modules/ (a `.DS_Store`, a directory, a file of another name or that is not JSON) is skipped.
+   */
   listModules(): ModuleInfo[] {
-    return this.store
-      .list(MODULES)
-      .filter((k) => k.endsWith('.json'))
-      .map((k) => this.moduleInfo(k.slice(0, -5)))
-      .filter((m): m is ModuleInfo => m !== undefined);
+    const modules: ModuleInfo[] = [];
+    for (const k of this.store.list(MODULES, 'file')) {
+      if (!MODULE_META.test(k)) continue;
+      let m: ModuleInfo | undefined;
+      try {
+        m = this.moduleInfo(k.slice(0, -5));
+      } catch {
+        continue; // not JSON
+      }
+      if (typeof m?.digest === 'string' && typeof m.name === 'string' && typeof m.size === 'number') modules.push(m);
+    }
+    return modules;
   }
 
   writeManifest(m: Manifest): void {
@@ -128,8 +145,9 @@ export class Registry {
     return parsed as Manifest;
   }
 
+  /** The ids of the processes: the directories of processes/ named by a uuid (anything else there is skipped). */
   processIds(): string[] {
-    return this.store.list(PROCESSES);
+    return this.store.list(PROCESSES, 'dir').filter((name) => PROCESS_ID.test(name));
   }
 
   /** Directory holding the log segments of process `id`. */

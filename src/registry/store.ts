@@ -15,8 +15,8 @@ export interface Store {
   put(key: string, bytes: Uint8Array | string): void;
   /** Write `bytes` at `key` unless a blob is there already; true when written. */
   putIfAbsent(key: string, bytes: Uint8Array): boolean;
-  /** Keys directly below `prefix` (one level), sorted. */
-  list(prefix: string): string[];
+  /** Keys directly below `prefix` (one level), sorted; with `kind`, only the files or only the directories. */
+  list(prefix: string, kind?: 'file' | 'dir'): string[];
   /** Delete the blob, or the whole tree, at `key`; no error when absent. */
   delete(key: string): void;
   /** Size in bytes of the blob at `key`, or undefined. */
@@ -73,10 +73,11 @@ export class DirStore implements Store {
     return true;
   }
 
-  list(prefix: string): string[] {
+  list(prefix: string, kind?: 'file' | 'dir'): string[] {
     try {
-      return readdirSync(this.path(prefix))
-        .filter((n) => !n.includes('.tmp-'))
+      return readdirSync(this.path(prefix), { withFileTypes: true })
+        .filter((d) => !d.name.includes('.tmp-') && (kind === undefined || (kind === 'dir' ? d.isDirectory() : d.isFile())))
+        .map((d) => d.name)
         .sort();
     } catch (e) {
       if ((e as { code?: string }).code === 'ENOENT') return [];
