@@ -20,7 +20,7 @@ import { startWriterThread } from './writer-thread.js';
 import type { Preopen } from './host/host.js';
 import { describeImports, loadModule, trappingImports } from './module.js';
 import { EXIT, ModuleError, TcError, UsageError } from './errors.js';
-import { Registry, registryDir, sha256, storeModule, type DeferredModule, type Manifest, type ProcessStatus } from './registry/registry.js';
+import { ProcessRemovedError, Registry, registryDir, sha256, storeModule, type DeferredModule, type Manifest, type ProcessStatus } from './registry/registry.js';
 import { DEFAULT_LIMITS, type LogLimits } from './timemachine/log.js';
 import { recordImports, type RecordObserver } from './timemachine/recorder.js';
 import { claimLog, createRing, ringSignal, RingWriter, warmUpRing } from './timemachine/ring.js';
@@ -212,7 +212,8 @@ const WRITER_PATIENCE_MS = 2000;
  * A run that ends before that thread is up (a short one) writes its log from here. SIGINT, and
  * SIGTERM relayed by the log-writing thread, stop the guest (even while it computes), close the log
  * and mark the process interrupted (exit 130/143). A failing log write stops recording (the process is
- * marked incomplete) but not the guest.
+ * marked incomplete) but not the guest. A process deleted while it is recorded (`tc rm --force`) stays
+ * deleted: its log and manifest are not written again, and the guest runs on to its end.
  */
 async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array, digest: string | undefined, worker: Worker): Promise<RunResult> {
   const registry = new Registry(registryDir(options.registry));
@@ -338,6 +339,11 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   // The log-writing thread stopped before it hashed a deferred module: the manifest still names it.
   if (module.digest === '') module = { ...module, digest: sha256(bytes) };
   process.off('SIGINT', onSignal);
+  // Deleted with tc rm --force while it was recorded: its log went nowhere, and it stays gone.
+  if (!registry.hasProcessDir(manifest.id)) {
+    options.onError?.(new ProcessRemovedError(manifest.id).message);
+    return { id: manifest.id, ...outcome, ended, records: log.records, status };
+  }
   if (log.error !== undefined) {
     status = 'incomplete';
     options.onError?.(`recording stopped: ${log.error}`);
@@ -349,9 +355,9 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   if (outcome.trap) manifest.trap = outcome.trap.message;
   manifest.endTime = new Date().toISOString();
   try {
-    registry.writeManifest({ ...manifest, module });
+    registry.writeManifest({ ...manifest, module }, { update: true });
   } catch (e) {
-    options.onError?.(`cannot update the manifest: ${(e as Error).message}`);
+    options.onError?.(e instanceof ProcessRemovedError ? e.message : `cannot update the manifest: ${(e as Error).message}`);
   }
   return { id: manifest.id, ...outcome, ended, records: log.records, status };
 }

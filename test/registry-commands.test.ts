@@ -776,6 +776,43 @@ describe('registry commands, end to end', () => {
     expect(trace.stdout.toString().trimEnd().split('\n')).toHaveLength(d.records);
   });
 
+  it('rm --force of a process being recorded: it stays gone, and the run ends normally for the guest', async () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    // stdin_cat copies stdin until EOF: the recording lasts as long as this test keeps the pipe open.
+    const child = spawn(process.execPath, [join(ROOT, 'bin/tc.js'), 'run', '--registry', reg, join(ROOT, 'wasm-fixtures/c/stdin_cat.wasm')], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b) => (stdout += b));
+    child.stderr.on('data', (b) => (stderr += b));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const waitFor = async (what: string, ok: () => boolean) => {
+      const deadline = Date.now() + 60_000;
+      while (!ok()) {
+        if (Date.now() > deadline) throw new Error(`${what}: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    child.stdin.write('first\n');
+    await waitFor('no id', () => stderr.includes('\n'));
+    const id = stderr.split('\n')[0]!;
+    const seg = join(reg, 'processes', id, 'log', '00000000');
+    // The log-writing thread has written a batch: the recording is well under way.
+    await waitFor('no batch written', () => stdout === 'first\n' && (fs.statSync(seg, { throwIfNoEntry: false })?.size ?? 0) > 0);
+    const rm = tc(['rm', 'process', '--force', id, '--registry', reg]);
+    expect([rm.status, rm.stdout.toString()]).toEqual([0, `${id}\n`]);
+    child.stdin.write('second\n');
+    await waitFor('the guest stopped', () => stdout === 'first\nsecond\n');
+    child.stdin.end('third\n');
+    expect(await exited).toBe(0);
+    expect(stdout).toBe('first\nsecond\nthird\n');
+    expect(stderr).toBe(`${id}\ntc: process ${id} was removed while recording; the rest of its log is discarded\n`);
+    expect(JSON.parse(tc(['get', 'ps', '--registry', reg, '-o', 'json']).stdout.toString())).toEqual([]);
+    expect(fs.readdirSync(join(reg, 'processes'))).toEqual([]);
+    const v = tc(['verify', id, '--registry', reg]);
+    expect([v.status, v.stderr.toString()]).toEqual([250, `tc: no process matches '${id}'\n`]);
+  });
+
   it('rm and gc through the CLI', () => {
     const dir = tempDir();
     const reg = join(dir, 'reg');

@@ -58,6 +58,13 @@ export interface Manifest {
 /** An id that matches no process/module, or more than one. Lists the candidates. */
 export class UnknownIdError extends RegistryError {}
 
+/** The directory of a process being recorded is gone (`tc rm --force`): nothing of it is written again. */
+export class ProcessRemovedError extends RegistryError {
+  constructor(readonly id: string) {
+    super(`process ${id} was removed while recording; the rest of its log is discarded`);
+  }
+}
+
 const MODULES = 'modules';
 const PROCESSES = 'processes';
 
@@ -123,8 +130,25 @@ export class Registry {
     return modules;
   }
 
-  writeManifest(m: Manifest): void {
-    this.store.put(`${PROCESSES}/${m.id}/manifest.json`, JSON.stringify(m, null, 2) + '\n');
+  /**
+   * Write the manifest of process `m.id`, creating its directory, or with `update`, only into the
+   * directory that is there: throws {@link ProcessRemovedError} when it is gone (a recording whose
+   * process was deleted with `tc rm --force` must not come back as a directory holding a manifest).
+   */
+  writeManifest(m: Manifest, options: { readonly update?: boolean } = {}): void {
+    const text = JSON.stringify(m, null, 2) + '\n';
+    if (!options.update) return this.store.put(`${PROCESSES}/${m.id}/manifest.json`, text);
+    try {
+      this.store.put(`${PROCESSES}/${m.id}/manifest.json`, text, { create: false });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOENT') throw new ProcessRemovedError(m.id);
+      throw e;
+    }
+  }
+
+  /** Whether the directory of process `id` is there. */
+  hasProcessDir(id: string): boolean {
+    return this.store.size(`${PROCESSES}/${id}`) !== undefined;
   }
 
   /**
@@ -198,8 +222,10 @@ export function storeModule(m: DeferredModule, digest: string = sha256(m.bytes))
   try {
     stored = registry.moduleInfo(digest);
     module = stored ?? module;
-    registry.writeManifest({ ...m.manifest, module });
+    // Into the directory tc run made for the process, unless it was removed since.
+    registry.writeManifest({ ...m.manifest, module }, { update: true });
   } catch (e) {
+    if (e instanceof ProcessRemovedError) return { module, error: e.message };
     return { module, error: `cannot write the manifest: ${(e as Error).message}` };
   }
   try {

@@ -11,8 +11,11 @@ import { TcError } from '../errors.js';
 export interface Store {
   /** The blob at `key`, or undefined. */
   get(key: string): Uint8Array | undefined;
-  /** Write `bytes` at `key` atomically, replacing any blob there. */
-  put(key: string, bytes: Uint8Array | string): void;
+  /**
+   * Write `bytes` at `key` atomically, replacing any blob there; its directory is created, unless
+   * `create` is false (the write then fails with ENOENT when the directory is gone).
+   */
+  put(key: string, bytes: Uint8Array | string, options?: { readonly create?: boolean }): void;
   /** Write `bytes` at `key` unless a blob is there already; true when written. */
   putIfAbsent(key: string, bytes: Uint8Array): boolean;
   /** Keys directly below `prefix` (one level), sorted; with `kind`, only the files or only the directories. */
@@ -54,9 +57,9 @@ export class DirStore implements Store {
     }
   }
 
-  put(key: string, bytes: Uint8Array | string): void {
+  put(key: string, bytes: Uint8Array | string, options: { readonly create?: boolean } = {}): void {
     const target = this.path(key);
-    mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+    if (options.create !== false) mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
     const tmp = tempPath(target);
     try {
       writeFileSync(tmp, bytes, { mode: 0o600 });
