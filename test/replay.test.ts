@@ -215,4 +215,28 @@ describe('tc replay', () => {
     expect(objs).toHaveLength(1);
     expect(objs[0]).toMatchObject({ offset: 1, function: 'proc_exit', params: { rval: 3 }, result: 'ESUCCESS' });
   });
+
+  it('trace -o json gives a failed call no outputs, as the text trace shows none', () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    // fd_prestat_get of fd 3 without --dir: EBADF; then of fd 3 with one: its prestat.
+    const mod = writeWat(
+      dir,
+      'prestat.wasm',
+      `(module
+  (import "wasi_snapshot_preview1" "fd_prestat_get" (func $fd_prestat_get (param i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start") (drop (call $fd_prestat_get (i32.const 3) (i32.const 8)))))`,
+    );
+    const failed = record(reg, [mod]);
+    const ok = record(reg, ['--dir', `${dir}::/d`, mod]);
+    const text = tc(['trace', '--registry', reg, failed.id]).stdout.toString();
+    expect(text).toBe('fd_prestat_get(fd=3) = EBADF\n');
+    const json = JSON.parse(tc(['trace', '--registry', reg, '-o', 'json', failed.id]).stdout.toString());
+    expect(json).toMatchObject({ function: 'fd_prestat_get', params: { fd: 3 }, result: 'EBADF', inputs: {} });
+    expect(json).not.toHaveProperty('outputs');
+    expect(tc(['trace', '--registry', reg, ok.id]).stdout.toString()).toBe('fd_prestat_get(fd=3) = ESUCCESS (buf={tag=dir, pr_name_len=2})\n');
+    const success = JSON.parse(tc(['trace', '--registry', reg, '-o', 'json', ok.id]).stdout.toString());
+    expect(success.outputs).toEqual({ buf: { size: 8, preview: '{tag=dir, pr_name_len=2}' } });
+  });
 });

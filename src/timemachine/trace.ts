@@ -204,7 +204,10 @@ export function formatRecord(rec: LogRecord): string {
   return line;
 }
 
-/** A record as JSON-ready data (`tc trace -o json`): byte fields as escaped previews. */
+/**
+ * A record as JSON-ready data (`tc trace -o json`): byte fields as escaped previews. A failed call
+ * (an errno, a trap) has no `outputs`, as its trace line shows none.
+ */
 export function recordJson(rec: LogRecord): Record<string, unknown> {
   const sc = rec.syscall;
   return {
@@ -214,6 +217,6 @@ export function recordJson(rec: LogRecord): Record<string, unknown> {
     params: Object.fromEntries(sc.params.map((p, i) => [p.name, typeof rec.params[i] === 'bigint' ? rec.params[i]!.toString() : rec.params[i]])),
     result: formatResult(rec),
     inputs: Object.fromEntries(sc.inputs.map((inp, i) => [inp.name, { size: rec.inputs[i]!.length, preview: formatInput(inp, rec.inputs[i]!) }])),
-    outputs: Object.fromEntries(sc.outputs.map((o, i) => [o.name, { size: rec.outputs[i]!.length, preview: formatOutput(o, rec.outputs[i]!) }])),
+    ...(rec.result === 0 ? { outputs: Object.fromEntries(sc.outputs.map((o, i) => [o.name, { size: rec.outputs[i]!.length, preview: formatOutput(o, rec.outputs[i]!) }])) } : {}),
   };
 }
