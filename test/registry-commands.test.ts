@@ -16,11 +16,12 @@ import { ArchiveError } from '../src/registry/archive.js';
 import { Registry, sha256, UnknownIdError, type Manifest } from '../src/registry/registry.js';
 import { formatFuncType, wasmInfo } from '../src/registry/wasm-info.js';
 import type { ProcessDescription, ProcessSummary } from '../src/registry/inspect.js';
+import type { DeletedProcess } from '../src/registry/remove.js';
 import { encodeBatch, segmentFileName, type SegmentSummary } from '../src/timemachine/log.js';
 import { SYSCALL } from '../src/wasi/syscalls.js';
 import { Filter } from '../src/format/tc/format/filter.js';
 import { ROOT, snapshot, splitId, tc, tempDir } from './helpers/run.js';
-import { printerWat, wat2wasm } from './helpers/wat.js';
+import { printerWat, wat2wasm, writeWat } from './helpers/wat.js';
 
 // --- helpers ---------------------------------------------------------------------------------------
 
@@ -372,7 +373,7 @@ describe('registry commands, in-process', () => {
     expect(g.processes).toEqual([]);
     expect(g.live).toEqual([ID_C]);
     expect(g.modules).toEqual([]);
-    expect(rm('process', [ID_C], { registry: d2, force: true }).map((p) => p.id)).toEqual([ID_C]);
+    expect((rm('process', [ID_C], { registry: d2, force: true }).deleted as readonly DeletedProcess[]).map((p) => p.id)).toEqual([ID_C]);
     expect(r2.processIds()).toEqual([]);
   });
 
@@ -525,13 +526,14 @@ describe('registry commands, in-process', () => {
     writeProcess(r2, { id: ID_B, startTime: T0, segments: [[{ records: 1, firstTimestamp: 0, lastTimestamp: 0, level: 0 }]] });
     writeProcess(r2, { id: ID_C, startTime: T0, segments: [[{ records: 1, firstTimestamp: 0, lastTimestamp: 0, level: 0 }]] });
     const sizeA = (get('ps', { registry: d2 }).items as ProcessSummary[]).find((p) => p.id === ID_A)!.size;
-    const deleted = rm('procs', ['aaaaaaaa-1', 'cccc', ID_A], { registry: d2 });
+    const deleted = rm('procs', ['aaaaaaaa-1', 'cccc', ID_A], { registry: d2 }).deleted as readonly DeletedProcess[];
     expect(deleted.map((p) => p.id)).toEqual([ID_A, ID_C]);
     expect(deleted[0]).toEqual({ id: ID_A, startTime: T0, size: sizeA });
     expect(r2.processIds()).toEqual([ID_B]);
     expect(fs.readdirSync(join(d2, 'processes'))).toEqual([ID_B]);
     expect(r2.listModules()).toHaveLength(1);
-    expect(() => rm('module', [ID_B], { registry: d2 })).toThrow(UsageError);
+    expect(() => rm('module', [ID_B], { registry: d2 })).toThrow(UnknownIdError);
+    expect(() => rm('profile', [ID_B], { registry: d2 })).toThrow(UsageError);
   });
 
   it('gc: --older-than, --keep, both, neither, --dry-run; unused modules go', () => {
@@ -839,6 +841,34 @@ describe('registry commands, end to end', () => {
     expect(kept.stdout.toString()).toMatch(/^deleted module [0-9a-f]{12} hello\.wasm \(.+\)\nfreed .+: 0 processes, 1 module\n$/);
     expect(JSON.parse(tc(['get', 'ps', '--registry', reg, '-o', 'json']).stdout.toString()).map((p: { id: string }) => p.id)).toEqual([b.id]);
     expect(JSON.parse(tc(['get', 'mo', '--registry', reg, '-o', 'json']).stdout.toString())).toHaveLength(1);
+  });
+
+  it('rm module deletes modules no process uses, and refuses one a process uses, naming the process', () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    const a = record(reg, [join(ROOT, 'wasm-fixtures/c/hello.wasm')]);
+    const b = record(reg, [join(ROOT, 'wasm-fixtures/c/hello.wasm')]);
+    const c = record(reg, [join(ROOT, 'wasm-fixtures/wat/hello.wasm')]);
+    const unusedMod = record(reg, [writeWat(dir, 'unused.wasm', printerWat('x\n'))]);
+    expect(tc(['rm', 'process', unusedMod.id, '--registry', reg]).status).toBe(0);
+    const digestOf = (id: string) => JSON.parse(fs.readFileSync(join(reg, 'processes', id, 'manifest.json'), 'utf8')).module.digest as string;
+    const [used, other] = [digestOf(a.id), digestOf(c.id)];
+    const unused = JSON.parse(tc(['get', 'mo', '--registry', reg, '-o', 'json']).stdout.toString()).find((m: { name: string }) => m.name === 'unused.wasm');
+    const before = snapshot(reg);
+    const refused = tc(['rm', 'module', unused.digest.slice(7, 15), used.slice(7, 15), '--registry', reg]);
+    expectOneLineError(refused, `tc: module ${used.slice(7, 19)} is used by process ${[a.id, b.id].sort().join(', ')}; remove those first (or tc gc)`, 250);
+    expect(snapshot(reg)).toEqual(before); // nothing deleted, the unused one neither
+    const r = tc(['rm', 'module', unused.digest.slice(7, 15), '--registry', reg]);
+    expect([r.status, r.stdout.toString(), r.stderr.toString()]).toEqual([0, `${unused.digest.slice(7, 19)}\n`, '']);
+    expect(fs.existsSync(join(reg, 'modules', unused.digest.slice(7)))).toBe(false);
+    expect(fs.existsSync(join(reg, 'modules', `${unused.digest.slice(7)}.json`))).toBe(false);
+    // Once its process is gone, a module can go too; -o json lists what was deleted.
+    expect(tc(['rm', 'process', c.id, '--registry', reg]).status).toBe(0);
+    const freed = fs.statSync(join(reg, 'modules', other.slice(7))).size + fs.statSync(join(reg, 'modules', `${other.slice(7)}.json`)).size;
+    const j = tc(['rm', 'mod', other.slice(7, 19), '--registry', reg, '-o', 'json']);
+    expect(JSON.parse(j.stdout.toString())).toEqual([{ digest: other, name: 'hello.wasm', size: freed }]);
+    expect(JSON.parse(tc(['get', 'mo', '--registry', reg, '-o', 'json']).stdout.toString()).map((m: { digest: string }) => m.digest)).toEqual([used]);
+    expect(tc(['replay', a.id, '--registry', reg]).status).toBe(0);
   });
 
   it('anything in processes/ or modules/ that is not a process or a module is skipped, never fatal', () => {

@@ -162,9 +162,9 @@ export function program(): Command {
       });
 
     p.command('rm')
-      .description('delete processes from the registry')
-      .argument('<type>', 'process')
-      .argument('<ids...>', 'process ids (unique prefixes are enough)')
+      .description('delete processes, or modules no process uses, from the registry')
+      .argument('<type>', 'process or module')
+      .argument('<ids...>', 'process ids or module digests (unique prefixes are enough)')
       .addOption(registryOption())
       .addOption(outputOption())
       .option('--force', 'delete a process even while it is being recorded')

@@ -12,8 +12,8 @@ import { UsageError } from '../errors.js';
 import type { ImportResult, ExportResult } from '../registry/archive.js';
 import type { BatchStats, ModuleDescription, ModuleItem, ProcessDescription, ProcessSummary, SegmentStats } from '../registry/inspect.js';
 import type { ModuleInfo } from '../registry/registry.js';
-import type { DeletedProcess } from '../registry/remove.js';
 import type { GcResult } from './commands/gc.js';
+import type { RmResult } from './commands/rm.js';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -273,8 +273,9 @@ export const exportText = (r: ExportResult, dest: string): string =>
 /** `tc import` prints the process id. */
 export const importText = (r: ImportResult): string => `${r.id}\n`;
 
-/** `tc rm` prints the ids it deleted, one a line. */
-export const rmText = (deleted: readonly DeletedProcess[]): string => deleted.map((d) => `${d.id}\n`).join('');
+/** `tc rm` prints the ids it deleted, one a line: process ids, or module ids (12 hex digits, as `tc get module`). */
+export const rmText = (r: RmResult): string =>
+  r.type === 'process' ? r.deleted.map((d) => `${d.id}\n`).join('') : r.deleted.map((d) => `${shortDigest(d.digest)}\n`).join('');
 
 export function gcText(r: GcResult): string {
   const verb = r.dryRun ? 'would delete' : 'deleted';
