@@ -274,7 +274,7 @@ describe('registry commands, in-process', () => {
     expect(d.size).toBe(seg0.size + seg1.size);
     expect(d.uncompressedSize).toBe(225);
     expect(d.compressedSize).toBe(compressed);
-    expect(d.compressionRatio).toBeCloseTo(1 - compressed / 225, 12);
+    expect(d.compression).toBeCloseTo(1 - compressed / 225, 12);
     expect(d.duration).toBe(1500 * 1e6);
     expect(d.env).toEqual(['HOME=/home/guest', 'TOKEN=secret']);
     expect(d.segments).toHaveLength(2);
@@ -282,15 +282,15 @@ describe('registry commands, in-process', () => {
     expect([s0.index, s0.records, s0.batches, s0.size, s0.uncompressedSize, s0.firstTimestamp, s0.lastTimestamp, s0.duration]).toEqual([
       0, 45, 2, seg0.size, 135, 1_000, 2_000_000, 1_999_000,
     ]);
-    expect(s0.recordBatches?.map((b) => [b.batch, b.firstOffset, b.records, b.duration, b.compression])).toEqual([
+    expect(s0.recordBatches?.map((b) => [b.batch, b.firstOffset, b.records, b.duration, b.codec])).toEqual([
       [0, 0, 40, 4_000, 'deflate'],
       [1, 40, 5, 1_994_000, 'none'],
     ]);
-    expect(s0.recordBatches?.[1]!.compressionRatio).toBe(0);
+    expect(s0.recordBatches?.[1]!.compression).toBe(0);
     const s1 = d.segments[1]!;
     expect([s1.index, s1.records, s1.batches, s1.duration]).toEqual([1, 30, 1, 500_000]);
     expect(s1.recordBatches?.[0]!.firstOffset).toBe(45);
-    expect(s1.recordBatches?.[0]!.compression).toBe('none');
+    expect(s1.recordBatches?.[0]!.codec).toBe('none');
     expect(d.damage).toBeUndefined();
   });
 
@@ -321,15 +321,39 @@ describe('registry commands, in-process', () => {
     expect(text).toContain('Env:\n  HOME=/home/guest\n  TOKEN=secret\n');
     expect(text).toContain('Status:   exited (exit code 3)\n');
     expect(text).toContain('Duration: 1.5s\n');
-    expect(text).toContain(`Records:  75, 3 batches, 2 segments, ${humanBytes(d.compressedSize)}/${humanBytes(225)} (compression: ${percent(d.compressionRatio)})\n`);
+    expect(text).toContain(`Records:  75, 3 batches, 2 segments, ${humanBytes(d.compressedSize)}/${humanBytes(225)} (compression: ${percent(d.compression)})\n`);
     const table = lines.slice(lines.indexOf('---') + 1);
-    expect(cells(table[0]!)).toEqual(['SEGMENT', 'RECORDS', 'BATCHES', 'DURATION', 'SIZE', 'UNCOMPRESSED SIZE', 'COMPRESSED SIZE', 'COMPRESSION RATIO']);
+    expect(cells(table[0]!)).toEqual(['SEGMENT', 'RECORDS', 'BATCHES', 'DURATION', 'SIZE', 'UNCOMPRESSED SIZE', 'COMPRESSED SIZE', 'COMPRESSION']);
     expect(cells(table[1]!).slice(0, 4)).toEqual(['0', '45', '2', '2ms']);
     expect(cells(table[2]!).slice(0, 4)).toEqual(['1', '30', '1', '500µs']);
     expect(text).toContain('\nSegment 0:\n');
     expect(text).toContain('\nSegment 1:\n');
-    expect(cells(lines[lines.indexOf('Segment 0:') + 1]!)).toEqual(['BATCH', 'FIRST OFFSET', 'RECORDS', 'DURATION', 'UNCOMPRESSED SIZE', 'COMPRESSED SIZE', 'COMPRESSION RATIO', 'COMPRESSION']);
+    expect(cells(lines[lines.indexOf('Segment 0:') + 1]!)).toEqual(['BATCH', 'FIRST OFFSET', 'RECORDS', 'DURATION', 'UNCOMPRESSED SIZE', 'COMPRESSED SIZE', 'COMPRESSION', 'CODEC']);
     expect(cells(lines[lines.indexOf('Segment 0:') + 3]!)).toEqual(['1', '40', '5', '1.99ms', '15 B', '15 B', '0.00%', 'none']);
+  });
+
+  it('compression is the space saved, named alike in text, JSON and YAML', () => {
+    const r = describeCmd('process', ID_A, { registry: dir, verbose: true });
+    const d = r.data as ProcessDescription;
+    const saved = 1 - d.compressedSize / d.uncompressedSize;
+    expect(saved).toBeGreaterThan(0.2);
+    const json = JSON.parse(renderDescribe(r, 'json'));
+    expect(YAML.parse(renderDescribe(r, 'yaml'))).toEqual(json);
+    expect(json.compression).toBeCloseTo(saved, 12);
+    expect(JSON.stringify(json)).not.toContain('compressionRatio');
+    const seg = json.segments[0];
+    expect(seg.compression).toBeCloseTo(1 - seg.compressedSize / seg.uncompressedSize, 12);
+    expect(seg.recordBatches.map((b: { codec: string; compression: number }) => [b.codec, b.compression])).toEqual([
+      ['deflate', 1 - seg.recordBatches[0].compressedSize / 120],
+      ['none', 0],
+    ]);
+    // The text shows the same fraction as a percentage, under the same name.
+    const text = renderDescribe(r, 'text', NOW);
+    expect(text).toContain(`(compression: ${(saved * 100).toFixed(2)}%)\n`);
+    const lines = text.split('\n');
+    const segTable = lines.slice(lines.indexOf('---') + 1);
+    expect(cells(segTable[0]!).at(-1)).toBe('COMPRESSION');
+    expect(cells(segTable[1]!).at(-1)).toBe(`${(seg.compression * 100).toFixed(2)}%`);
   });
 
   it('a killed recording: incomplete, totals read from the headers up to the cut-short batch', () => {
