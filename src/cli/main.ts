@@ -55,6 +55,9 @@ function say(line: string): void {
   }
 }
 
+/** `-o, --output text|json|yaml`, taken by every command that prints data (but tc trace, whose help says more). */
+const outputOption = () => new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text');
+
 /** `--registry DIR`, taken by every command that reads or writes the registry. */
 const registryOption = () => new Option('--registry <dir>', 'registry directory (default: $TC_REGISTRY or ~/.tc)');
 
@@ -106,7 +109,7 @@ export function program(): Command {
     .description('print the host calls a process made, from its log, without running it')
     .argument('<process-id>', 'process id (a unique prefix is enough)')
     .addOption(registryOption())
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'output format: text, json (an object a line) or yaml (a document a record)').choices(['text', 'json', 'yaml']).default('text'))
     .option('--function <name>', 'only calls of this function (repeatable)', collect, [])
     .action(async (id: string, opts) => {
       const { traceCommand } = await import('./commands/trace.js');
@@ -115,7 +118,6 @@ export function program(): Command {
 
   // registry commands
   {
-    const outputOption = () => new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text');
 
     p.command('get')
       .description('list the resource types, or the processes or modules of the registry')
@@ -191,7 +193,7 @@ export function program(): Command {
     .description('check a process: manifest, module, and every batch and record of its log (exit 254 when damaged)')
     .argument('<process-id>', 'process id (a unique prefix is enough)')
     .addOption(registryOption())
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(outputOption())
     .action(async (id: string, opts) => {
       const { verifyCommand } = await import('./commands/registry.js');
       process.exitCode = verifyCommand(id, opts);

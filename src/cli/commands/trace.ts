@@ -1,6 +1,8 @@
+import YAML from 'yaml';
 import { Registry, registryDir } from '../../registry/registry.js';
 import { RecordCursor } from '../../timemachine/cursor.js';
 import { formatRecord, recordJson } from '../../timemachine/trace.js';
+import type { LogRecord } from '../../timemachine/codec.js';
 import { SYSCALL } from '../../wasi/syscalls.js';
 import { UsageError } from '../../errors.js';
 import { stderr, stdout } from '../io.js';
@@ -11,9 +13,20 @@ export interface TraceCommandOptions {
   function?: string[];
 }
 
-/** `tc trace`: print the log of a process, one line (or JSON object) per record, without running it. */
+/** How each record prints: a trace line, one JSON object a line, or one YAML document (after `---`). */
+const FORMATS: Record<string, (rec: LogRecord) => string> = {
+  text: (rec) => `${formatRecord(rec)}\n`,
+  json: (rec) => `${JSON.stringify(recordJson(rec))}\n`,
+  yaml: (rec) => `---\n${YAML.stringify(recordJson(rec))}`,
+};
+
+/**
+ * `tc trace`: print the log of a process without running it, one line per record (`-o text`), one
+ * JSON object a line (`-o json`) or one YAML document a record (`-o yaml`).
+ */
 export function traceCommand(id: string, opts: TraceCommandOptions): number {
-  if (opts.output !== 'text' && opts.output !== 'json') throw new UsageError(`-o ${opts.output}: expected text or json`);
+  const format = FORMATS[opts.output];
+  if (format === undefined) throw new UsageError(`-o ${opts.output}: expected one of text, json, yaml`);
   const only = new Set(opts.function ?? []);
   for (const f of only) if (!Object.hasOwn(SYSCALL, f)) throw new UsageError(`--function ${f}: not a wasi_snapshot_preview1 function`);
   const registry = new Registry(registryDir(opts.registry));
@@ -23,7 +36,7 @@ export function traceCommand(id: string, opts: TraceCommandOptions): number {
   let chunk = '';
   for (let rec = cursor.nextRecord(); rec !== null; rec = cursor.nextRecord()) {
     if (only.size > 0 && !only.has(rec.syscall.name)) continue;
-    chunk += opts.output === 'json' ? `${JSON.stringify(recordJson(rec))}\n` : `${formatRecord(rec)}\n`;
+    chunk += format(rec);
     if (chunk.length > 1 << 16) {
       stdout(chunk);
       chunk = '';
