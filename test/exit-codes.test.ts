@@ -34,28 +34,32 @@ describe('exit codes', () => {
     });
   });
 
-  for (const status of [126, 255, 256, 4294967295]) {
-    it(`proc_exit(${status}) traps as in wasmtime: exit 134, recorded as trapped, and replay ends the same way`, () => {
-      const reg = join(tempDir(), 'reg');
-      const run = tc(['run', '--registry', reg, EXIT_STATUS, String(status)]);
-      expect(run.status).toBe(134);
+  it('proc_exit(126), (255), (256), (2^32-1) trap as in wasmtime: exit 134, recorded as trapped, and replay ends the same way', async () => {
+    const reg = join(tempDir(), 'reg');
+    const statuses = [126, 255, 256, 4294967295];
+    const runs = await Promise.all(statuses.map((status) => tcAsync(['run', '--registry', reg, EXIT_STATUS, String(status)])));
+    const ids = runs.map((r) => splitId(r.stderr).id);
+    const replays = await Promise.all(ids.map((id) => tcAsync(['replay', '--registry', reg, id])));
+    statuses.forEach((status, i) => {
+      const run = runs[i]!;
+      const id = ids[i]!;
+      expect(run.status, `${status}`).toBe(134);
       expect(run.stdout.toString()).toBe('exiting\n');
-      const { id, rest } = splitId(run.stderr);
+      const rest = splitId(run.stderr).rest.toString();
       const message = `proc_exit(${status}): exit status outside [0, 126)`;
-      const lines = rest.toString().split('\n');
+      const lines = rest.split('\n');
       expect(lines[0]).toBe(`tc: trap: ${message}`);
       expect(lines[1]).toMatch(/^ {4}at .*wasm/);
       expect(manifest(reg, id)).toMatchObject({ status: 'trapped', exitCode: 134, trap: message });
       // The log keeps the call as it was made.
       expect(tc(['trace', '--registry', reg, '--function', 'proc_exit', id]).stdout.toString()).toBe(`proc_exit(rval=${status})\n`);
-      const rep = tc(['replay', '--registry', reg, id]);
-      expect(rep.status).toBe(134);
-      expect(rep.stdout.toString()).toBe('exiting\n');
-      expect(rep.stderr.toString()).toBe(rest.toString());
-      const ps = JSON.parse(tc(['get', 'ps', '--registry', reg, '-o', 'json']).stdout.toString());
-      expect(ps.map((p: { status: string; exitCode: number }) => [p.status, p.exitCode])).toEqual([['trapped', 134]]);
+      expect(replays[i]!.status, `${status}`).toBe(134);
+      expect(replays[i]!.stdout.toString()).toBe('exiting\n');
+      expect(replays[i]!.stderr.toString()).toBe(rest);
     });
-  }
+    const ps = JSON.parse(tc(['get', 'ps', '--registry', reg, '-o', 'json']).stdout.toString());
+    expect(ps.map((p: { status: string; exitCode: number }) => [p.status, p.exitCode])).toEqual(statuses.map(() => ['trapped', 134]));
+  });
 
   it('proc_exit(256) without recording traps too (the shell would have seen 0)', () => {
     const r = tc(['run', '--no-record', EXIT_STATUS, '256']);
