@@ -20,13 +20,13 @@ export interface ExitStatus {
   readonly exitCode: number | null;
   /** The code tc exits with. */
   readonly tcExitCode: number;
-  /** Records recorded, or replayed before replay stopped; null when none were read or written. */
+  /** Records recorded, or replayed before replay stopped; null without recording, or when tc did not count them. */
   readonly records: number | null;
   /** One line: the trap, the divergence, the error, or what went wrong with the recording; else null. */
   readonly message: string | null;
 }
 
-/** The outcome of a command that ended with the tc exit code `code` (250-254, 141). */
+/** The outcomes named by tc's exit code (252-254); any other code of an error is `error` (250, 251, 141). */
 const OUTCOMES: Partial<Record<number, Outcome>> = {
   [EXIT.DIVERGED]: 'diverged',
   [EXIT.LOG_ENDED]: 'log-ended',

@@ -55,7 +55,7 @@ function say(line: string): void {
   }
 }
 
-/** `-o, --output text|json|yaml`, taken by every command that prints data (but tc trace, whose help says more). */
+/** `-o, --output text|json|yaml`, taken by every command that prints data (tc trace's help says what each gives). */
 const outputOption = () => new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text');
 
 /** `--registry DIR`, taken by every command that reads or writes the registry. */

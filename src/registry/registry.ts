@@ -137,7 +137,10 @@ export class Registry {
    */
   writeManifest(m: Manifest, options: { readonly update?: boolean } = {}): void {
     const text = JSON.stringify(m, null, 2) + '\n';
-    if (!options.update) return this.store.put(`${PROCESSES}/${m.id}/manifest.json`, text);
+    if (!options.update) {
+      this.store.put(`${PROCESSES}/${m.id}/manifest.json`, text);
+      return;
+    }
     try {
       this.store.put(`${PROCESSES}/${m.id}/manifest.json`, text, { create: false });
     } catch (e) {
