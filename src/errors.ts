@@ -3,24 +3,35 @@
  * Exit codes are documented in README.md.
  */
 
-/** Exit codes of tc itself (a guest's own exit code passes through unchanged). */
+/**
+ * Exit codes of tc itself. A guest's own exit status (0 to 125, see {@link GUEST_EXIT_LIMIT}) passes
+ * through unchanged; tc's own failures use 250-254, which no guest can produce.
+ */
 export const EXIT = {
   /** Bad input or a failed operation: a one-line error. */
-  ERROR: 1,
+  ERROR: 250,
   /** Bad command line. */
-  USAGE: 2,
+  USAGE: 251,
   /** Replay diverged from the log. */
-  DIVERGED: 3,
+  DIVERGED: 252,
   /** Replay reached the end of a log whose recording did not finish. */
-  LOG_ENDED: 4,
+  LOG_ENDED: 253,
   /** The log is damaged. */
-  CORRUPT: 5,
-  /** The guest trapped (128 + SIGABRT, as wasmtime). */
+  CORRUPT: 254,
+  /** The guest trapped (128 + SIGABRT, as wasmtime), also by proc_exit with a status of 126 or more. */
   TRAP: 134,
   /** tc was interrupted by SIGINT / SIGTERM (128 + signal). */
   SIGINT: 130,
   SIGTERM: 143,
+  /** tc's output was closed by its reader (128 + SIGPIPE, as a program killed by it): tc stops quietly. */
+  OUTPUT_CLOSED: 141,
 } as const;
+
+/**
+ * proc_exit statuses from this one up are not exit statuses (as wasmtime, which refuses them): the
+ * shell could not tell 126-255 from its own codes and 256 and above wrap around. They trap.
+ */
+export const GUEST_EXIT_LIMIT = 126;
 
 const BRAND = Symbol.for('tc.error');
 
@@ -42,6 +53,30 @@ export class TcError extends Error {
  */
 export function isTcError(e: unknown): e is TcError {
   return e instanceof TcError || (e instanceof Error && (e as unknown as Record<symbol, unknown>)[BRAND] === true);
+}
+
+/**
+ * tc's output (stdout, or the stream it writes data to) was closed by its reader: `tc ... | head`.
+ * The CLI stops without a word and exits {@link EXIT.OUTPUT_CLOSED}, as a program killed by SIGPIPE.
+ */
+export class OutputClosed extends TcError {
+  constructor(readonly fd: number) {
+    super(`fd ${fd}: closed by its reader`, EXIT.OUTPUT_CLOSED);
+  }
+}
+
+/** A message as one line, whatever it quotes (a JSON excerpt, a path with a newline). */
+export const oneLine = (s: string): string => s.replace(/\s*[\r\n]+\s*/g, ' ');
+
+/**
+ * The line tc reports `e` with (without `tc: `) and the code it exits with: a {@link TcError}'s own;
+ * for anything else its message (after its errno code when the message lacks it) and {@link EXIT.ERROR}.
+ */
+export function errorReport(e: unknown): { readonly message: string; readonly exitCode: number } {
+  if (isTcError(e)) return { message: oneLine(e.message), exitCode: e.exitCode };
+  const err = e as NodeJS.ErrnoException;
+  const message = oneLine(err?.message ?? String(e));
+  return { message: `${err?.code && !message.startsWith(err.code) ? `${err.code}: ` : ''}${message}`, exitCode: EXIT.ERROR };
 }
 
 /** The module cannot be run: not wasm, a component, no _start, unknown imports. */

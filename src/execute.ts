@@ -5,7 +5,7 @@
 import { Script } from 'node:vm';
 import { createHost, WASIProcExit, type Preopen, type WasiHost } from './host/host.js';
 import { trappingImports } from './module.js';
-import { EXIT } from './errors.js';
+import { EXIT, GUEST_EXIT_LIMIT } from './errors.js';
 import { MemoryViews } from './timemachine/recorder.js';
 import { instantiateWasi } from './timemachine/split.js';
 import { WASI_MODULE } from './wasi/syscalls.js';
@@ -40,6 +40,18 @@ export function wasmFrames(e: unknown): string[] {
     .filter((l) => l.startsWith('at ') && l.includes('wasm'));
 }
 
+/**
+ * How a guest that called proc_exit(`status`) ended: a status under {@link GUEST_EXIT_LIMIT} is its
+ * exit code; any other (126 and up, as a u32) is a trap, `proc_exit(N): exit status outside [0, 126)`,
+ * as wasmtime refuses it. `tc run` and `tc replay` both decide it here. `e` is what proc_exit threw
+ * (for the wasm frames of the trap).
+ */
+export function exitOutcome(status: number, e?: unknown): GuestOutcome {
+  const n = status >>> 0;
+  if (n < GUEST_EXIT_LIMIT) return { exitCode: n };
+  return { exitCode: EXIT.TRAP, trap: { message: `proc_exit(${n}): exit status outside [0, ${GUEST_EXIT_LIMIT})`, frames: wasmFrames(e) } };
+}
+
 /** `_start` was stopped by SIGINT (see {@link StartOptions.interruptible}). */
 export class GuestInterrupted extends Error {}
 
@@ -68,7 +80,7 @@ export function start(instance: WebAssembly.Instance, options: StartOptions = {}
     } else run();
     return { exitCode: 0 };
   } catch (e) {
-    if (e instanceof WASIProcExit) return { exitCode: e.code };
+    if (e instanceof WASIProcExit) return exitOutcome(e.code, e);
     if ((e as { code?: string })?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') throw new GuestInterrupted('interrupted');
     return { exitCode: EXIT.TRAP, trap: { message: (e as Error)?.message ?? String(e), frames: wasmFrames(e) } };
   }

@@ -11,7 +11,7 @@ import { LogEndedError, ReplayDivergence, replayImports, ReplayedTrap, type Repl
 import { instantiateWasi } from './timemachine/split.js';
 import { VERSION } from './version.js';
 import { WASI_MODULE } from './wasi/syscalls.js';
-import { wasmFrames, type TrapInfo } from './execute.js';
+import { exitOutcome, wasmFrames, type TrapInfo } from './execute.js';
 import type { LogRecord } from './timemachine/codec.js';
 
 export interface ReplayProcessOptions {
@@ -42,8 +42,8 @@ export function runtimeWarnings(m: Manifest): string[] {
 
 /**
  * Replay process `id`. Resolves with the recorded exit code (or the reproduced trap).
- * Throws {@link ReplayDivergence} (exit 3) when the guest leaves the log, {@link LogEndedError}
- * (exit 4) when a recording that did not finish runs out of records, LogCorruptError on damage, and
+ * Throws {@link ReplayDivergence} (exit 252) when the guest leaves the log, {@link LogEndedError}
+ * (exit 253) when a recording that did not finish runs out of records, LogCorruptError on damage, and
  * TcError for an unknown id or a missing module.
  */
 export async function replayProcess(options: ReplayProcessOptions): Promise<ReplayResult> {
@@ -71,7 +71,7 @@ export async function replayProcess(options: ReplayProcessOptions): Promise<Repl
   try {
     (instance.exports._start as () => void)();
   } catch (e) {
-    if (e instanceof WASIProcExit) exitCode = e.code;
+    if (e instanceof WASIProcExit) ({ exitCode, trap } = exitOutcome(e.code, e));
     else if (e instanceof ReplayDivergence || e instanceof LogEndedError || e instanceof TcError) throw e;
     else {
       trap = { message: e instanceof ReplayedTrap ? e.message : ((e as Error)?.message ?? String(e)), frames: wasmFrames(e) };

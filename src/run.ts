@@ -20,7 +20,7 @@ import { startWriterThread } from './writer-thread.js';
 import type { Preopen } from './host/host.js';
 import { describeImports, loadModule, trappingImports } from './module.js';
 import { EXIT, ModuleError, TcError, UsageError } from './errors.js';
-import { Registry, registryDir, sha256, storeModule, type DeferredModule, type Manifest, type ProcessStatus } from './registry/registry.js';
+import { ProcessRemovedError, Registry, registryDir, sha256, storeModule, type DeferredModule, type Manifest, type ProcessStatus } from './registry/registry.js';
 import { DEFAULT_LIMITS, type LogLimits } from './timemachine/log.js';
 import { DroppingSink, recordImports, type RecordObserver } from './timemachine/recorder.js';
 import { claimLog, createRing, ringSignal, RingWriter, warmUpRing } from './timemachine/ring.js';
@@ -58,10 +58,17 @@ export interface RunOptions {
   readonly writerThread?: Worker;
 }
 
+/**
+ * How the guest ended: it exited (with `exitCode`), trapped, was interrupted by a signal, or `failed`
+ * to start (the module could not be instantiated: a failing start function, a link error).
+ */
+export type GuestEnd = 'exited' | 'trapped' | 'interrupted' | 'failed';
+
 /** How the guest ended. */
 export interface RunResult {
   /** The process id, when recorded. */
   readonly id?: string;
+  readonly ended: GuestEnd;
   /** The guest's exit code; {@link EXIT.TRAP} after a trap, 130/143 after SIGINT/SIGTERM. */
   readonly exitCode: number;
   readonly trap?: TrapInfo;
@@ -181,7 +188,7 @@ async function runWith(options: RunOptions, worker: Worker | null): Promise<RunR
     const outcome = onRecord === undefined
       ? await execute(spec)
       : await execute(spec, (host, memory, adapt) => recordImports(host, new DroppingSink(), memory, { onRecord, adapt }) as unknown as WebAssembly.ModuleImports);
-    return { ...outcome, records: 0, status: outcome.trap ? 'trapped' : 'exited' };
+    return { ...outcome, ended: outcome.trap ? 'trapped' : 'exited', records: 0, status: outcome.trap ? 'trapped' : 'exited' };
   }
   return recordRun(options, spec, bytes, digest, worker);
 }
@@ -209,7 +216,8 @@ const WRITER_PATIENCE_MS = 2000;
  * A run that ends before that thread is up (a short one) writes its log from here. SIGINT, and
  * SIGTERM relayed by the log-writing thread, stop the guest (even while it computes), close the log
  * and mark the process interrupted (exit 130/143). A failing log write stops recording (the process is
- * marked incomplete) but not the guest.
+ * marked incomplete) but not the guest. A process deleted while it is recorded (`tc rm --force`) stays
+ * deleted: its log and manifest are not written again, and the guest runs on to its end.
  */
 async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array, digest: string | undefined, worker: Worker): Promise<RunResult> {
   const registry = new Registry(registryDir(options.registry));
@@ -297,6 +305,7 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
 
   let outcome: GuestOutcome;
   let status: ProcessStatus;
+  let ended: GuestEnd;
   try {
     outcome = await execute(spec, (host, memory, adapt) => recordImports(host, sink, memory, { onRecord: options.onRecord, adapt }) as unknown as WebAssembly.ModuleImports, {
       interruptible: true,
@@ -304,16 +313,17 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
         if (signal !== null) throw new GuestInterrupted('interrupted');
       },
     });
-    status = outcome.trap ? 'trapped' : 'exited';
+    status = ended = outcome.trap ? 'trapped' : 'exited';
   } catch (e) {
     if (e instanceof GuestInterrupted) {
       signal ??= signalled();
       outcome = { exitCode: signal === 'SIGINT' ? EXIT.SIGINT : EXIT.SIGTERM };
-      status = 'interrupted';
+      status = ended = 'interrupted';
     } else {
       // The module could not be instantiated (a failing start function, a link error).
       outcome = { exitCode: EXIT.ERROR };
       status = 'incomplete';
+      ended = 'failed';
       options.onError?.((e as Error)?.message ?? String(e));
     }
   }
@@ -333,6 +343,11 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   // The log-writing thread stopped before it hashed a deferred module: the manifest still names it.
   if (module.digest === '') module = { ...module, digest: sha256(bytes) };
   process.off('SIGINT', onSignal);
+  // Deleted with tc rm --force while it was recorded: its log went nowhere, and it stays gone.
+  if (!registry.hasProcessDir(manifest.id)) {
+    options.onError?.(new ProcessRemovedError(manifest.id).message);
+    return { id: manifest.id, ...outcome, ended, records: log.records, status };
+  }
   if (log.error !== undefined) {
     status = 'incomplete';
     options.onError?.(`recording stopped: ${log.error}`);
@@ -344,9 +359,9 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   if (outcome.trap) manifest.trap = outcome.trap.message;
   manifest.endTime = new Date().toISOString();
   try {
-    registry.writeManifest({ ...manifest, module });
+    registry.writeManifest({ ...manifest, module }, { update: true });
   } catch (e) {
-    options.onError?.(`cannot update the manifest: ${(e as Error).message}`);
+    options.onError?.(e instanceof ProcessRemovedError ? e.message : `cannot update the manifest: ${(e as Error).message}`);
   }
-  return { id: manifest.id, ...outcome, records: log.records, status };
+  return { id: manifest.id, ...outcome, ended, records: log.records, status };
 }

@@ -91,13 +91,16 @@ const arg = (sc: Syscall, a: Args, name: string) => Number(a[sc.index[name]!]) >
 
 /** The bytes of an (c)iovec array at `iovs`, in order, at most `limit`. */
 function gathered(m: Uint8Array, iovs: number, n: number, limit = Infinity): Uint8Array {
-  const parts: number[] = [];
-  for (let i = 0; i < n && parts.length < limit; i++) {
+  const parts: Uint8Array[] = [];
+  let total = 0;
+  for (let i = 0; i < n && total < limit; i++) {
     const buf = u32At(m, iovs + i * 8);
     const len = u32At(m, iovs + i * 8 + 4);
-    parts.push(...m.slice(buf, buf + Math.min(len, limit - parts.length)));
+    const part = m.slice(buf, buf + Math.min(len, limit - total));
+    parts.push(part);
+    total += part.length;
   }
-  return Uint8Array.from(parts);
+  return Uint8Array.from(Buffer.concat(parts));
 }
 
 function expectedInputs(sc: Syscall, a: Args, m: Uint8Array): Uint8Array[] {
@@ -452,55 +455,82 @@ describe('record', () => {
     /** The same value changed: another number or bigint. */
     const changed = (v: number | bigint) => (typeof v === 'bigint' ? v ^ 1n : v ^ 1);
 
-    it.each(cases)('%s: changed param', (_, ex, i) => {
+    it.each(cases)('%s: each param changed alone', (_, ex, i) => {
       const sc = SYSCALL[ex.fn];
-      const { imports, ctx } = replayAt(i);
-      const args = [...ex.args(ctx)];
-      if (args.length === 0) {
+      if (sc.params.length === 0) {
         // Nothing to change: a call without params diverges only by function (tested below).
-        expect(sc.params).toEqual([]);
+        expect(ex.args(replayContext())).toEqual([]);
         return;
       }
-      args[0] = changed(args[0]!);
-      const d = divergence(imports, ex.fn, args);
-      expect(d.kind).toBe('unexpected param');
-      expect(d.offset).toBe(i);
-      expect(d.message).toBe(`replay diverged at record ${i}: unexpected param ${sc.params[0]!.name}`);
-      expectTrace(d.expected, ex.trace);
-      expect(d.actual).toBe(formatCall(sc, normalized(sc, args), expectedInputs(sc, args, ctx.u8)));
+      sc.params.forEach((p, j) => {
+        const { imports, ctx } = replayAt(i);
+        const args = [...ex.args(ctx)];
+        args[j] = changed(args[j]!);
+        const d = divergence(imports, ex.fn, args);
+        expect(d.kind, p.name).toBe('unexpected param');
+        expect(d.offset).toBe(i);
+        expect(d.message).toBe(`replay diverged at record ${i}: unexpected param ${p.name}`);
+        expectTrace(d.expected, ex.trace);
+        expect(d.actual).toBe(formatCall(sc, normalized(sc, args), expectedInputs(sc, args, ctx.u8)));
+      });
     });
 
-    const withInput = cases.filter(([, ex]) => {
+    /** A replay context with example `ex`'s guest setup done. */
+    function replayContextWithSetup(ex: (typeof EXAMPLE_CALLS)[number]) {
       const ctx = replayContext();
       ctx.fill();
       ex.setup?.(ctx);
+      return ctx;
+    }
+
+    const withInput = cases.filter(([, ex]) => {
+      const ctx = replayContextWithSetup(ex);
       return expectedInputs(SYSCALL[ex.fn], ex.args(ctx), ctx.u8).some((b) => b.length > 0);
     });
 
-    it.each(withInput)('%s: changed input bytes', (_, ex, i) => {
-      const sc = SYSCALL[ex.fn];
-      const { imports, ctx } = replayAt(i);
-      const args = ex.args(ctx);
-      const before = expectedInputs(sc, args, ctx.u8);
-      const k = before.findIndex((b) => b.length > 0);
+    /**
+     * Addresses of input bytes to flip, one at a time: for an iovec array the first byte of its first
+     * non-empty buffer, the middle byte of a buffer in the middle and the last byte of its last one;
+     * for a string or subscriptions the first and the last byte.
+     */
+    function flips(sc: Syscall, args: Args, u8: Uint8Array, k: number, size: number): number[] {
       const inp = sc.inputs[k]!;
-      // The address of the input's first byte.
-      let at: number;
-      if (inp.kind === 'ciovecs') {
-        const iovs = arg(sc, args, inp.iovs);
-        let e = 0;
-        while (u32At(ctx.u8, iovs + e * 8 + 4) === 0) e++;
-        at = u32At(ctx.u8, iovs + e * 8);
-      } else at = arg(sc, args, inp.ptr);
-      ctx.u8[at]! ^= 0xff;
-      const d = divergence(imports, ex.fn, args);
-      expect(d.kind).toBe('unexpected bytes');
-      expect(d.offset).toBe(i);
-      expect(d.message).toBe(`replay diverged at record ${i}: unexpected bytes ${inp.name}`);
-      expectTrace(d.expected, ex.trace);
-      const now = expectedInputs(sc, args, ctx.u8);
-      expect(now[k]).not.toEqual(before[k]);
-      expect(d.actual).toBe(formatCall(sc, normalized(sc, args), now));
+      if (inp.kind !== 'ciovecs') {
+        const at = arg(sc, args, inp.ptr);
+        return [...new Set([at, at + size - 1])];
+      }
+      const iovs = arg(sc, args, inp.iovs);
+      const bufs: [number, number][] = [];
+      for (let e = 0; e < arg(sc, args, inp.len); e++) {
+        const len = u32At(u8, iovs + e * 8 + 4);
+        if (len > 0) bufs.push([u32At(u8, iovs + e * 8), len]);
+      }
+      const [first, mid, last] = [bufs[0]!, bufs[Math.floor(bufs.length / 2)]!, bufs[bufs.length - 1]!];
+      return [...new Set([first[0], mid[0] + Math.floor(mid[1] / 2), last[0] + last[1] - 1])];
+    }
+
+    it.each(withInput)('%s: changed input bytes (first, middle and last buffer)', (_, ex, i) => {
+      const sc = SYSCALL[ex.fn];
+      const inputs = expectedInputs(sc, ex.args(replayContextWithSetup(ex)), replayContextWithSetup(ex).u8);
+      sc.inputs.forEach((inp, k) => {
+        if (inputs[k]!.length === 0) return;
+        const places = flips(sc, ex.args(replayContextWithSetup(ex)), replayContextWithSetup(ex).u8, k, inputs[k]!.length);
+        for (const at of places) {
+          const { imports, ctx } = replayAt(i);
+          const args = ex.args(ctx);
+          const before = expectedInputs(sc, args, ctx.u8);
+          ctx.u8[at]! ^= 0xff;
+          const d = divergence(imports, ex.fn, args);
+          expect(d.kind, `${inp.name} at 0x${at.toString(16)}`).toBe('unexpected bytes');
+          expect(d.offset).toBe(i);
+          // The first input that differs is named.
+          const now = expectedInputs(sc, args, ctx.u8);
+          const first = now.findIndex((b, n) => !Buffer.from(b).equals(Buffer.from(before[n]!)));
+          expect(d.message).toBe(`replay diverged at record ${i}: unexpected bytes ${sc.inputs[first]!.name}`);
+          expectTrace(d.expected, ex.trace);
+          expect(d.actual).toBe(formatCall(sc, normalized(sc, args), now));
+        }
+      });
     });
 
     it.each(cases)('%s: another function', (_, ex, i) => {

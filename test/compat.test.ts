@@ -89,7 +89,7 @@ describe.each(FIXTURE_CASES)('$name: tc run matches node:wasi, tc replay matches
 
     if (c.error) {
       expect(ref.status).not.toBe(0);
-      expect(run.status).toBe(1);
+      expect(run.status).toBe(250);
       expect(run.stderr.toString()).toMatch(/^tc: .+\n$/);
       expect(fs.existsSync(join(reg, 'processes'))).toBe(false);
       return;

@@ -60,7 +60,7 @@ describe('crash safety', () => {
       expect(signal).toBe('SIGKILL');
       expect(manifest(reg, id).status).toBe('recording');
       const rep = tc(['replay', '--registry', reg, id]);
-      expect(rep.status).toBe(4);
+      expect(rep.status).toBe(253);
       const m = /^tc: log ends at record (\d+): the recording did not finish\n$/.exec(rep.stderr.toString());
       expect(m).not.toBeNull();
       const replayed = rep.stdout.toString();
@@ -96,7 +96,8 @@ describe('crash safety', () => {
       const dir = tempDir();
       const reg = join(dir, 'reg');
       const mod = writeWat(dir, 'ticker.wasm', tickerWat('tick\n', 0, 20000));
-      const run = start(['--registry', reg, mod]);
+      const statusFile = join(dir, 'status.json');
+      const run = start(['--registry', reg, '--exit-status-file', statusFile, mod]);
       const id = await run.id;
       await run.stdoutAtLeast(1000);
       // SIGTERM is relayed by the log-writing thread, which is up once it has written a batch (the
@@ -110,11 +111,12 @@ describe('crash safety', () => {
       expect(m.status).toBe('interrupted');
       expect(m.exitCode).toBe(code);
       expect(m.records).toBeGreaterThan(0);
+      expect(JSON.parse(fs.readFileSync(statusFile, 'utf8'))).toEqual({ id, outcome: 'interrupted', exitCode: null, tcExitCode: code, records: m.records, message: `interrupted by ${sig}` });
       const rep = tc(['replay', '--registry', reg, id]);
       expect(rep.stdout.toString()).toBe('tick\n'.repeat(m.records));
       expect(stdout.startsWith(rep.stdout.toString())).toBe(true);
       expect(rep.stderr.toString()).toBe(`tc: log ends at record ${m.records}: the recording did not finish\n`);
-      expect(rep.status).toBe(4);
+      expect(rep.status).toBe(253);
     });
   }
 
@@ -159,7 +161,7 @@ describe('a full disk during recording', () => {
     expect(m.status).toBe('incomplete');
     expect(m.exitCode).toBe(0);
     const rep = tc(['replay', '--registry', reg, id]);
-    expect(rep.status).toBe(4);
+    expect(rep.status).toBe(253);
     const got = /^tc: log ends at record (\d+): the recording did not finish\n$/.exec(rep.stderr.toString());
     expect(got).not.toBeNull();
     expect(Number(got![1])).toBeGreaterThan(0);

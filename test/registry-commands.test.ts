@@ -16,11 +16,12 @@ import { ArchiveError } from '../src/registry/archive.js';
 import { Registry, sha256, UnknownIdError, type Manifest } from '../src/registry/registry.js';
 import { formatFuncType, wasmInfo } from '../src/registry/wasm-info.js';
 import type { ProcessDescription, ProcessSummary } from '../src/registry/inspect.js';
+import type { DeletedProcess } from '../src/registry/remove.js';
 import { encodeBatch, segmentFileName, type SegmentSummary } from '../src/timemachine/log.js';
 import { SYSCALL } from '../src/wasi/syscalls.js';
 import { Filter } from '../src/format/tc/format/filter.js';
 import { ROOT, snapshot, splitId, tc, tempDir } from './helpers/run.js';
-import { printerWat, wat2wasm } from './helpers/wat.js';
+import { printerWat, wat2wasm, writeWat } from './helpers/wat.js';
 
 // --- helpers ---------------------------------------------------------------------------------------
 
@@ -143,7 +144,7 @@ function record(registry: string, args: string[]) {
 }
 
 /** Expect a failed command: exit `code`, stderr one `tc: ` line containing `text`, nothing on stdout. */
-function expectOneLineError(r: { status: number; stdout: Buffer; stderr: Buffer }, text: string, code = 1) {
+function expectOneLineError(r: { status: number; stdout: Buffer; stderr: Buffer }, text: string, code = 250) {
   const err = r.stderr.toString();
   expect(err.endsWith('\n')).toBe(true);
   expect(err.trimEnd().split('\n')).toHaveLength(1);
@@ -273,7 +274,7 @@ describe('registry commands, in-process', () => {
     expect(d.size).toBe(seg0.size + seg1.size);
     expect(d.uncompressedSize).toBe(225);
     expect(d.compressedSize).toBe(compressed);
-    expect(d.compressionRatio).toBeCloseTo(1 - compressed / 225, 12);
+    expect(d.compression).toBeCloseTo(1 - compressed / 225, 12);
     expect(d.duration).toBe(1500 * 1e6);
     expect(d.env).toEqual(['HOME=/home/guest', 'TOKEN=secret']);
     expect(d.segments).toHaveLength(2);
@@ -281,15 +282,15 @@ describe('registry commands, in-process', () => {
     expect([s0.index, s0.records, s0.batches, s0.size, s0.uncompressedSize, s0.firstTimestamp, s0.lastTimestamp, s0.duration]).toEqual([
       0, 45, 2, seg0.size, 135, 1_000, 2_000_000, 1_999_000,
     ]);
-    expect(s0.recordBatches?.map((b) => [b.batch, b.firstOffset, b.records, b.duration, b.compression])).toEqual([
+    expect(s0.recordBatches?.map((b) => [b.batch, b.firstOffset, b.records, b.duration, b.codec])).toEqual([
       [0, 0, 40, 4_000, 'deflate'],
       [1, 40, 5, 1_994_000, 'none'],
     ]);
-    expect(s0.recordBatches?.[1]!.compressionRatio).toBe(0);
+    expect(s0.recordBatches?.[1]!.compression).toBe(0);
     const s1 = d.segments[1]!;
     expect([s1.index, s1.records, s1.batches, s1.duration]).toEqual([1, 30, 1, 500_000]);
     expect(s1.recordBatches?.[0]!.firstOffset).toBe(45);
-    expect(s1.recordBatches?.[0]!.compression).toBe('none');
+    expect(s1.recordBatches?.[0]!.codec).toBe('none');
     expect(d.damage).toBeUndefined();
   });
 
@@ -320,15 +321,39 @@ describe('registry commands, in-process', () => {
     expect(text).toContain('Env:\n  HOME=/home/guest\n  TOKEN=secret\n');
     expect(text).toContain('Status:   exited (exit code 3)\n');
     expect(text).toContain('Duration: 1.5s\n');
-    expect(text).toContain(`Records:  75, 3 batches, 2 segments, ${humanBytes(d.compressedSize)}/${humanBytes(225)} (compression: ${percent(d.compressionRatio)})\n`);
+    expect(text).toContain(`Records:  75, 3 batches, 2 segments, ${humanBytes(d.compressedSize)}/${humanBytes(225)} (compression: ${percent(d.compression)})\n`);
     const table = lines.slice(lines.indexOf('---') + 1);
-    expect(cells(table[0]!)).toEqual(['SEGMENT', 'RECORDS', 'BATCHES', 'DURATION', 'SIZE', 'UNCOMPRESSED SIZE', 'COMPRESSED SIZE', 'COMPRESSION RATIO']);
+    expect(cells(table[0]!)).toEqual(['SEGMENT', 'RECORDS', 'BATCHES', 'DURATION', 'SIZE', 'UNCOMPRESSED SIZE', 'COMPRESSED SIZE', 'COMPRESSION']);
     expect(cells(table[1]!).slice(0, 4)).toEqual(['0', '45', '2', '2ms']);
     expect(cells(table[2]!).slice(0, 4)).toEqual(['1', '30', '1', '500µs']);
     expect(text).toContain('\nSegment 0:\n');
     expect(text).toContain('\nSegment 1:\n');
-    expect(cells(lines[lines.indexOf('Segment 0:') + 1]!)).toEqual(['BATCH', 'FIRST OFFSET', 'RECORDS', 'DURATION', 'UNCOMPRESSED SIZE', 'COMPRESSED SIZE', 'COMPRESSION RATIO', 'COMPRESSION']);
+    expect(cells(lines[lines.indexOf('Segment 0:') + 1]!)).toEqual(['BATCH', 'FIRST OFFSET', 'RECORDS', 'DURATION', 'UNCOMPRESSED SIZE', 'COMPRESSED SIZE', 'COMPRESSION', 'CODEC']);
     expect(cells(lines[lines.indexOf('Segment 0:') + 3]!)).toEqual(['1', '40', '5', '1.99ms', '15 B', '15 B', '0.00%', 'none']);
+  });
+
+  it('compression is the space saved, named alike in text, JSON and YAML', () => {
+    const r = describeCmd('process', ID_A, { registry: dir, verbose: true });
+    const d = r.data as ProcessDescription;
+    const saved = 1 - d.compressedSize / d.uncompressedSize;
+    expect(saved).toBeGreaterThan(0.2);
+    const json = JSON.parse(renderDescribe(r, 'json'));
+    expect(YAML.parse(renderDescribe(r, 'yaml'))).toEqual(json);
+    expect(json.compression).toBeCloseTo(saved, 12);
+    expect(JSON.stringify(json)).not.toContain('compressionRatio');
+    const seg = json.segments[0];
+    expect(seg.compression).toBeCloseTo(1 - seg.compressedSize / seg.uncompressedSize, 12);
+    expect(seg.recordBatches.map((b: { codec: string; compression: number }) => [b.codec, b.compression])).toEqual([
+      ['deflate', 1 - seg.recordBatches[0].compressedSize / 120],
+      ['none', 0],
+    ]);
+    // The text shows the same fraction as a percentage, under the same name.
+    const text = renderDescribe(r, 'text', NOW);
+    expect(text).toContain(`(compression: ${(saved * 100).toFixed(2)}%)\n`);
+    const lines = text.split('\n');
+    const segTable = lines.slice(lines.indexOf('---') + 1);
+    expect(cells(segTable[0]!).at(-1)).toBe('COMPRESSION');
+    expect(cells(segTable[1]!).at(-1)).toBe(`${(seg.compression * 100).toFixed(2)}%`);
   });
 
   it('a killed recording: incomplete, totals read from the headers up to the cut-short batch', () => {
@@ -372,7 +397,7 @@ describe('registry commands, in-process', () => {
     expect(g.processes).toEqual([]);
     expect(g.live).toEqual([ID_C]);
     expect(g.modules).toEqual([]);
-    expect(rm('process', [ID_C], { registry: d2, force: true }).map((p) => p.id)).toEqual([ID_C]);
+    expect((rm('process', [ID_C], { registry: d2, force: true }).deleted as readonly DeletedProcess[]).map((p) => p.id)).toEqual([ID_C]);
     expect(r2.processIds()).toEqual([]);
   });
 
@@ -525,13 +550,14 @@ describe('registry commands, in-process', () => {
     writeProcess(r2, { id: ID_B, startTime: T0, segments: [[{ records: 1, firstTimestamp: 0, lastTimestamp: 0, level: 0 }]] });
     writeProcess(r2, { id: ID_C, startTime: T0, segments: [[{ records: 1, firstTimestamp: 0, lastTimestamp: 0, level: 0 }]] });
     const sizeA = (get('ps', { registry: d2 }).items as ProcessSummary[]).find((p) => p.id === ID_A)!.size;
-    const deleted = rm('procs', ['aaaaaaaa-1', 'cccc', ID_A], { registry: d2 });
+    const deleted = rm('procs', ['aaaaaaaa-1', 'cccc', ID_A], { registry: d2 }).deleted as readonly DeletedProcess[];
     expect(deleted.map((p) => p.id)).toEqual([ID_A, ID_C]);
     expect(deleted[0]).toEqual({ id: ID_A, startTime: T0, size: sizeA });
     expect(r2.processIds()).toEqual([ID_B]);
     expect(fs.readdirSync(join(d2, 'processes'))).toEqual([ID_B]);
     expect(r2.listModules()).toHaveLength(1);
-    expect(() => rm('module', [ID_B], { registry: d2 })).toThrow(UsageError);
+    expect(() => rm('module', [ID_B], { registry: d2 })).toThrow(UnknownIdError);
+    expect(() => rm('profile', [ID_B], { registry: d2 })).toThrow(UsageError);
   });
 
   it('gc: --older-than, --keep, both, neither, --dry-run; unused modules go', () => {
@@ -776,6 +802,43 @@ describe('registry commands, end to end', () => {
     expect(trace.stdout.toString().trimEnd().split('\n')).toHaveLength(d.records);
   });
 
+  it('rm --force of a process being recorded: it stays gone, and the run ends normally for the guest', async () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    // stdin_cat copies stdin until EOF: the recording lasts as long as this test keeps the pipe open.
+    const child = spawn(process.execPath, [join(ROOT, 'bin/tc.js'), 'run', '--registry', reg, join(ROOT, 'wasm-fixtures/c/stdin_cat.wasm')], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b) => (stdout += b));
+    child.stderr.on('data', (b) => (stderr += b));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    const waitFor = async (what: string, ok: () => boolean) => {
+      const deadline = Date.now() + 60_000;
+      while (!ok()) {
+        if (Date.now() > deadline) throw new Error(`${what}: ${stderr}`);
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    };
+    child.stdin.write('first\n');
+    await waitFor('no id', () => stderr.includes('\n'));
+    const id = stderr.split('\n')[0]!;
+    const seg = join(reg, 'processes', id, 'log', '00000000');
+    // The log-writing thread has written a batch: the recording is well under way.
+    await waitFor('no batch written', () => stdout === 'first\n' && (fs.statSync(seg, { throwIfNoEntry: false })?.size ?? 0) > 0);
+    const rm = tc(['rm', 'process', '--force', id, '--registry', reg]);
+    expect([rm.status, rm.stdout.toString()]).toEqual([0, `${id}\n`]);
+    child.stdin.write('second\n');
+    await waitFor('the guest stopped', () => stdout === 'first\nsecond\n');
+    child.stdin.end('third\n');
+    expect(await exited).toBe(0);
+    expect(stdout).toBe('first\nsecond\nthird\n');
+    expect(stderr).toBe(`${id}\ntc: process ${id} was removed while recording; the rest of its log is discarded\n`);
+    expect(JSON.parse(tc(['get', 'ps', '--registry', reg, '-o', 'json']).stdout.toString())).toEqual([]);
+    expect(fs.readdirSync(join(reg, 'processes'))).toEqual([]);
+    const v = tc(['verify', id, '--registry', reg]);
+    expect([v.status, v.stderr.toString()]).toEqual([250, `tc: no process matches '${id}'\n`]);
+  });
+
   it('rm and gc through the CLI', () => {
     const dir = tempDir();
     const reg = join(dir, 'reg');
@@ -802,6 +865,67 @@ describe('registry commands, end to end', () => {
     expect(kept.stdout.toString()).toMatch(/^deleted module [0-9a-f]{12} hello\.wasm \(.+\)\nfreed .+: 0 processes, 1 module\n$/);
     expect(JSON.parse(tc(['get', 'ps', '--registry', reg, '-o', 'json']).stdout.toString()).map((p: { id: string }) => p.id)).toEqual([b.id]);
     expect(JSON.parse(tc(['get', 'mo', '--registry', reg, '-o', 'json']).stdout.toString())).toHaveLength(1);
+  });
+
+  it('rm module deletes modules no process uses, and refuses one a process uses, naming the process', () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    const a = record(reg, [join(ROOT, 'wasm-fixtures/c/hello.wasm')]);
+    const b = record(reg, [join(ROOT, 'wasm-fixtures/c/hello.wasm')]);
+    const c = record(reg, [join(ROOT, 'wasm-fixtures/wat/hello.wasm')]);
+    const unusedMod = record(reg, [writeWat(dir, 'unused.wasm', printerWat('x\n'))]);
+    expect(tc(['rm', 'process', unusedMod.id, '--registry', reg]).status).toBe(0);
+    const digestOf = (id: string) => JSON.parse(fs.readFileSync(join(reg, 'processes', id, 'manifest.json'), 'utf8')).module.digest as string;
+    const [used, other] = [digestOf(a.id), digestOf(c.id)];
+    const unused = JSON.parse(tc(['get', 'mo', '--registry', reg, '-o', 'json']).stdout.toString()).find((m: { name: string }) => m.name === 'unused.wasm');
+    const before = snapshot(reg);
+    const refused = tc(['rm', 'module', unused.digest.slice(7, 15), used.slice(7, 15), '--registry', reg]);
+    expectOneLineError(refused, `tc: module ${used.slice(7, 19)} is used by process ${[a.id, b.id].sort().join(', ')}; remove those first (or tc gc)`, 250);
+    expect(snapshot(reg)).toEqual(before); // nothing deleted, the unused one neither
+    const r = tc(['rm', 'module', unused.digest.slice(7, 15), '--registry', reg]);
+    expect([r.status, r.stdout.toString(), r.stderr.toString()]).toEqual([0, `${unused.digest.slice(7, 19)}\n`, '']);
+    expect(fs.existsSync(join(reg, 'modules', unused.digest.slice(7)))).toBe(false);
+    expect(fs.existsSync(join(reg, 'modules', `${unused.digest.slice(7)}.json`))).toBe(false);
+    // Once its process is gone, a module can go too; -o json lists what was deleted.
+    expect(tc(['rm', 'process', c.id, '--registry', reg]).status).toBe(0);
+    const freed = fs.statSync(join(reg, 'modules', other.slice(7))).size + fs.statSync(join(reg, 'modules', `${other.slice(7)}.json`)).size;
+    const j = tc(['rm', 'mod', other.slice(7, 19), '--registry', reg, '-o', 'json']);
+    expect(JSON.parse(j.stdout.toString())).toEqual([{ digest: other, name: 'hello.wasm', size: freed }]);
+    expect(JSON.parse(tc(['get', 'mo', '--registry', reg, '-o', 'json']).stdout.toString()).map((m: { digest: string }) => m.digest)).toEqual([used]);
+    expect(tc(['replay', a.id, '--registry', reg]).status).toBe(0);
+  });
+
+  it('anything in processes/ or modules/ that is not a process or a module is skipped, never fatal', () => {
+    const reg = join(tempDir(), 'reg');
+    const a = record(reg, [join(ROOT, 'wasm-fixtures/c/hello.wasm')]);
+    const old = '0dd00000-0000-4000-8000-000000000000';
+    writeProcess(new Registry(reg), { id: old, startTime: '2001-01-01T00:00:00.000Z', module: wat2wasm(printerWat('old\n')), moduleName: 'old.wasm', segments: [[{ records: 1, firstTimestamp: 0, lastTimestamp: 0, level: 0 }]] });
+    // What a desktop, an editor or a user leaves around.
+    const strays = ['processes/.DS_Store', 'processes/notes.txt', 'processes/backup/manifest.json', 'processes/ffffffff-0000-4000-8000-00000000000f', 'modules/.DS_Store', 'modules/README.json', 'modules/stray/x', `modules/${'e'.repeat(64)}.json`];
+    for (const f of strays) {
+      fs.mkdirSync(join(reg, f, '..'), { recursive: true });
+      fs.writeFileSync(join(reg, f), f.endsWith('.json') && !f.startsWith('modules/e') ? '{"digest": 1}' : 'junk');
+    }
+    fs.mkdirSync(join(reg, 'modules', `${'f'.repeat(64)}.json`)); // a directory with a module's name
+    const listed = () => JSON.parse(tc(['get', 'ps', '--registry', reg, '-o', 'json']).stdout.toString()).map((p: { id: string }) => p.id).sort();
+    expect(listed()).toEqual([old, a.id].sort());
+    const text = tc(['get', 'ps', '--registry', reg]);
+    expect([text.status, text.stderr.toString()]).toEqual([0, '']);
+    const mods = tc(['get', 'mo', '--registry', reg, '-o', 'json']);
+    expect(mods.status).toBe(0);
+    expect(JSON.parse(mods.stdout.toString()).map((m: { name: string }) => m.name).sort()).toEqual(['hello.wasm', 'old.wasm']);
+    expect(tc(['describe', 'process', a.id.slice(0, 8), '--registry', reg]).status).toBe(0);
+    expect(tc(['export', 'process', a.id, join(reg, '..', 'a.tcr'), '--registry', reg]).status).toBe(0);
+    expect(tc(['verify', a.id, '--registry', reg]).status).toBe(0);
+    const dry = tc(['gc', '--older-than', '7d', '--dry-run', '--registry', reg]);
+    expect([dry.status, dry.stderr.toString()]).toEqual([0, '']);
+    const g = tc(['gc', '--older-than', '7d', '--registry', reg, '-o', 'json']);
+    expect(g.status).toBe(0);
+    expect(JSON.parse(g.stdout.toString())).toMatchObject({ processes: [{ id: old }], modules: [{ name: 'old.wasm' }] });
+    expect(tc(['rm', 'process', a.id.slice(0, 8), '--registry', reg]).status).toBe(0);
+    expect(listed()).toEqual([]);
+    // The strays are left as they were.
+    for (const f of strays) expect(fs.existsSync(join(reg, f)), f).toBe(true);
   });
 
   it('takes TC_REGISTRY when --registry is not given', () => {
@@ -837,16 +961,16 @@ describe('registry commands, end to end', () => {
       ['an unknown process to export', () => ['export', 'process', 'ffff', join(tcrDir, 'out.tcr')], "tc: no process matches 'ffff'"],
       ['a non-zip file to import', () => ['import', join(tcrDir, 'notzip.tcr')], 'notzip.tcr: not a .tcr recording'],
       ['a zip missing the module', () => ['import', join(tcrDir, 'nomodule.tcr')], 'nomodule.tcr: incomplete recording: module.wasm is missing'],
-      ['an unknown resource type', () => ['get', 'things'], "tc: no resource type matching 'things'", 2],
-      ['a bad duration', () => ['gc', '--older-than', 'soon'], 'tc: --older-than soon: expected a duration', 2],
-      ['a bad output format', () => ['get', 'ps', '-o', 'xml'], "'xml' is invalid", 2],
+      ['an unknown resource type', () => ['get', 'things'], "tc: no resource type matching 'things'", 251],
+      ['a bad duration', () => ['gc', '--older-than', 'soon'], 'tc: --older-than soon: expected a duration', 251],
+      ['a bad output format', () => ['get', 'ps', '-o', 'xml'], "'xml' is invalid", 251],
     ];
     for (const [what, args, message, code] of cases) {
       it(what, () => {
         const before = snapshot(reg);
         const filesBefore = fs.readdirSync(tcrDir).sort();
         const r = tc([...args(), '--registry', reg]);
-        expectOneLineError(r, message, code ?? 1);
+        expectOneLineError(r, message, code ?? 250);
         expect(snapshot(reg)).toEqual(before);
         expect(fs.readdirSync(tcrDir).sort()).toEqual(filesBefore);
       });

@@ -15,10 +15,10 @@ import { tickerWat, writeWat } from './helpers/wat.js';
 const C = join(ROOT, 'wasm-fixtures/c');
 const HELLO = join(C, 'hello.wasm');
 
-/** One line on stderr, `tc: ...`, nothing on stdout, exit 1. */
+/** One line on stderr, `tc: ...`, nothing on stdout, exit 250. */
 function expectOneLineError(r: Spawned, what: string, message: RegExp): void {
   const context = `${what} -> ${r.status}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`;
-  expect(r.status, context).toBe(1);
+  expect(r.status, context).toBe(250);
   expect(r.stdout.length, context).toBe(0);
   expect(r.stderr.toString(), context).toMatch(/^tc: [^\n]+\n$/);
   expect(r.stderr.toString(), context).toMatch(message);
@@ -227,7 +227,7 @@ async function startTicker(reg: string, mod: string) {
 }
 
 describe('a recording that is killed', () => {
-  it('SIGKILL: the batches written stay; verify says ok, replay runs them and reports the end (exit 4)', async () => {
+  it('SIGKILL: the batches written stay; verify says ok, replay runs them and reports the end (exit 253)', async () => {
     const dir = tempDir();
     const reg = join(dir, 'reg');
     const mod = writeWat(dir, 'ticker.wasm', tickerWat('tick\n', 0, 20000));
@@ -254,9 +254,9 @@ describe('a recording that is killed', () => {
     const records = Number(summary![1]);
     expect(records).toBeGreaterThan(0);
 
-    // Replay runs every record kept (each one a write of "tick"), then stops with exit 4.
+    // Replay runs every record kept (each one a write of "tick"), then stops with exit 253.
     const r = tc(['replay', '--registry', reg, id]);
-    expect(r.status, r.stderr.toString()).toBe(4);
+    expect(r.status, r.stderr.toString()).toBe(253);
     expect(r.stderr.toString()).toBe(`tc: log ends at record ${records}: the recording did not finish\n`);
     expect(r.stdout.toString()).toBe('tick\n'.repeat(records));
   });
@@ -272,7 +272,7 @@ describe('a recording that is killed', () => {
     const line = 'segment 0, batch 0: the segment ends inside a batch (the recording did not finish)\n';
 
     const finished = tc(['verify', '--registry', reg, id]);
-    expect(finished.status).toBe(5);
+    expect(finished.status).toBe(254);
     expect(finished.stdout.toString()).toBe(`${line}damaged: 1 problem (read: 0 records, 0 batches, 1 segment)\n`);
 
     // The same log under the manifest of a recording that was killed (still "recording", its tc gone).

@@ -122,7 +122,7 @@ describe('tc replay', () => {
 
   it('reports a divergence with the record offset, the expected and the actual call', () => {
     const rep = replayChanged('Hello, World!\n', 'Hello, Werld!\n', 2);
-    expect(rep.status).toBe(3);
+    expect(rep.status).toBe(252);
     expect(rep.stdout.toString()).toBe('');
     expect(rep.stderr.toString()).toBe(
       'tc: replay diverged at record 0: unexpected bytes iovs\n' +
@@ -134,7 +134,7 @@ describe('tc replay', () => {
   it('reports a divergence in the last byte of a long write', () => {
     const text = 'x'.repeat(99);
     const rep = replayChanged(`${text}\n`, `${text}!`, 1);
-    expect(rep.status).toBe(3);
+    expect(rep.status).toBe(252);
     expect(rep.stdout.toString()).toBe('');
     expect(rep.stderr.toString().split('\n')[0]).toBe('tc: replay diverged at record 0: unexpected bytes iovs');
   });
@@ -146,7 +146,7 @@ describe('tc replay', () => {
     const other = record(reg, [writeWat(dir, 'b.wasm', printerWat('x\n', 3, null))]);
     useModuleOf(reg, run.id, other.id);
     const rep = tc(['replay', '--registry', reg, run.id]);
-    expect(rep.status).toBe(3);
+    expect(rep.status).toBe(252);
     expect(rep.stdout.toString()).toBe('x\nx\n');
     expect(rep.stderr.toString()).toBe(
       'tc: replay diverged at record 2: end of log (the guest called fd_write after the last record)\n' +
@@ -167,7 +167,7 @@ describe('tc replay', () => {
     delete m.exitCode;
     fs.writeFileSync(manifestPath(reg, run.id), JSON.stringify(m));
     const rep = tc(['replay', '--registry', reg, run.id]);
-    expect(rep.status).toBe(4);
+    expect(rep.status).toBe(253);
     const lines = rep.stdout.toString().split('\n').filter(Boolean);
     expect(lines.every((l) => l === 'line')).toBe(true);
     expect(lines.length).toBeLessThan(5000);
@@ -214,5 +214,29 @@ describe('tc replay', () => {
     const objs = j.stdout.toString().trim().split('\n').map((l) => JSON.parse(l));
     expect(objs).toHaveLength(1);
     expect(objs[0]).toMatchObject({ offset: 1, function: 'proc_exit', params: { rval: 3 }, result: 'ESUCCESS' });
+  });
+
+  it('trace -o json gives a failed call no outputs, as the text trace shows none', () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    // fd_prestat_get of fd 3 without --dir: EBADF; then of fd 3 with one: its prestat.
+    const mod = writeWat(
+      dir,
+      'prestat.wasm',
+      `(module
+  (import "wasi_snapshot_preview1" "fd_prestat_get" (func $fd_prestat_get (param i32 i32) (result i32)))
+  (memory (export "memory") 1)
+  (func (export "_start") (drop (call $fd_prestat_get (i32.const 3) (i32.const 8)))))`,
+    );
+    const failed = record(reg, [mod]);
+    const ok = record(reg, ['--dir', `${dir}::/d`, mod]);
+    const text = tc(['trace', '--registry', reg, failed.id]).stdout.toString();
+    expect(text).toBe('fd_prestat_get(fd=3) = EBADF\n');
+    const json = JSON.parse(tc(['trace', '--registry', reg, '-o', 'json', failed.id]).stdout.toString());
+    expect(json).toMatchObject({ function: 'fd_prestat_get', params: { fd: 3 }, result: 'EBADF', inputs: {} });
+    expect(json).not.toHaveProperty('outputs');
+    expect(tc(['trace', '--registry', reg, ok.id]).stdout.toString()).toBe('fd_prestat_get(fd=3) = ESUCCESS (buf={tag=dir, pr_name_len=2})\n');
+    const success = JSON.parse(tc(['trace', '--registry', reg, '-o', 'json', ok.id]).stdout.toString());
+    expect(success.outputs).toEqual({ buf: { size: 8, preview: '{tag=dir, pr_name_len=2}' } });
   });
 });

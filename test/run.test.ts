@@ -80,6 +80,39 @@ describe('tc run', () => {
     expect(r.stdout.toString()).toBe('bye\n');
   });
 
+  it("options after the module go to the guest, with a note after the id when they are tc's own; none after --", () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    const other = join(dir, 'other');
+    const argsEnv = join(ROOT, 'wasm-fixtures/c/args_env.wasm');
+    const note = (option: string) => `tc: note: "${option}" after the module is passed to the guest; put tc's options before the module\n`;
+    const env = { TC_REGISTRY: reg };
+    const r = tc(['run', argsEnv, '--registry', other, '-x'], { env });
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString()).toBe(`argc=4\nargv[1]=--registry\nargv[2]=${other}\nargv[3]=-x\nenvc=0\n`);
+    const { id, rest } = splitId(r.stderr);
+    expect(rest.toString()).toBe(note('--registry'));
+    // Recorded where tc was told before the module, not where the guest's argument says.
+    expect(fs.existsSync(join(reg, 'processes', id, 'manifest.json'))).toBe(true);
+    expect(fs.existsSync(other)).toBe(false);
+    // The --name=value form, without recording (no id: the note is the only line).
+    const noRecord = tc(['run', '--no-record', argsEnv, 'a', '--exit-status-file=s.json'], { env });
+    expect(noRecord.stderr.toString()).toBe(note('--exit-status-file'));
+    // A -- before the module says the rest is the guest's; after a -- among the guest's arguments, too.
+    for (const args of [['--', argsEnv, '--registry', other], ['--no-record', argsEnv, 'a', '--', '--trace']]) {
+      const quiet = tc(['run', ...args], { env });
+      expect(quiet.status, args.join(' ')).toBe(0);
+      expect(args[0] === '--' ? splitId(quiet.stderr).rest.toString() : quiet.stderr.toString(), args.join(' ')).toBe('');
+    }
+  });
+
+  it("tc run --help says that options after the module go to the guest", () => {
+    const r = tc(['run', '--help']);
+    expect(r.status).toBe(0);
+    expect(r.stdout.toString()).toContain("Options after <module> are passed to the guest (as wasmtime does); put tc's options before the module.\n");
+    expect(r.stdout.toString()).toContain('--exit-status-file <file>');
+  });
+
   it('--env NAME passes the host value, and nothing else of the host environment', () => {
     const r = tc(['run', '--no-record', '--env', 'TC_TEST_X', '--env', 'TC_TEST_UNSET', '--env', 'Y=2', join(ROOT, 'wasm-fixtures/c/args_env.wasm')], {
       env: { TC_TEST_X: 'from host', TC_TEST_OTHER: 'no' },
@@ -122,7 +155,7 @@ describe('tc run', () => {
     const { reg, before } = populated();
     const mod = join(ROOT, 'wasm-fixtures/wat/unknown_import.wasm');
     const r = tc(['run', '--registry', reg, mod]);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(250);
     expect(r.stderr.toString()).toMatch(/^tc: .*unknown imports: env\.host_log \(only wasi_snapshot_preview1 is provided; --trap-unknown-imports stubs them\)\n$/);
     expect(snapshot(reg)).toEqual(before);
     const t = tc(['run', '--no-record', '--trap-unknown-imports', mod]);

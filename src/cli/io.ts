@@ -1,9 +1,15 @@
-/** Synchronous, unbuffered output for the CLI (works with pipes set non-blocking by a parent). */
+/**
+ * Synchronous, unbuffered output for the CLI (works with pipes set non-blocking by a parent). A write
+ * to a pipe whose reader has gone (`tc trace <id> | head -1`) throws {@link OutputClosed}: the CLI then
+ * stops quietly with exit 141, as a program killed by SIGPIPE (Node ignores SIGPIPE, so the write
+ * fails with EPIPE instead).
+ */
 import { writeSync } from 'node:fs';
+import { OutputClosed } from '../errors.js';
 
 const sleepCell = new Int32Array(new SharedArrayBuffer(4));
 
-/** Write all of `data` to host fd `fd`, retrying on EAGAIN. */
+/** Write all of `data` to host fd `fd`, retrying on EAGAIN. Throws {@link OutputClosed} on EPIPE. */
 export function writeFd(fd: number, data: string | Uint8Array): void {
   const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
   let done = 0;
@@ -11,7 +17,9 @@ export function writeFd(fd: number, data: string | Uint8Array): void {
     try {
       done += writeSync(fd, bytes, done, bytes.length - done);
     } catch (e) {
-      if ((e as { code?: string }).code !== 'EAGAIN') throw e;
+      const code = (e as { code?: string }).code;
+      if (code === 'EPIPE') throw new OutputClosed(fd);
+      if (code !== 'EAGAIN') throw e;
       Atomics.wait(sleepCell, 0, 0, 1);
     }
   }

@@ -4,7 +4,7 @@
  * that exits the process.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { EXIT, isTcError } from '../errors.js';
+import { errorReport, EXIT, isTcError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { stderr } from './io.js';
 import type { Worker } from 'node:worker_threads';
@@ -14,20 +14,49 @@ const collect = (v: string, prev: string[]) => [...prev, v];
 /** The log-writing thread started for `tc run` before this bundle was loaded (see bin/tc.js). */
 let earlyWriterThread: Worker | undefined;
 
-/** Errors are one line, whatever the message quotes (a JSON excerpt, a path with a newline). */
-const oneLine = (s: string): string => s.replace(/\s*[\r\n]+\s*/g, ' ');
+/** The command line as given (without node and the script). */
+let rawArgv: readonly string[] = [];
 
-function fail(e: unknown): never {
-  if (isTcError(e)) {
-    stderr(`tc: ${oneLine(e.message)}\n`);
-    process.exit(e.exitCode);
-  }
-  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : EXIT.USAGE);
-  const err = e as NodeJS.ErrnoException;
-  const message = oneLine(err?.message ?? String(e));
-  stderr(`tc: ${err?.code && !message.startsWith(err.code) ? `${err.code}: ` : ''}${message}\n`);
-  process.exit(EXIT.ERROR);
+/** tc run's own long options: after the module they go to the guest (as in wasmtime), which is seldom what was meant. */
+const RUN_OPTIONS = ['--dir', '--env', '--registry', '--no-record', '--trap-unknown-imports', '--trace', '--exit-status-file'];
+
+/**
+ * The note `tc run` prints when the guest's arguments hold one of its own options: the first of
+ * them before a `--` among the guest's arguments. None when the module followed a `--` (`tc run --
+ * app.wasm --registry x` says the rest is the guest's), or when there is no such option.
+ * `guestArgs` are the tail of `argv` (commander passes what follows the module as it is).
+ */
+export function guestOptionNote(argv: readonly string[], guestArgs: readonly string[]): string | undefined {
+  const moduleAt = argv.length - guestArgs.length - 1;
+  if (moduleAt >= 1 && argv[moduleAt - 1] === '--') return undefined;
+  const end = guestArgs.indexOf('--');
+  const own = (end < 0 ? guestArgs : guestArgs.slice(0, end)).find((a) => RUN_OPTIONS.some((o) => a === o || a.startsWith(`${o}=`)));
+  return own === undefined ? undefined : `"${own.split('=', 1)[0]}" after the module is passed to the guest; put tc's options before the module`;
 }
+
+/**
+ * Report `e` and exit: a {@link TcError} as its one line and its exit code; tc's output closed by its
+ * reader (OutputClosed) without a word, exit 141; anything else as one line, exit {@link EXIT.ERROR}.
+ */
+function fail(e: unknown): never {
+  if (isTcError(e) && e.exitCode === EXIT.OUTPUT_CLOSED) process.exit(EXIT.OUTPUT_CLOSED);
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : EXIT.USAGE);
+  const { message, exitCode } = errorReport(e);
+  say(`tc: ${message}\n`);
+  process.exit(exitCode);
+}
+
+/** Write an error line to stderr; a stderr closed by its reader takes nothing more. */
+function say(line: string): void {
+  try {
+    stderr(line);
+  } catch {
+    // nowhere left to say it
+  }
+}
+
+/** `-o, --output text|json|yaml`, taken by every command that prints data (tc trace's help says what each gives). */
+const outputOption = () => new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text');
 
 /** `--registry DIR`, taken by every command that reads or writes the registry. */
 const registryOption = () => new Option('--registry <dir>', 'registry directory (default: $TC_REGISTRY or ~/.tc)');
@@ -55,10 +84,13 @@ export function program(): Command {
     .option('--no-record', 'run without recording (no process id, nothing written to the registry)')
     .option('--trap-unknown-imports', 'start even with non-WASI imports; they trap when called')
     .option('--trace', 'print one line per host call to stderr')
+    .option('--exit-status-file <file>', 'at the end, write how the run ended to FILE as one JSON object')
     .passThroughOptions()
+    .addHelpText('after', "\nOptions after <module> are passed to the guest (as wasmtime does); put tc's options before the module.")
     .action(async (module: string, args: string[], opts) => {
       const { runCommand } = await import('./commands/run.js');
-      process.exitCode = await runCommand(module, args, { ...opts, writerThread: opts.record === false ? undefined : earlyWriterThread });
+      const note = guestOptionNote(rawArgv, args);
+      process.exitCode = await runCommand(module, args, { ...opts, note, writerThread: opts.record === false ? undefined : earlyWriterThread });
     });
 
   p.command('replay')
@@ -67,6 +99,7 @@ export function program(): Command {
     .addOption(registryOption())
     .option('--trace', 'print one line per replayed host call to stderr')
     .option('-q, --quiet', "do not print the guest's stdout and stderr")
+    .option('--exit-status-file <file>', 'at the end, write how the replay ended to FILE as one JSON object')
     .action(async (id: string, opts) => {
       const { replayCommand } = await import('./commands/replay.js');
       process.exitCode = await replayCommand(id, opts);
@@ -76,7 +109,7 @@ export function program(): Command {
     .description('print the host calls a process made, from its log, without running it')
     .argument('<process-id>', 'process id (a unique prefix is enough)')
     .addOption(registryOption())
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(new Option('-o, --output <format>', 'output format: text, json (an object a line) or yaml (a document a record)').choices(['text', 'json', 'yaml']).default('text'))
     .option('--function <name>', 'only calls of this function (repeatable)', collect, [])
     .action(async (id: string, opts) => {
       const { traceCommand } = await import('./commands/trace.js');
@@ -85,7 +118,6 @@ export function program(): Command {
 
   // registry commands
   {
-    const outputOption = () => new Option('-o, --output <format>', 'output format').choices(['text', 'json', 'yaml']).default('text');
 
     p.command('get')
       .description('list the resource types, or the processes or modules of the registry')
@@ -132,9 +164,9 @@ export function program(): Command {
       });
 
     p.command('rm')
-      .description('delete processes from the registry')
-      .argument('<type>', 'process')
-      .argument('<ids...>', 'process ids (unique prefixes are enough)')
+      .description('delete processes, or modules no process uses, from the registry')
+      .argument('<type>', 'process or module')
+      .argument('<ids...>', 'process ids or module digests (unique prefixes are enough)')
       .addOption(registryOption())
       .addOption(outputOption())
       .option('--force', 'delete a process even while it is being recorded')
@@ -158,10 +190,10 @@ export function program(): Command {
 
   // tc verify
   p.command('verify')
-    .description('check a process: manifest, module, and every batch and record of its log (exit 5 when damaged)')
+    .description('check a process: manifest, module, and every batch and record of its log (exit 254 when damaged)')
     .argument('<process-id>', 'process id (a unique prefix is enough)')
     .addOption(registryOption())
-    .addOption(new Option('-o, --output <format>', 'output format').choices(['text', 'json']).default('text'))
+    .addOption(outputOption())
     .action(async (id: string, opts) => {
       const { verifyCommand } = await import('./commands/registry.js');
       process.exitCode = verifyCommand(id, opts);
@@ -176,6 +208,7 @@ export function program(): Command {
  */
 export async function main(argv: string[], options: { writerThread?: Worker } = {}): Promise<void> {
   earlyWriterThread = options.writerThread;
+  rawArgv = argv;
   try {
     await program().parseAsync(argv, { from: 'user' });
   } catch (e) {

@@ -4,7 +4,7 @@
  *
  * Human units: bytes as `1.21 KiB` (powers of 1024, 3 significant digits), times relative to now
  * (`3 minutes ago`) and absolute (RFC 1123, UTC), durations from ns (`15.2ms`, `2m30s`),
- * compression ratios as percentages (`58.27%`).
+ * the space compression saved as a percentage (`58.27%`).
  */
 import Table from 'cli-table3';
 import YAML from 'yaml';
@@ -12,8 +12,8 @@ import { UsageError } from '../errors.js';
 import type { ImportResult, ExportResult } from '../registry/archive.js';
 import type { BatchStats, ModuleDescription, ModuleItem, ProcessDescription, ProcessSummary, SegmentStats } from '../registry/inspect.js';
 import type { ModuleInfo } from '../registry/registry.js';
-import type { DeletedProcess } from '../registry/remove.js';
 import type { GcResult } from './commands/gc.js';
+import type { RmResult } from './commands/rm.js';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'yaml'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
@@ -120,8 +120,8 @@ function compound(s: number): string {
   return `${parts[0]}${parts[1]}${parts[2] ? `${parts[2]}${parts[3]}` : ''}`;
 }
 
-/** `58.27%`. */
-export const percent = (ratio: number): string => `${(ratio * 100).toFixed(2)}%`;
+/** A fraction as a percentage: `58.27%`. */
+export const percent = (fraction: number): string => `${(fraction * 100).toFixed(2)}%`;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : /[hs]$/.test(word) ? 'es' : 's'}`;
 
@@ -174,7 +174,7 @@ export const SEGMENT_COLUMNS: readonly Column<SegmentStats>[] = [
   { header: 'SIZE', value: (s) => humanBytes(s.size) },
   { header: 'UNCOMPRESSED SIZE', value: (s) => humanBytes(s.uncompressedSize) },
   { header: 'COMPRESSED SIZE', value: (s) => humanBytes(s.compressedSize) },
-  { header: 'COMPRESSION RATIO', value: (s) => percent(s.compressionRatio) },
+  { header: 'COMPRESSION', value: (s) => percent(s.compression) },
 ];
 
 export const BATCH_COLUMNS: readonly Column<BatchStats>[] = [
@@ -184,8 +184,8 @@ export const BATCH_COLUMNS: readonly Column<BatchStats>[] = [
   { header: 'DURATION', value: (b) => humanDuration(b.duration) },
   { header: 'UNCOMPRESSED SIZE', value: (b) => humanBytes(b.uncompressedSize) },
   { header: 'COMPRESSED SIZE', value: (b) => humanBytes(b.compressedSize) },
-  { header: 'COMPRESSION RATIO', value: (b) => percent(b.compressionRatio) },
-  { header: 'COMPRESSION', value: (b) => b.compression },
+  { header: 'COMPRESSION', value: (b) => percent(b.compression) },
+  { header: 'CODEC', value: (b) => b.codec },
 ];
 
 const IMPORT_COLUMNS: readonly Column<ModuleItem>[] = [
@@ -233,7 +233,7 @@ export function processText(d: ProcessDescription, now: Date = new Date()): stri
   const lowerBound = d.endTime === undefined ? ' (until the last record)' : '';
   out += `Duration: ${d.duration === undefined ? '(unknown)' : humanDuration(d.duration) + lowerBound}\n`;
   out += `Records:  ${d.records}, ${plural(d.batches, 'batch')}, ${plural(d.segments.length, 'segment')}, `;
-  out += `${humanBytes(d.compressedSize)}/${humanBytes(d.uncompressedSize)} (compression: ${percent(d.compressionRatio)})\n`;
+  out += `${humanBytes(d.compressedSize)}/${humanBytes(d.uncompressedSize)} (compression: ${percent(d.compression)})\n`;
   if (d.damage) out += `Log:      ends early: ${d.damage}\n`;
   out += '---\n';
   out += table(SEGMENT_COLUMNS, d.segments, now);
@@ -273,8 +273,9 @@ export const exportText = (r: ExportResult, dest: string): string =>
 /** `tc import` prints the process id. */
 export const importText = (r: ImportResult): string => `${r.id}\n`;
 
-/** `tc rm` prints the ids it deleted, one a line. */
-export const rmText = (deleted: readonly DeletedProcess[]): string => deleted.map((d) => `${d.id}\n`).join('');
+/** `tc rm` prints the ids it deleted, one a line: process ids, or module ids (12 hex digits, as `tc get module`). */
+export const rmText = (r: RmResult): string =>
+  r.type === 'process' ? r.deleted.map((d) => `${d.id}\n`).join('') : r.deleted.map((d) => `${shortDigest(d.digest)}\n`).join('');
 
 export function gcText(r: GcResult): string {
   const verb = r.dryRun ? 'would delete' : 'deleted';

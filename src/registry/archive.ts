@@ -16,7 +16,7 @@ import { TcError } from '../errors.js';
 import { segmentFiles } from '../timemachine/cursor.js';
 import { LogCorruptError, LogTruncatedError, readSegment, segmentFileName } from '../timemachine/log.js';
 import { isLive } from './inspect.js';
-import { RegistryError, sha256, type Manifest, type ModuleInfo, type Registry } from './registry.js';
+import { PROCESS_ID, RegistryError, sha256, type Manifest, type ModuleInfo, type Registry } from './registry.js';
 import { tempPath } from './store.js';
 
 /** Receives the bytes of an export, in order. */
@@ -28,7 +28,6 @@ export class ArchiveError extends TcError {}
 export const MANIFEST_ENTRY = 'manifest.json';
 export const MODULE_ENTRY = 'module.wasm';
 const LOG_ENTRY = /^log\/(\d{8})$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
 const CHUNK = 1 << 20;
 
@@ -70,10 +69,18 @@ export function exportProcess(registry: Registry, prefix: string, sink: Sink): E
   let size = 0;
   let ended = false;
   let failure: Error | null = null;
+  // What the sink threw (its output closed, a full disk): fflate would swallow it, so it is kept and
+  // thrown again as it is, and the export stops at once.
+  let sinkFailure: unknown = null;
   const zip = new Zip((err, chunk, final) => {
     if (err) failure = err;
-    else {
-      sink(chunk);
+    else if (sinkFailure === null) {
+      try {
+        sink(chunk);
+      } catch (e) {
+        sinkFailure = e;
+        return;
+      }
       size += chunk.length;
       ended ||= final;
     }
@@ -81,7 +88,10 @@ export function exportProcess(registry: Registry, prefix: string, sink: Sink): E
   const add = (entry: ZipDeflate | ZipPassThrough, produce: (push: (b: Uint8Array, final: boolean) => void) => void) => {
     entry.mtime = mtime;
     zip.add(entry);
-    produce((b, final) => entry.push(b, final));
+    produce((b, final) => {
+      entry.push(b, final);
+      if (sinkFailure !== null) throw sinkFailure;
+    });
   };
   add(new ZipDeflate(MANIFEST_ENTRY, { level: 6 }), (push) => push(Buffer.from(JSON.stringify(archivedManifest(manifest), null, 2) + '\n'), true));
   add(new ZipDeflate(MODULE_ENTRY, { level: 6 }), (push) => push(module, true));
@@ -105,6 +115,7 @@ export function exportProcess(registry: Registry, prefix: string, sink: Sink): E
     });
   }
   zip.end();
+  if (sinkFailure !== null) throw sinkFailure;
   if (failure) throw new ArchiveError(`cannot write the archive: ${(failure as Error).message}`);
   if (!ended) throw new ArchiveError('cannot write the archive: the zip stream did not end');
   return { kind: 'process', id, size };
@@ -135,7 +146,7 @@ function checkManifest(source: string, bytes: Uint8Array): Manifest {
   const bad = (what: string) => fail(source, `${MANIFEST_ENTRY}: ${what}`);
   if (m === null || typeof m !== 'object') bad('not an object');
   if (m.version !== 1) bad(`unsupported version ${JSON.stringify(m.version)}`);
-  if (typeof m.id !== 'string' || !UUID.test(m.id)) bad(`bad process id ${JSON.stringify(m.id)}`);
+  if (typeof m.id !== 'string' || !PROCESS_ID.test(m.id)) bad(`bad process id ${JSON.stringify(m.id)}`);
   if (typeof m.startTime !== 'string' || Number.isNaN(Date.parse(m.startTime))) bad('bad startTime');
   if (m.module === null || typeof m.module !== 'object' || typeof m.module.digest !== 'string' || !DIGEST.test(m.module.digest)) bad('bad module digest');
   if (typeof m.module.name !== 'string' || typeof m.module.size !== 'number') bad('bad module name or size');

@@ -4,7 +4,9 @@
  * recording that was killed, whose manifest has no totals), and module interfaces.
  *
  * Units: sizes in bytes, timestamps and durations in ns (log timestamps count from process start),
- * start/end times as ISO 8601 strings, compression ratios as fractions (0.58 = 58% saved).
+ * start/end times as ISO 8601 strings. `compression` is the space saved, as a fraction:
+ * 1 - compressed/uncompressed (0.58: the log takes 42% of what its records would), as timecraft's
+ * `describe` prints it (`compression: 58.27%`); `codec` is how a batch is stored (none, deflate).
  */
 import * as fs from 'node:fs';
 import { Compression } from '../format/tc/format/compression.js';
@@ -32,8 +34,8 @@ export function effectiveStatus(m: Pick<Manifest, 'status' | 'pid'>, alive: (pid
 /** True when the process is being recorded right now (status recording and its tc still runs). */
 export const isLive = (m: Pick<Manifest, 'status' | 'pid'>): boolean => m.status === 'recording' && isAlive(m.pid);
 
-/** 1 - compressed/uncompressed (0 when there is nothing). */
-export const compressionRatio = (compressed: number, uncompressed: number): number => (uncompressed > 0 ? 1 - compressed / uncompressed : 0);
+/** The space saved: 1 - compressed/uncompressed (0 when there is nothing). */
+export const spaceSaved = (compressed: number, uncompressed: number): number => (uncompressed > 0 ? 1 - compressed / uncompressed : 0);
 
 /** One batch, from its header. */
 export interface BatchStats {
@@ -47,8 +49,10 @@ export interface BatchStats {
   readonly duration: number;
   readonly uncompressedSize: number;
   readonly compressedSize: number;
-  readonly compressionRatio: number;
-  readonly compression: 'none' | 'deflate' | string;
+  /** The space saved: 1 - compressedSize/uncompressedSize. */
+  readonly compression: number;
+  /** How the records are stored. */
+  readonly codec: 'none' | 'deflate' | string;
 }
 
 /** One segment file: sums over its batch headers, and its size on disk. */
@@ -63,7 +67,8 @@ export interface SegmentStats {
   readonly size: number;
   readonly uncompressedSize: number;
   readonly compressedSize: number;
-  readonly compressionRatio: number;
+  /** The space saved: 1 - compressedSize/uncompressedSize. */
+  readonly compression: number;
   /** The batches, when asked for. */
   readonly recordBatches?: readonly BatchStats[];
 }
@@ -75,13 +80,14 @@ export interface LogStats {
   readonly size: number;
   readonly uncompressedSize: number;
   readonly compressedSize: number;
-  readonly compressionRatio: number;
+  /** The space saved: 1 - compressedSize/uncompressedSize. */
+  readonly compression: number;
   readonly segments: readonly SegmentStats[];
   /** Set when the log ends inside a batch (a killed recording) or is damaged: where and why. */
   readonly damage?: string;
 }
 
-const compressionName = (c: Compression): string => (c === Compression.None ? 'none' : c === Compression.Deflate ? 'deflate' : `unknown(${c})`);
+const codecName = (c: Compression): string => (c === Compression.None ? 'none' : c === Compression.Deflate ? 'deflate' : `unknown(${c})`);
 
 /**
  * Statistics of the log in `logDir` from its batch headers (payloads are not read). Reading stops at
@@ -120,7 +126,7 @@ export function logStats(logDir: string, options: { batches?: boolean } = {}): L
       size: fs.statSync(file.path).size,
       uncompressedSize,
       compressedSize,
-      compressionRatio: compressionRatio(compressedSize, uncompressedSize),
+      compression: spaceSaved(compressedSize, uncompressedSize),
       ...(options.batches ? { recordBatches: list } : {}),
     });
     if (damage !== undefined) break;
@@ -132,7 +138,7 @@ export function logStats(logDir: string, options: { batches?: boolean } = {}): L
     size: sum('size'),
     uncompressedSize: sum('uncompressedSize'),
     compressedSize: sum('compressedSize'),
-    compressionRatio: compressionRatio(sum('compressedSize'), sum('uncompressedSize')),
+    compression: spaceSaved(sum('compressedSize'), sum('uncompressedSize')),
     segments,
     ...(damage === undefined ? {} : { damage }),
   };
@@ -148,8 +154,8 @@ function batchStats(info: BatchInfo): BatchStats {
     duration: info.lastTimestamp - info.firstTimestamp,
     uncompressedSize: info.uncompressedSize,
     compressedSize: info.compressedSize,
-    compressionRatio: compressionRatio(info.compressedSize, info.uncompressedSize),
-    compression: compressionName(info.compression),
+    compression: spaceSaved(info.compressedSize, info.uncompressedSize),
+    codec: codecName(info.compression),
   };
 }
 
@@ -265,7 +271,7 @@ export function describeProcess(registry: Registry, prefix: string, options: { v
     size: log.size,
     uncompressedSize: log.uncompressedSize,
     compressedSize: log.compressedSize,
-    compressionRatio: log.compressionRatio,
+    compression: log.compression,
     segments: log.segments,
     ...(log.damage === undefined ? {} : { damage: log.damage }),
   };

@@ -58,8 +58,21 @@ export interface Manifest {
 /** An id that matches no process/module, or more than one. Lists the candidates. */
 export class UnknownIdError extends RegistryError {}
 
+/** The directory of a process being recorded is gone (`tc rm --force`): nothing of it is written again. */
+export class ProcessRemovedError extends RegistryError {
+  constructor(readonly id: string) {
+    super(`process ${id} was removed while recording; the rest of its log is discarded`);
+  }
+}
+
 const MODULES = 'modules';
 const PROCESSES = 'processes';
+
+/** A process id: a uuid, as `tc run` makes them (lowercase). */
+export const PROCESS_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The name of a module's metadata file: `<sha256 hex>.json`. */
+const MODULE_META = /^[0-9a-f]{64}\.json$/;
 
 /** The registry directory: `dir`, else $TC_REGISTRY, else ~/.tc. */
 export function registryDir(dir?: string): string {
@@ -98,21 +111,52 @@ export class Registry {
     return bytes;
   }
 
+  /**
+   * The modules of the registry: those with a metadata file that reads as one. Anything else in
+   * modules/ (a `.DS_Store`, a directory, a file of another name or that is not JSON) is skipped.
+   */
   listModules(): ModuleInfo[] {
-    return this.store
-      .list(MODULES)
-      .filter((k) => k.endsWith('.json'))
-      .map((k) => this.moduleInfo(k.slice(0, -5)))
-      .filter((m): m is ModuleInfo => m !== undefined);
+    const modules: ModuleInfo[] = [];
+    for (const k of this.store.list(MODULES, 'file')) {
+      if (!MODULE_META.test(k)) continue;
+      let m: ModuleInfo | undefined;
+      try {
+        m = this.moduleInfo(k.slice(0, -5));
+      } catch {
+        continue; // not JSON
+      }
+      if (typeof m?.digest === 'string' && typeof m.name === 'string' && typeof m.size === 'number') modules.push(m);
+    }
+    return modules;
   }
 
-  writeManifest(m: Manifest): void {
-    this.store.put(`${PROCESSES}/${m.id}/manifest.json`, JSON.stringify(m, null, 2) + '\n');
+  /**
+   * Write the manifest of process `m.id`, creating its directory, or with `update`, only into the
+   * directory that is there: throws {@link ProcessRemovedError} when it is gone (a recording whose
+   * process was deleted with `tc rm --force` must not come back as a directory holding a manifest).
+   */
+  writeManifest(m: Manifest, options: { readonly update?: boolean } = {}): void {
+    const text = JSON.stringify(m, null, 2) + '\n';
+    if (!options.update) {
+      this.store.put(`${PROCESSES}/${m.id}/manifest.json`, text);
+      return;
+    }
+    try {
+      this.store.put(`${PROCESSES}/${m.id}/manifest.json`, text, { create: false });
+    } catch (e) {
+      if ((e as { code?: string }).code === 'ENOENT') throw new ProcessRemovedError(m.id);
+      throw e;
+    }
+  }
+
+  /** Whether the directory of process `id` is there. */
+  hasProcessDir(id: string): boolean {
+    return this.store.size(`${PROCESSES}/${id}`) !== undefined;
   }
 
   /**
    * The manifest of process `id` (a full uuid). Throws UnknownIdError when missing and RegistryError
-   * (exit 5) when it is not JSON or lacks a field the registry needs.
+   * (exit 254) when it is not JSON or lacks a field the registry needs.
    */
   readManifest(id: string): Manifest {
     const bytes = this.store.get(`${PROCESSES}/${id}/manifest.json`);
@@ -128,8 +172,9 @@ export class Registry {
     return parsed as Manifest;
   }
 
+  /** The ids of the processes: the directories of processes/ named by a uuid (anything else there is skipped). */
   processIds(): string[] {
-    return this.store.list(PROCESSES);
+    return this.store.list(PROCESSES, 'dir').filter((name) => PROCESS_ID.test(name));
   }
 
   /** Directory holding the log segments of process `id`. */
@@ -180,8 +225,10 @@ export function storeModule(m: DeferredModule, digest: string = sha256(m.bytes))
   try {
     stored = registry.moduleInfo(digest);
     module = stored ?? module;
-    registry.writeManifest({ ...m.manifest, module });
+    // Into the directory tc run made for the process, unless it was removed since.
+    registry.writeManifest({ ...m.manifest, module }, { update: true });
   } catch (e) {
+    if (e instanceof ProcessRemovedError) return { module, error: e.message };
     return { module, error: `cannot write the manifest: ${(e as Error).message}` };
   }
   try {

@@ -11,12 +11,15 @@ import { TcError } from '../errors.js';
 export interface Store {
   /** The blob at `key`, or undefined. */
   get(key: string): Uint8Array | undefined;
-  /** Write `bytes` at `key` atomically, replacing any blob there. */
-  put(key: string, bytes: Uint8Array | string): void;
+  /**
+   * Write `bytes` at `key` atomically, replacing any blob there; its directory is created, unless
+   * `create` is false (the write then fails with ENOENT when the directory is gone).
+   */
+  put(key: string, bytes: Uint8Array | string, options?: { readonly create?: boolean }): void;
   /** Write `bytes` at `key` unless a blob is there already; true when written. */
   putIfAbsent(key: string, bytes: Uint8Array): boolean;
-  /** Keys directly below `prefix` (one level), sorted. */
-  list(prefix: string): string[];
+  /** Keys directly below `prefix` (one level), sorted; with `kind`, only the files or only the directories. */
+  list(prefix: string, kind?: 'file' | 'dir'): string[];
   /** Delete the blob, or the whole tree, at `key`; no error when absent. */
   delete(key: string): void;
   /** Size in bytes of the blob at `key`, or undefined. */
@@ -54,9 +57,9 @@ export class DirStore implements Store {
     }
   }
 
-  put(key: string, bytes: Uint8Array | string): void {
+  put(key: string, bytes: Uint8Array | string, options: { readonly create?: boolean } = {}): void {
     const target = this.path(key);
-    mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
+    if (options.create !== false) mkdirSync(dirname(target), { recursive: true, mode: 0o700 });
     const tmp = tempPath(target);
     try {
       writeFileSync(tmp, bytes, { mode: 0o600 });
@@ -73,10 +76,11 @@ export class DirStore implements Store {
     return true;
   }
 
-  list(prefix: string): string[] {
+  list(prefix: string, kind?: 'file' | 'dir'): string[] {
     try {
-      return readdirSync(this.path(prefix))
-        .filter((n) => !n.includes('.tmp-'))
+      return readdirSync(this.path(prefix), { withFileTypes: true })
+        .filter((d) => !d.name.includes('.tmp-') && (kind === undefined || (kind === 'dir' ? d.isDirectory() : d.isFile())))
+        .map((d) => d.name)
         .sort();
     } catch (e) {
       if ((e as { code?: string }).code === 'ENOENT') return [];

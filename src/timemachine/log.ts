@@ -201,12 +201,16 @@ export class LogWriter implements RecordSink {
   readonly segments: SegmentSummary[] = [];
   private closed = false;
 
-  /** @param dir the process's log directory (created) */
+  /**
+   * @param dir the process's log directory: created, unless `create` is false (it must exist then,
+   *   and a segment cannot be started once it is gone: the write throws ENOENT)
+   */
   constructor(
     private readonly dir: string,
     private readonly limits: LogLimits = DEFAULT_LIMITS,
+    options: { readonly create?: boolean } = {},
   ) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (options.create !== false) mkdirSync(dir, { recursive: true, mode: 0o700 });
   }
 
   /** Total records written or counted (every record appended, once {@link close}d). */

@@ -3,6 +3,7 @@
  * (src/writer.ts), and what the guest's thread runs itself when the recording ended before that
  * thread was up (a short run).
  */
+import { existsSync } from 'node:fs';
 import { LogWriter, type LogLimits, type SegmentSummary } from './log.js';
 import { RingReader, type OnRecords, type RingMemory } from './ring.js';
 
@@ -14,14 +15,19 @@ export interface LogReport {
   readonly error?: string;
 }
 
+/** How often (ns) {@link LogPump.run} looks whether the log directory is still there. */
+const REMOVED_CHECK_NS = 100e6;
+
 /**
  * Drains a ring into a {@link LogWriter}. A failing write (a full disk) stops writing but not
  * draining, so the guest never blocks on a ring nobody empties; the error is reported at the end.
+ * So does a log directory that is gone (`tc rm --force` of the process): nothing is created again.
  */
 export class LogPump {
   readonly reader: RingReader;
   private readonly writer: LogWriter;
   private error: Error | null = null;
+  private checkedAt = 0;
   private readonly append: OnRecords = (buf, start, end, release, cuts, keep) => {
     if (this.error !== null) return;
     try {
@@ -31,14 +37,14 @@ export class LogPump {
     }
   };
 
-  /** Creates the log directory (throws when it cannot). */
+  /** `logDir` must exist (tc run makes it with the process): it is never created again once removed. */
   constructor(
     ring: RingMemory,
-    logDir: string,
+    private readonly logDir: string,
     limits: LogLimits,
   ) {
     this.reader = new RingReader(ring);
-    this.writer = new LogWriter(logDir, limits);
+    this.writer = new LogWriter(logDir, limits, { create: false });
   }
 
   /** Move every record committed so far into the log; flush the batch if it is `batchNs` old at `now` (ns). */
@@ -62,7 +68,12 @@ export class LogPump {
   async run(now: () => number, waitMs = 5): Promise<void> {
     for (;;) {
       const closed = this.reader.closed;
-      this.drain(now());
+      const t = now();
+      if (this.error === null && t - this.checkedAt >= REMOVED_CHECK_NS) {
+        this.checkedAt = t;
+        if (!existsSync(this.logDir)) this.error = new Error(`${this.logDir}: removed`);
+      }
+      this.drain(t);
       if (closed) return;
       await this.reader.wait(waitMs);
     }

@@ -210,8 +210,9 @@ export function formatRecord(rec: LogRecord, stream: number = NO_STREAM): string
 }
 
 /**
- * A record as JSON-ready data (`tc trace -o json`): byte fields as escaped previews; `stream`
- * (`stdout`, `stderr`) on a write that reached that host stream, as in {@link formatRecord}.
+ * A record as JSON-ready data (`tc trace -o json`): byte fields as escaped previews. A failed call
+ * (an errno, a trap) has no `outputs`, as its trace line shows none. `stream` (`stdout`, `stderr`) on
+ * a write that reached that host stream, as in {@link formatRecord}.
  */
 export function recordJson(rec: LogRecord, stream: number = NO_STREAM): Record<string, unknown> {
   const sc = rec.syscall;
@@ -222,7 +223,7 @@ export function recordJson(rec: LogRecord, stream: number = NO_STREAM): Record<s
     params: Object.fromEntries(sc.params.map((p, i) => [p.name, typeof rec.params[i] === 'bigint' ? rec.params[i]!.toString() : rec.params[i]])),
     result: formatResult(rec),
     inputs: Object.fromEntries(sc.inputs.map((inp, i) => [inp.name, { size: rec.inputs[i]!.length, preview: formatInput(inp, rec.inputs[i]!) }])),
-    outputs: Object.fromEntries(sc.outputs.map((o, i) => [o.name, { size: rec.outputs[i]!.length, preview: formatOutput(o, rec.outputs[i]!) }])),
+    ...(rec.result === 0 ? { outputs: Object.fromEntries(sc.outputs.map((o, i) => [o.name, { size: rec.outputs[i]!.length, preview: formatOutput(o, rec.outputs[i]!) }])) } : {}),
     ...(stream === 1 || stream === 2 ? { stream: STREAM_NAMES[stream] } : {}),
   };
 }

@@ -1638,6 +1638,16 @@ export const EXAMPLE_CALLS: readonly ExampleCall[] = [
     trace: 'fd_write(fd=2, iovs=[8 bytes "abc\\t\\"\\\\\\xc3\\xbf"]) = ESUCCESS (nwritten=8)',
   },
   {
+    name: 'three non-empty ciovecs to stdout, far apart',
+    fn: 'fd_write',
+    setup: (c) => c.ciovecs(IOVS, [[BUF, 'one '], [BUF2, 'two '], [BIG + 0x100, 'three\n']]),
+    args: () => [1, IOVS, 3, RES],
+    expectErrno: 0,
+    expectMemory: (c) => c.expectU32(RES, 14),
+    expectHost: (c) => expect(c.stdout()).toBe('one two three\n'),
+    trace: 'fd_write(fd=1, iovs=[14 bytes "one two three\\n"]) = ESUCCESS (nwritten=14)',
+  },
+  {
     name: 'no ciovecs',
     fn: 'fd_write',
     args: () => [1, IOVS, 0, RES],

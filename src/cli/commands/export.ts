@@ -25,7 +25,7 @@ export function exportTo(resource: string, id: string, sink: Sink, opts: ExportO
 
 /** Export resource `id` to file `dest` (atomically), or to stdout when `dest` is `-`. */
 export function exportResource(resource: string, id: string, dest: string, opts: ExportOptions = {}): ExportResult {
-  if (dest === '-') return exportTo(resource, id, (chunk) => writeFd(1, chunk), opts);
+  if (dest === '-') return exportTo(resource, id, stdout, opts);
   const tmp = tempPath(dest);
   let fd: number;
   try {

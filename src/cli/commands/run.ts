@@ -1,9 +1,15 @@
+/**
+ * `tc run`: prints the process id first on stderr, runs the guest, and ends with the guest's exit
+ * status (or 134, 130/143); with `--exit-status-file`, writes how it ended there too.
+ */
 import type { Worker } from 'node:worker_threads';
-import { runModule, parseDirs, parseEnv } from '../../run.js';
+import { EXIT } from '../../errors.js';
+import { runModule, parseDirs, parseEnv, type RunResult } from '../../run.js';
 import { decodeRecord, ByteReader } from '../../timemachine/codec.js';
 import { formatRecord } from '../../timemachine/trace.js';
 import { FdStreams } from '../../timemachine/streams.js';
 import { stderr } from '../io.js';
+import { checkExitStatusFile, errorStatus, writeExitStatus, type ExitStatus } from '../exit-status.js';
 
 export interface RunCommandOptions {
   dir: string[];
@@ -12,32 +18,73 @@ export interface RunCommandOptions {
   record: boolean;
   trapUnknownImports?: boolean;
   trace?: boolean;
+  /** Write an {@link ExitStatus} here at the end. */
+  exitStatusFile?: string;
+  /** A note for stderr, after the process id (`tc: note: ...`): tc's own options given after the module. */
+  note?: string;
   writerThread?: Worker;
+}
+
+/** What `tc run` ended with, as `--exit-status-file` writes it. `problem`: the last recording problem reported. */
+export function runStatus(result: RunResult, problem: string | null): ExitStatus {
+  const base = { id: result.id ?? null, tcExitCode: result.exitCode, records: result.id === undefined ? null : result.records };
+  switch (result.ended) {
+    case 'exited':
+      return { ...base, outcome: 'exited', exitCode: result.exitCode, message: problem };
+    case 'trapped':
+      return { ...base, outcome: 'trapped', exitCode: null, message: result.trap?.message ?? null };
+    case 'interrupted':
+      return { ...base, outcome: 'interrupted', exitCode: null, message: `interrupted by ${result.exitCode === EXIT.SIGTERM ? 'SIGTERM' : 'SIGINT'}` };
+    case 'failed':
+      return { ...base, outcome: 'error', exitCode: null, message: problem };
+  }
 }
 
 /** `tc run`: prints the process id first on stderr, runs, returns the exit code to exit with. */
 export async function runCommand(module: string, args: string[], opts: RunCommandOptions): Promise<number> {
   const streams = new FdStreams();
-  const result = await runModule({
-    module,
-    args,
-    env: parseEnv(opts.env),
-    dirs: parseDirs(opts.dir),
-    record: opts.record,
-    registry: opts.registry,
-    trapUnknownImports: opts.trapUnknownImports,
-    writerThread: opts.writerThread,
-    onStart: (id) => stderr(`${id}\n`),
-    onError: (message) => stderr(`tc: ${message}\n`),
-    onRecord: opts.trace
-      ? (bytes, offset, prev) => {
-          const rec = decodeRecord(new ByteReader(bytes), offset, prev);
-          stderr(`${formatRecord(rec, streams.follow(rec))}\n`);
-        }
-      : undefined,
-  });
+  const file = opts.exitStatusFile;
+  if (file !== undefined) checkExitStatusFile(file);
+  let id: string | null = null;
+  let problem: string | null = null;
+  let result: RunResult;
+  const note = () => {
+    if (opts.note !== undefined) stderr(`tc: note: ${opts.note}\n`);
+  };
+  if (!opts.record) note();
+  try {
+    result = await runModule({
+      module,
+      args,
+      env: parseEnv(opts.env),
+      dirs: parseDirs(opts.dir),
+      record: opts.record,
+      registry: opts.registry,
+      trapUnknownImports: opts.trapUnknownImports,
+      writerThread: opts.writerThread,
+      onStart: (started) => {
+        id = started;
+        stderr(`${started}\n`);
+        note();
+      },
+      onError: (message) => {
+        problem = message;
+        stderr(`tc: ${message}\n`);
+      },
+      onRecord: opts.trace
+        ? (bytes, offset, prev) => {
+            const rec = decodeRecord(new ByteReader(bytes), offset, prev);
+            stderr(`${formatRecord(rec, streams.follow(rec))}\n`);
+          }
+        : undefined,
+    });
+  } catch (e) {
+    if (file !== undefined) writeExitStatus(file, errorStatus(e, id));
+    throw e;
+  }
   if (result.trap) {
     stderr(`tc: trap: ${result.trap.message}\n${result.trap.frames.map((f) => `    ${f}\n`).join('')}`);
   }
+  if (file !== undefined) writeExitStatus(file, runStatus(result, problem));
   return result.exitCode;
 }

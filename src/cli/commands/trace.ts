@@ -1,7 +1,9 @@
+import YAML from 'yaml';
 import { Registry, registryDir } from '../../registry/registry.js';
 import { RecordCursor } from '../../timemachine/cursor.js';
 import { formatRecord, recordJson } from '../../timemachine/trace.js';
 import { FdStreams } from '../../timemachine/streams.js';
+import type { LogRecord } from '../../timemachine/codec.js';
 import { SYSCALL } from '../../wasi/syscalls.js';
 import { UsageError } from '../../errors.js';
 import { stderr, stdout } from '../io.js';
@@ -12,9 +14,23 @@ export interface TraceCommandOptions {
   function?: string[];
 }
 
-/** `tc trace`: print the log of a process, one line (or JSON object) per record, without running it. */
+/**
+ * How each record prints: a trace line, one JSON object a line, or one YAML document (after `---`);
+ * `stream` is the host stream a write reached (see FdStreams.follow).
+ */
+const FORMATS: Record<string, (rec: LogRecord, stream: number) => string> = {
+  text: (rec, stream) => `${formatRecord(rec, stream)}\n`,
+  json: (rec, stream) => `${JSON.stringify(recordJson(rec, stream))}\n`,
+  yaml: (rec, stream) => `---\n${YAML.stringify(recordJson(rec, stream))}`,
+};
+
+/**
+ * `tc trace`: print the log of a process without running it, one line per record (`-o text`), one
+ * JSON object a line (`-o json`) or one YAML document a record (`-o yaml`).
+ */
 export function traceCommand(id: string, opts: TraceCommandOptions): number {
-  if (opts.output !== 'text' && opts.output !== 'json') throw new UsageError(`-o ${opts.output}: expected text or json`);
+  const format = FORMATS[opts.output];
+  if (format === undefined) throw new UsageError(`-o ${opts.output}: expected one of text, json, yaml`);
   const only = new Set(opts.function ?? []);
   for (const f of only) if (!Object.hasOwn(SYSCALL, f)) throw new UsageError(`--function ${f}: not a wasi_snapshot_preview1 function`);
   const registry = new Registry(registryDir(opts.registry));
@@ -26,7 +42,7 @@ export function traceCommand(id: string, opts: TraceCommandOptions): number {
   for (let rec = cursor.nextRecord(); rec !== null; rec = cursor.nextRecord()) {
     const stream = streams.follow(rec);
     if (only.size > 0 && !only.has(rec.syscall.name)) continue;
-    chunk += opts.output === 'json' ? `${JSON.stringify(recordJson(rec, stream))}\n` : `${formatRecord(rec, stream)}\n`;
+    chunk += format(rec, stream);
     if (chunk.length > 1 << 16) {
       stdout(chunk);
       chunk = '';

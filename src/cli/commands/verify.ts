@@ -1,16 +1,17 @@
 /**
  * `tc verify <process-id>`: check a whole process (manifest, module, every batch and record of its
- * log) and print one line per problem, then a summary. Exit 0 when nothing is damaged, 5 when
+ * log) and print one line per problem, then a summary. Exit 0 when nothing is damaged, 254 when
  * something is (src/registry/verify.ts says what is checked).
  */
-import { EXIT, UsageError } from '../../errors.js';
+import { EXIT } from '../../errors.js';
 import { Registry, registryDir } from '../../registry/registry.js';
 import { problemLine, verifyProcess, type VerifyResult } from '../../registry/verify.js';
 import { stdout } from '../io.js';
+import { outputFormat, render } from '../render.js';
 
 export interface VerifyOptions {
   registry?: string;
-  /** `text` (default) or `json`. */
+  /** `text` (default), `json` or `yaml`. */
   output?: string;
 }
 
@@ -38,9 +39,8 @@ export function verifyText(r: VerifyResult): string {
 
 /** `tc verify`: prints, returns 0 when clean and {@link EXIT.CORRUPT} when damaged. */
 export function verifyCommand(id: string, opts: VerifyOptions): number {
-  const format = opts.output ?? 'text';
-  if (format !== 'text' && format !== 'json') throw new UsageError(`-o ${format}: expected text or json`);
+  const format = outputFormat(opts.output);
   const r = verify(id, opts);
-  stdout(format === 'json' ? `${JSON.stringify(r, null, 2)}\n` : verifyText(r));
+  stdout(render(format, r, () => verifyText(r)));
   return r.ok ? 0 : EXIT.CORRUPT;
 }
