@@ -9,8 +9,9 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { readSegment } from '../src/timemachine/log.js';
 import { ROOT, snapshot, splitId, tc, TC, tcAsync, tempDir, type Spawned } from './helpers/run.js';
-import { tickerWat, writeWat } from './helpers/wat.js';
+import { printerWat, tickerWat, writeWat } from './helpers/wat.js';
 
 const C = join(ROOT, 'wasm-fixtures/c');
 const HELLO = join(C, 'hello.wasm');
@@ -287,6 +288,33 @@ describe('a recording that is killed', () => {
     expect(killed.stdout.toString()).toBe(`${line}ok: 0 records, 0 batches, 1 segment (the recording did not finish)\n`);
     const json = JSON.parse(tc(['verify', '-o', 'json', '--registry', reg, id]).stdout.toString());
     expect(json).toMatchObject({ id, ok: true, unfinished: true, status: 'incomplete', problems: [{ where: 'log', segment: 0, batch: 0, damage: false }] });
+  });
+
+  it('one payload byte flipped in the second batch: tc verify names that batch and exits 254, replay and trace stop there', () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    // 40,000 writes: two batches (a batch ends at 32,768 records).
+    const run = tc(['run', '--registry', reg, writeWat(dir, 'p.wasm', printerWat('x\n', 40_000))]);
+    expect(run.status).toBe(0);
+    const { id } = splitId(run.stderr);
+    const seg = join(reg, 'processes', id, 'log', '00000000');
+    const bytes = fs.readFileSync(seg);
+    // Batch 1's frame: after batch 0's size-prefixed header and its payload.
+    const [b0, b1] = [...readSegment(seg, 0, { headersOnly: true })].map((b) => b.info);
+    expect(b1).toBeDefined();
+    const payload1 = 4 + bytes.readUInt32LE(0) + b0!.compressedSize;
+    const at = payload1 + 4 + bytes.readUInt32LE(payload1) + Math.floor(b1!.compressedSize / 2);
+    bytes[at]! ^= 0x01;
+    fs.writeFileSync(seg, bytes);
+    const v = tc(['verify', '--registry', reg, id]);
+    expect(v.status).toBe(254);
+    expect(v.stdout.toString().split('\n')[0]).toMatch(/^segment 0, batch 1: checksum mismatch \(the header says 0x[0-9a-f]{8}, the stored bytes give 0x[0-9a-f]{8}\)$/);
+    const t = tc(['trace', '--registry', reg, id]);
+    expect(t.status).toBe(254);
+    expect(t.stderr.toString()).toMatch(/segment 0, batch 1: checksum mismatch/);
+    const r = tc(['replay', '-q', '--registry', reg, id]);
+    expect(r.status).toBe(254);
+    expect(r.stderr.toString()).toMatch(/segment 0, batch 1: checksum mismatch/);
   });
 
   it('SIGTERM: the guest is stopped, the log closed whole, the process marked interrupted (exit 143)', async () => {
