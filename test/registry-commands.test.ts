@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import YAML from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readSegment } from '../src/timemachine/log.js';
 import { describe as describeCmd, renderDescribe } from '../src/cli/commands/describe.js';
 import { exportResource, exportTo } from '../src/cli/commands/export.js';
 import { gc, parseDuration } from '../src/cli/commands/gc.js';
@@ -771,6 +772,17 @@ describe('registry commands, end to end', () => {
     expect(ps.map((p: { id: string }) => p.id).sort()).toEqual([run.id, clocks.id].sort());
   });
 
+  /** The whole batches in segment file `seg` (the part of one cut short is not counted). */
+  const completeBatches = (seg: string): number => {
+    let n = 0;
+    try {
+      for (const _ of readSegment(seg, 0, { headersOnly: true })) n++;
+    } catch {
+      // the segment ends inside a batch, or is not there yet
+    }
+    return n;
+  };
+
   it('a killed recording is incomplete, counted from its batch headers, and traced to the same count', async () => {
     const dir = tempDir();
     const reg = join(dir, 'reg');
@@ -785,7 +797,8 @@ describe('registry commands, end to end', () => {
     for (;;) {
       id = stderr.split('\n')[0]!;
       const seg = id.length === 36 ? join(reg, 'processes', id, 'log', '00000000') : '';
-      if (seg && (fs.statSync(seg, { throwIfNoEntry: false })?.size ?? 0) > 0) break;
+      // A whole batch on disk (a segment can hold the start of one before it holds all of it).
+      if (seg && completeBatches(seg) > 0) break;
       if (Date.now() > deadline) throw new Error(`no log written: ${stderr}`);
       await new Promise((r) => setTimeout(r, 20));
     }
