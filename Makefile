@@ -3,7 +3,7 @@ SHELL := /bin/bash
 NODE_MODULES := node_modules/.package-lock.json
 BUILD := dist/tc.cjs
 
-.PHONY: all demo test build schemas fixtures bench bench-calls clean typecheck
+.PHONY: all demo test build schemas replay-paths fixtures bench bench-calls clean typecheck
 
 all: build
 
@@ -43,6 +43,10 @@ typecheck: $(NODE_MODULES)
 schemas:
 	rm -rf src/format && flatc --ts -o src/format schemas/*.fbs
 	find src/format -name '*.ts' -exec sed -i -E "s#(from '\.[^']*)'#\1.js'#" {} +
+
+## Regenerate src/core/replay-paths.ts, the replayer's fast paths, from src/core/replay-source.ts.
+replay-paths: $(NODE_MODULES)
+	node scripts/generate-replay-paths.mjs
 
 ## Rebuild the committed .wasm fixtures (C needs clang-14 and wasi-libc, see wasm-fixtures/README.md).
 fixtures: $(NODE_MODULES)

@@ -3,12 +3,15 @@
  * without recording.
  */
 import { Script } from 'node:vm';
-import { createHost, WASIProcExit, type Preopen, type WasiHost } from './host/host.js';
-import { trappingImports } from './module.js';
-import { EXIT, GUEST_EXIT_LIMIT } from './errors.js';
-import { MemoryViews } from './timemachine/recorder.js';
-import { instantiateWasi } from './timemachine/split.js';
+import { createHost, type Preopen, type WasiHost } from './host/host.js';
+import { trappingImports } from './core/module.js';
+import { EXIT } from './errors.js';
+import { exitOutcome, ProcExit, wasmFrames, type GuestOutcome } from './core/outcome.js';
+import { MemoryViews } from './core/memory.js';
+import { instantiateWasi } from './core/split.js';
 import { WASI_MODULE } from './wasi/syscalls.js';
+
+export { exitOutcome, wasmFrames, type GuestOutcome, type TrapInfo } from './core/outcome.js';
 
 export interface GuestSpec {
   readonly module: WebAssembly.Module;
@@ -17,39 +20,6 @@ export interface GuestSpec {
   readonly env: readonly string[];
   readonly dirs: readonly Preopen[];
   readonly stdio?: readonly [number, number, number];
-}
-
-export interface TrapInfo {
-  readonly message: string;
-  /** The wasm frames of the stack, innermost first. */
-  readonly frames: readonly string[];
-}
-
-/** How the guest ended: its exit code, or {@link EXIT.TRAP} with the trap. */
-export interface GuestOutcome {
-  readonly exitCode: number;
-  readonly trap?: TrapInfo;
-}
-
-/** The wasm frames of an error's stack. */
-export function wasmFrames(e: unknown): string[] {
-  const stack = String((e as Error)?.stack ?? '');
-  return stack
-    .split('\n')
-    .map((l) => l.trim())
-    .filter((l) => l.startsWith('at ') && l.includes('wasm'));
-}
-
-/**
- * How a guest that called proc_exit(`status`) ended: a status under {@link GUEST_EXIT_LIMIT} is its
- * exit code; any other (126 and up, as a u32) is a trap, `proc_exit(N): exit status outside [0, 126)`,
- * as wasmtime refuses it. `tc run` and `tc replay` both decide it here. `e` is what proc_exit threw
- * (for the wasm frames of the trap).
- */
-export function exitOutcome(status: number, e?: unknown): GuestOutcome {
-  const n = status >>> 0;
-  if (n < GUEST_EXIT_LIMIT) return { exitCode: n };
-  return { exitCode: EXIT.TRAP, trap: { message: `proc_exit(${n}): exit status outside [0, ${GUEST_EXIT_LIMIT})`, frames: wasmFrames(e) } };
 }
 
 /** `_start` was stopped by SIGINT (see {@link StartOptions.interruptible}). */
@@ -80,7 +50,7 @@ export function start(instance: WebAssembly.Instance, options: StartOptions = {}
     } else run();
     return { exitCode: 0 };
   } catch (e) {
-    if (e instanceof WASIProcExit) return exitOutcome(e.code, e);
+    if (e instanceof ProcExit) return exitOutcome(e.code, e);
     if ((e as { code?: string })?.code === 'ERR_SCRIPT_EXECUTION_INTERRUPTED') throw new GuestInterrupted('interrupted');
     return { exitCode: EXIT.TRAP, trap: { message: (e as Error)?.message ?? String(e), frames: wasmFrames(e) } };
   }

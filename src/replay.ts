@@ -1,18 +1,22 @@
 /**
  * `tc replay`: re-execute a recorded process from the registry against its log, with no host at all.
  */
-import { WASIProcExit } from '@bjorn3/browser_wasi_shim';
-import { loadModule, trappingImports } from './module.js';
+import { ProcExit } from './core/outcome.js';
+import { useNativeEqual } from './core/check.js';
+import { loadModule, trappingImports } from './core/module.js';
 import { EXIT, TcError } from './errors.js';
 import { Registry, registryDir, type Manifest } from './registry/registry.js';
-import { RecordCursor } from './timemachine/cursor.js';
-import { MemoryViews } from './timemachine/recorder.js';
-import { LogEndedError, ReplayDivergence, replayImports, ReplayedTrap, type ReplayOptions } from './timemachine/replayer.js';
-import { instantiateWasi } from './timemachine/split.js';
+import { MemoryViews } from './core/memory.js';
+import { LogEndedError, ReplayDivergence, replayImports, ReplayedTrap, type ReplayOptions } from './core/replayer.js';
+import { instantiateWasi } from './core/split.js';
 import { VERSION } from './version.js';
 import { WASI_MODULE } from './wasi/syscalls.js';
 import { exitOutcome, wasmFrames, type TrapInfo } from './execute.js';
-import type { LogRecord } from './timemachine/codec.js';
+import type { LogRecord } from './core/codec.js';
+import { logCursor } from './timemachine/log.js';
+
+// Long runs of bytes are compared natively (see useNativeEqual).
+useNativeEqual((a, b) => Buffer.compare(a, b) === 0);
 
 export interface ReplayProcessOptions {
   /** Process id or unique prefix. */
@@ -57,7 +61,7 @@ export async function replayProcess(options: ReplayProcessOptions): Promise<Repl
   if (bytes.length !== manifest.module.size) throw new TcError(`module ${manifest.module.digest}: stored ${bytes.length} bytes, the manifest says ${manifest.module.size}`, EXIT.CORRUPT);
   const { module, unknownImports } = await loadModule(bytes, manifest.module.name);
   // Records are used during the call that reads them, except by an onRecord observer, which may keep them.
-  const cursor = new RecordCursor(registry.logDir(id), { keepTimestampOffset: true, reuseBuffer: options.onRecord === undefined });
+  const cursor = logCursor(registry.logDir(id), { keepTimestampOffset: true, reuseBuffer: options.onRecord === undefined });
   const memory = new MemoryViews();
   const finished = manifest.status === 'exited' || manifest.status === 'trapped';
   const stubs = trappingImports(unknownImports);
@@ -71,7 +75,7 @@ export async function replayProcess(options: ReplayProcessOptions): Promise<Repl
   try {
     (instance.exports._start as () => void)();
   } catch (e) {
-    if (e instanceof WASIProcExit) ({ exitCode, trap } = exitOutcome(e.code, e));
+    if (e instanceof ProcExit) ({ exitCode, trap } = exitOutcome(e.code, e));
     else if (e instanceof ReplayDivergence || e instanceof LogEndedError || e instanceof TcError) throw e;
     else {
       trap = { message: e instanceof ReplayedTrap ? e.message : ((e as Error)?.message ?? String(e)), frames: wasmFrames(e) };

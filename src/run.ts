@@ -18,7 +18,7 @@ import { randomUUID } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { startWriterThread } from './writer-thread.js';
 import type { Preopen } from './host/host.js';
-import { describeImports, loadModule, trappingImports } from './module.js';
+import { describeImports, loadModule, trappingImports } from './core/module.js';
 import { EXIT, ModuleError, TcError, UsageError } from './errors.js';
 import { ProcessRemovedError, Registry, registryDir, sha256, storeModule, type DeferredModule, type Manifest, type ProcessStatus } from './registry/registry.js';
 import { DEFAULT_LIMITS, type LogLimits } from './timemachine/log.js';

@@ -1,8 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { crc32 as zlibCrc32 } from 'node:zlib';
-import { copyBytes, crc32 } from '../src/timemachine/bytes.js';
-import { sameBytes } from '../src/timemachine/check.js';
+import { copyBytes } from '../src/core/bytes.js';
+import { sameBytes } from '../src/core/check.js';
+import { crc32 } from '../src/timemachine/zlib.js';
 
 const shared = (n: number) => new Uint8Array(new SharedArrayBuffer(n));
 const plain = (n: number) => new Uint8Array(n);

@@ -12,30 +12,16 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostFs } from '../src/host/fds.js';
-import { WASIProcExit } from '../src/host/host.js';
-import { ByteReader, ByteWriter, normalizeParam, RESULT_TRAP, type LogRecord } from '../src/timemachine/codec.js';
-import { RecordCursor } from '../src/timemachine/cursor.js';
-import { DEFAULT_LIMITS, LogWriter } from '../src/timemachine/log.js';
-import { MemoryViews, recordImports } from '../src/timemachine/recorder.js';
-import { LogEndedError, ReplayDivergence, ReplayedTrap, replayImports } from '../src/timemachine/replayer.js';
-import { formatCall, formatRecord } from '../src/timemachine/trace.js';
+import { ProcExit } from '../src/core/outcome.js';
+import { ByteReader, ByteWriter, normalizeParam, RESULT_TRAP, type LogRecord } from '../src/core/codec.js';
+import { DEFAULT_LIMITS, LogWriter, logCursor } from '../src/timemachine/log.js';
+import { recordImports } from '../src/timemachine/recorder.js';
+import { MemoryViews } from '../src/core/memory.js';
+import { LogEndedError, ReplayDivergence, ReplayedTrap, replayImports } from '../src/core/replayer.js';
+import { formatCall, formatRecord } from '../src/core/trace.js';
 import { errno } from '../src/wasi/errno.js';
 import { SIZEOF, SYSCALL, SYSCALL_NAMES, type ScalarType, type Syscall, type SyscallName } from '../src/wasi/syscalls.js';
-import {
-  ARGS,
-  CallContext,
-  createCallContext,
-  ENV,
-  EXAMPLE_CALLS,
-  I64_MAX,
-  I64_MIN,
-  MEMORY_BYTES,
-  newMemory,
-  replayContext,
-  U32_MAX,
-  U64_MAX,
-  type ExampleCall,
-} from './helpers/example-calls.js';
+import { ARGS, CallContext, createCallContext, ENV, EXAMPLE_CALLS, I64_MAX, I64_MIN, MEMORY_BYTES, newMemory, replayContext, U32_MAX, U64_MAX, type ExampleCall } from './helpers/example-calls.js';
 
 type Imports = { readonly [K in SyscallName]: (...args: never[]) => number | void };
 type Args = readonly (number | bigint)[];
@@ -48,7 +34,7 @@ function invoke(imports: Imports, fn: SyscallName, args: Args): Outcome {
     const r = (imports[fn] as (...a: Args) => number | void)(...args);
     return { kind: 'errno', errno: r as number };
   } catch (e) {
-    if (e instanceof WASIProcExit) return { kind: 'exit', code: e.code };
+    if (e instanceof ProcExit) return { kind: 'exit', code: e.code };
     return { kind: 'trap', error: e };
   }
 }
@@ -306,7 +292,7 @@ describe('record', () => {
       recorded.push({ ctx, args, timestamp: clock, outcome, before, after: ctx.u8.slice() });
     }
     writer.close();
-    const cursor = new RecordCursor(logDir);
+    const cursor = logCursor(logDir);
     for (let rec = cursor.nextRecord(); rec !== null; rec = cursor.nextRecord()) {
       records.push({ ...rec, inputs: rec.inputs.map((b) => b.slice()), outputs: rec.outputs.map((b) => b.slice()) });
     }
@@ -364,7 +350,7 @@ describe('record', () => {
     beforeAll(() => {
       for (const r of recorded) r.ctx.dispose();
       expect(recorded.some((r) => r.ctx.hostFilesExist())).toBe(false);
-      imports = replayImports(new RecordCursor(logDir), views2, { finished: true });
+      imports = replayImports(logCursor(logDir), views2, { finished: true });
       const ctx = replayContext(memory2);
       accesses = hostAccesses(logDir, () => {
         for (let i = 0; i < EXAMPLE_CALLS.length; i++) {
@@ -423,7 +409,7 @@ describe('record', () => {
     });
 
     it('reports a log that ends early when the recording did not finish', () => {
-      const cursor = new RecordCursor(logDir);
+      const cursor = logCursor(logDir);
       for (let i = 0; i < EXAMPLE_CALLS.length; i++) cursor.nextRecord();
       const early = replayImports(cursor, views2, { finished: false });
       expect(() => (early.sched_yield as () => number)()).toThrow(LogEndedError);
@@ -433,7 +419,7 @@ describe('record', () => {
   describe('→ divergence', () => {
     /** Replay imports positioned at record `i`, and a fresh memory with example i's guest setup. */
     function replayAt(i: number) {
-      const cursor = new RecordCursor(logDir);
+      const cursor = logCursor(logDir);
       for (let k = 0; k < i; k++) expect(cursor.nextRecord()).not.toBeNull();
       const memory3 = newMemory();
       const v = new MemoryViews();
@@ -668,7 +654,7 @@ describe("clock_time_get's own recorder", () => {
         const imports = recordImports(ctx.host, writer, views, generated ? { onRecord: () => {} } : {});
         const outcomes = calls.map((args) => invoke(imports, 'clock_time_get', args));
         writer.close();
-        const cursor = new RecordCursor(dir);
+        const cursor = logCursor(dir);
         const records: LogRecord[] = [];
         for (let rec = cursor.nextRecord(); rec !== null; rec = cursor.nextRecord()) {
           records.push({ ...rec, outputs: rec.outputs.map((b) => b.slice()) });

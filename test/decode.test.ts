@@ -2,10 +2,10 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { RecordCursor } from '../src/timemachine/cursor.js';
-import type { LogRecord } from '../src/timemachine/codec.js';
+import type { LogRecord } from '../src/core/codec.js';
 import { SYSCALL_NAMES } from '../src/wasi/syscalls.js';
 import { ROOT, splitId, tc, tempDir } from './helpers/run.js';
+import { logCursor } from '../src/timemachine/log.js';
 
 describe('the log of all_calls.wasm', () => {
   const dir = tempDir();
@@ -15,7 +15,7 @@ describe('the log of all_calls.wasm', () => {
   const run = tc(['run', '--registry', reg, '--env', 'A=1', '--dir', `${work}::/work`, join(ROOT, 'wasm-fixtures/c/all_calls.wasm'), '/work']);
   const { id } = splitId(run.stderr);
   const records: LogRecord[] = [];
-  const cursor = new RecordCursor(join(reg, 'processes', id, 'log'));
+  const cursor = logCursor(join(reg, 'processes', id, 'log'));
   for (let r = cursor.nextRecord(); r !== null; r = cursor.nextRecord()) records.push(r);
   const manifest = JSON.parse(fs.readFileSync(join(reg, 'processes', id, 'manifest.json'), 'utf8'));
 

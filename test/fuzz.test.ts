@@ -14,9 +14,8 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from '../src/registry/registry.js';
 import { problemLine, verifyProcess } from '../src/registry/verify.js';
-import { decodeRecord, timestampOffset } from '../src/timemachine/codec.js';
-import { batches, RecordCursor, segmentFiles } from '../src/timemachine/cursor.js';
-import { DEFAULT_LIMITS, LogWriter, readSegment } from '../src/timemachine/log.js';
+import { decodeRecord, timestampOffset } from '../src/core/codec.js';
+import { DEFAULT_LIMITS, LogWriter, readSegment, batches, segmentFiles, logCursor } from '../src/timemachine/log.js';
 import { ROOT, splitId, tc, tcAsync as spawnTc, tempDir } from './helpers/run.js';
 
 const C = join(ROOT, 'wasm-fixtures/c');
@@ -70,7 +69,7 @@ function resplit(procDir: string): void {
   const logDir = join(procDir, 'log');
   const next = join(procDir, 'log.split');
   const w = new LogWriter(next, { ...DEFAULT_LIMITS, batchRecords: 60, batchNs: Number.MAX_SAFE_INTEGER, segmentBytes: 1400 });
-  const c = new RecordCursor(logDir);
+  const c = logCursor(logDir);
   for (let r = c.next(); r !== null; r = c.next()) {
     const start = r.pos;
     const rec = decodeRecord(r, c.offset, c.previousTimestamp);

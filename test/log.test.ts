@@ -3,13 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { crc32 } from 'node:zlib';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ByteReader, ByteWriter, decodeRecord, timestampDelta } from '../src/timemachine/codec.js';
-import { batches, RecordCursor } from '../src/timemachine/cursor.js';
-import { DEFAULT_LIMITS, encodeBatch, LogCorruptError, LogWriter, readSegment, segmentFileName } from '../src/timemachine/log.js';
+import { ByteReader, ByteWriter, decodeRecord, timestampDelta } from '../src/core/codec.js';
+import { DEFAULT_LIMITS, encodeBatch, LogWriter, readSegment, segmentFileName, batches, logCursor } from '../src/timemachine/log.js';
 import { Filter } from '../src/format/tc/format/filter.js';
 import { SYSCALL } from '../src/wasi/syscalls.js';
 import { Compression } from '../src/format/tc/format/compression.js';
 import { tempDir } from './helpers/run.js';
+import { LogCorruptError } from '../src/core/segment.js';
 
 /** Encode a clock_time_get record (id, precision, ptr, result 0, 8 output bytes) into `b`: `delta` ns after the previous record, with the 8 bytes of `stored`. */
 function encodeClock(b: ByteWriter, delta: number, stored: bigint): void {
@@ -68,7 +68,7 @@ describe('log writer and reader', () => {
     expect(w.recordCount).toBe(1000);
     expect(w.segments.length).toBeGreaterThan(1);
     expect(w.segments.reduce((n, s) => n + s.batches, 0)).toBe(10);
-    const c = new RecordCursor(dir);
+    const c = logCursor(dir);
     for (let i = 0; i < 1000; i++) {
       const rec = c.nextRecord()!;
       expect(rec.offset).toBe(i);
@@ -183,7 +183,7 @@ describe('log writer and reader', () => {
     fs.writeFileSync(path, damaged);
     expect(() => [...readSegment(path, 0)]).toThrow(new LogCorruptError(0, 2, 'checksum mismatch'));
     fs.writeFileSync(path, good.subarray(0, good.length - 5));
-    const c = new RecordCursor(dir);
+    const c = logCursor(dir);
     let n = 0;
     while (c.nextRecord() !== null) n++;
     expect(n).toBe(20);
@@ -204,7 +204,7 @@ describe('log writer and reader', () => {
     expect(Buffer.from(header.subarray(8, 12)).toString()).toBe('TCB1');
     fs.writeFileSync(join(dir, segmentFileName(0)), Buffer.concat([header, payload]));
     expect([...batches(dir)][0]!.info.compression).toBe(Compression.Deflate);
-    const c = new RecordCursor(dir);
+    const c = logCursor(dir);
     for (const v of values) {
       const rec = c.nextRecord()!;
       expect(new DataView(rec.outputs[0]!.buffer, rec.outputs[0]!.byteOffset).getBigUint64(0, true)).toBe(v);
@@ -250,7 +250,8 @@ describe('log writer and reader', () => {
 describe('docs/log-format.md', () => {
   it('the fd_write example is what the recorder writes', async () => {
     const { createHost } = await import('../src/host/host.js');
-    const { MemoryViews, recordImports } = await import('../src/timemachine/recorder.js');
+    const { recordImports } = await import('../src/timemachine/recorder.js');
+    const { MemoryViews } = await import('../src/core/memory.js');
     const dir = tempDir();
     const outFd = fs.openSync(join(dir, 'stdout'), 'w+');
     const host = createHost({ args: ['x'], env: [], preopens: [], stdio: [0, outFd, 2] });

@@ -1,10 +1,10 @@
 /**
- * The i64 adapters (src/timemachine/split.ts): the JavaScript side gets every i64 as its two halves,
+ * The i64 adapters (src/core/split.ts): the JavaScript side gets every i64 as its two halves,
  * and a guest that imports clock_time_get with another signature than WASI's still links, records
  * and replays (without the adapter).
  */
 import { describe, expect, it } from 'vitest';
-import { joinI64, splitI64 } from '../src/timemachine/split.js';
+import { joinI64, splitI64 } from '../src/core/split.js';
 import { splitId, tc, tempDir } from './helpers/run.js';
 import { writeWat } from './helpers/wat.js';
 

@@ -1,11 +1,11 @@
 /**
  * What reached the terminal: replay, `tc trace` and `--trace` follow the guest's fd table as the log
- * tells it (src/timemachine/streams.ts), never the fd number.
+ * tells it (src/core/streams.ts), never the fd number.
  */
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FdStreams, NO_STREAM } from '../src/timemachine/streams.js';
+import { FdStreams, NO_STREAM } from '../src/core/streams.js';
 import { SYSCALL, type SyscallName } from '../src/wasi/syscalls.js';
 import { ROOT, splitId, tc, tempDir } from './helpers/run.js';
 

@@ -10,7 +10,9 @@
 import { isUtf8 } from 'node:buffer';
 import { linkSync, readlinkSync, renameSync, symlinkSync } from 'node:fs';
 import { randomFillSync } from 'node:crypto';
-import { WASI, WASIProcExit } from '@bjorn3/browser_wasi_shim';
+import { WASI } from '@bjorn3/browser_wasi_shim';
+import { ProcExit } from '../core/outcome.js';
+import type { ImportFn } from '../core/memory.js';
 import { errno, errnoFromError } from '../wasi/errno.js';
 import { CLOCKID, EVENTTYPE, LOOKUPFLAGS, OFLAGS, SUBCLOCKFLAGS, WHENCE } from '../wasi/layout.js';
 import { SIZEOF, type SyscallName } from '../wasi/syscalls.js';
@@ -18,7 +20,8 @@ import { DirFd, FileFd, HostFd, SetTimes, StdioFd, sleepMs, writeFilestat } from
 import { CLOCK_RESOLUTION, HostClock } from './clock.js';
 import { RIGHT, rightsOf } from './rights.js';
 
-export { WASIProcExit };
+export { ProcExit };
+export type { ImportFn };
 
 /** A host directory made visible to the guest under `guest` (e.g. `/work`). */
 export interface Preopen {
@@ -35,9 +38,6 @@ export interface HostOptions {
   /** Host fds behind guest fds 0, 1, 2 (default 0, 1, 2). */
   readonly stdio?: readonly [number, number, number];
 }
-
-/** A WASI import function: wasm values in, errno (or nothing) out. */
-export type ImportFn = (...args: never[]) => number | void;
 
 /** The host: one function per syscall, and the memory binding they need. */
 export interface WasiHost {
@@ -556,7 +556,7 @@ export function createHost(options: HostOptions): WasiHost {
       return pollOneoff(view, (n) => get(n, RIGHT.POLL_FD_READWRITE), clock, inPtr, outPtr, nsubscriptions, neventsPtr);
     },
     proc_exit(code: number) {
-      throw new WASIProcExit(code);
+      throw new ProcExit(code);
     },
     proc_raise(_sig: number) {
       return errno.NOSYS;

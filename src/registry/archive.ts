@@ -13,11 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync, Zip, ZipDeflate, ZipPassThrough, type Unzipped } from 'fflate';
 import { TcError } from '../errors.js';
-import { segmentFiles } from '../timemachine/cursor.js';
-import { LogCorruptError, LogTruncatedError, readSegment, segmentFileName } from '../timemachine/log.js';
+import { readSegment, segmentFileName, segmentFiles } from '../timemachine/log.js';
 import { isLive } from './inspect.js';
 import { PROCESS_ID, RegistryError, sha256, type Manifest, type ModuleInfo, type Registry } from './registry.js';
 import { tempPath } from './store.js';
+import { LogCorruptError, LogTruncatedError } from '../core/segment.js';
 
 /** Receives the bytes of an export, in order. */
 export type Sink = (chunk: Uint8Array) => void;

@@ -10,10 +10,10 @@
  */
 import * as fs from 'node:fs';
 import { Compression } from '../format/tc/format/compression.js';
-import { segmentFiles } from '../timemachine/cursor.js';
-import { LogCorruptError, LogTruncatedError, readSegment, type BatchInfo } from '../timemachine/log.js';
+import { readSegment, segmentFiles } from '../timemachine/log.js';
 import { RegistryError, type Manifest, type ModuleInfo, type ProcessStatus, type Registry } from './registry.js';
 import { formatExternType, wasmInfo, WasmParseError, type Limits } from './wasm-info.js';
+import { LogCorruptError, LogTruncatedError, type BatchInfo } from '../core/segment.js';
 
 /** True when host process `pid` exists (`process.kill(pid, 0)`; EPERM means it exists). */
 export function isAlive(pid: number | undefined): boolean {

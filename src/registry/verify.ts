@@ -18,16 +18,16 @@
  * manifest says the process finished (exited or trapped), or when it is not the last segment.
  */
 import * as fs from 'node:fs';
-import { crc32 } from '../timemachine/bytes.js';
 import { inflateSync } from 'fflate';
 import { Compression } from '../format/tc/format/compression.js';
-import { ByteReader, decodeRecord, RecordDecodeError, RESULT_TRAP } from '../timemachine/codec.js';
-import { RecordCursor, segmentFiles } from '../timemachine/cursor.js';
-import { LogCorruptError, parseBatchHeader, segmentFileName, undoFilter, type BatchInfo } from '../timemachine/log.js';
+import { ByteReader, decodeRecord, RecordDecodeError, RESULT_TRAP } from '../core/codec.js';
+import { segmentFileName, segmentFiles, logCursor } from '../timemachine/log.js';
 import { ERRNO_NAMES } from '../wasi/errno.js';
 import { effectiveStatus, isLive } from './inspect.js';
 import { sha256, type Manifest, type ProcessStatus, type Registry } from './registry.js';
 import { isCount, manifestProblems } from './manifest-check.js';
+import { crc32 } from '../timemachine/zlib.js';
+import { LogCorruptError, parseBatchHeader, undoFilter, type BatchInfo } from '../core/segment.js';
 
 /** One thing wrong with a process. */
 export interface VerifyProblem {
@@ -389,7 +389,7 @@ export function verifyProcess(registry: Registry, prefix: string): VerifyResult 
 
   // Read the log once more the way replay reads it: a clean walk must mean a readable log.
   if (!logDamaged) {
-    const cursor = new RecordCursor(logDir, { reuseBuffer: true });
+    const cursor = logCursor(logDir, { reuseBuffer: true });
     let n = 0;
     try {
       while (cursor.nextRecord() !== null) n++;

@@ -1,18 +1,23 @@
 /**
- * Log writer and streaming reader. A log is segment files; a segment is a sequence of batches; a batch
- * is a size-prefixed `BatchHeader` flatbuffer (schemas/log.fbs) followed by `compressed_size` bytes of
- * records (src/timemachine/codec.ts). Byte-level layout: docs/log-format.md.
+ * The log on Node: the writer, and the reader of a process's log directory. A log is segment files; a
+ * segment is a sequence of batches (read by src/core/segment.ts); a batch is a size-prefixed
+ * `BatchHeader` flatbuffer (schemas/log.fbs) followed by `compressed_size` bytes of records
+ * (src/core/codec.ts). Byte-level layout: docs/log-format.md.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
-import { constants as zlibConstants, deflateRawSync, inflateRawSync } from 'node:zlib';
+import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
+import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
 import * as flatbuffers from 'flatbuffers';
 import { BatchHeader } from '../format/tc/format/batch-header.js';
 import { Compression } from '../format/tc/format/compression.js';
-import { copyBytes, crc32 } from './bytes.js';
-import { ByteWriter, RecordScanner, timestampDelta, timestampOffset } from './codec.js';
+import { copyBytes } from '../core/bytes.js';
+import { ByteWriter, RecordScanner, timestampOffset } from '../core/codec.js';
+import { RecordCursor } from '../core/cursor.js';
+import { FRAME_ID, FRAME_ID_V1, readBatches, segmentFileName, type Batch, type BatchInfo, type ReadOptions, type SegmentSource } from '../core/segment.js';
 import { Filter } from '../format/tc/format/filter.js';
-import { EXIT, TcError } from '../errors.js';
 import type { RecordSink } from './recorder.js';
+import { crc32, ZLIB } from './zlib.js';
+
+export { segmentFileName };
 
 /** When a batch is flushed and a segment rolls over. */
 export interface LogLimits {
@@ -51,16 +56,7 @@ export interface SegmentSummary {
   lastTimestamp: number;
 }
 
-/** The file name of segment `index` inside a process's log directory. */
-export const segmentFileName = (index: number): string => String(index).padStart(8, '0');
 
-/**
- * The file identifier of a batch header says its version: `TCB2` batches carry the TimestampOffset
- * filter (this version writes only them); `TCB1` ones, from earlier versions, TimestampDelta when
- * deflated and no filter otherwise. A header whose filter does not go with its version was changed.
- */
-const FRAME_ID = 'TCB2';
-const FRAME_ID_V1 = 'TCB1';
 
 /**
  * Batches smaller than this (bytes of records) are stored as they are: deflate saves a few dozen bytes
@@ -431,180 +427,61 @@ function writeAll(fd: number, bytes: Uint8Array): void {
   while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
 }
 
-/** A batch header, decoded. Sizes in bytes, timestamps in ns since process start. */
-export interface BatchInfo {
-  readonly segment: number;
-  readonly batch: number;
-  readonly firstOffset: number;
-  readonly firstTimestamp: number;
-  readonly lastTimestamp: number;
-  readonly recordCount: number;
-  readonly uncompressedSize: number;
-  readonly compressedSize: number;
-  readonly compression: Compression;
-  readonly checksum: number;
-  readonly filter: Filter;
-}
-
-/** The log is damaged or cut short. `segment` and `batch` locate the damage. */
-export class LogCorruptError extends TcError {
-  constructor(
-    readonly segment: number,
-    readonly batch: number,
-    readonly reason: string,
-  ) {
-    super(`segment ${segment}, batch ${batch}: ${reason}`, EXIT.CORRUPT);
+/** The segment files of a log directory, in order (missing directory: none). */
+export function segmentFiles(logDir: string): { index: number; path: string }[] {
+  let names: string[];
+  try {
+    names = readdirSync(logDir);
+  } catch (e) {
+    if ((e as { code?: string }).code === 'ENOENT') return [];
+    throw e;
   }
-}
-
-/** The last batch of a segment is incomplete (the recording was killed while writing it). */
-export class LogTruncatedError extends LogCorruptError {}
-
-/** A batch read back: its header and its records, decompressed. */
-export interface Batch {
-  readonly info: BatchInfo;
-  readonly records: Uint8Array;
-}
-
-const MAX_HEADER = 1024;
-
-/** How batches are read: headers only, or with the TimestampOffset filter left on the records. */
-export interface ReadOptions {
-  readonly headersOnly?: boolean;
-  /**
-   * Leave clock_time_get times as the TimestampOffset filter stores them (offsets from their
-   * record's timestamp; the batch's `info.filter` says so): for a reader that adds the timestamps
-   * back itself, record by record (the replayer), instead of in a pass over every batch.
-   */
-  readonly keepTimestampOffset?: boolean;
-  /**
-   * Read stored batches into one buffer, reused from batch to batch: a batch's records are then valid
-   * only until the next batch is read. For a reader done with each batch before it takes the next
-   * (the replayer): a fresh buffer per batch is zeroed, and then faulted in page by page as the file
-   * is read into it (~0.7 ms per MiB here, as much as reading the batch).
-   */
-  readonly reuseBuffer?: boolean;
+  return names
+    .filter((n) => /^\d{8}$/.test(n))
+    .sort()
+    .map((n) => ({ index: Number(n), path: `${logDir}/${n}` }));
 }
 
 /**
- * Read the batches of one segment file in order, one at a time (memory stays bounded by the largest
- * batch). Throws {@link LogTruncatedError} when the file ends inside a batch and {@link LogCorruptError}
- * when a header or checksum is wrong.
+ * Segment file `path` as a {@link SegmentSource}, read piece by piece with `readSync` (its size is
+ * looked at when asked: a segment being recorded grows). Close it when done.
  */
-export function* readSegment(path: string, index: number, options: ReadOptions = {}): Generator<Batch> {
+export function fileSource(path: string): SegmentSource & { close(): void } {
   const fd = openSync(path, 'r');
+  return {
+    get size() {
+      return fstatSync(fd).size;
+    },
+    read(position, length, into) {
+      const buf = into ?? new Uint8Array(length);
+      let n = 0;
+      while (n < length) {
+        const k = readSync(fd, buf, n, length - n, position + n);
+        if (k === 0) break;
+        n += k;
+      }
+      return n === buf.length ? buf : buf.subarray(0, n);
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+/** The batches of segment file `path` (segment `index`), read as src/core/segment.ts reads them, with zlib. */
+export function* readSegment(path: string, index: number, options: ReadOptions = {}): Generator<Batch> {
+  const source = fileSource(path);
   try {
-    let pos = 0;
-    let batch = 0;
-    const prefix = new Uint8Array(4);
-    let payloadBuf = new Uint8Array(1 << 16);
-    for (;; batch++) {
-      const n = readSync(fd, prefix, 0, 4, pos);
-      if (n === 0) return;
-      if (n < 4) throw new LogTruncatedError(index, batch, 'the segment ends inside a batch header');
-      const size = new DataView(prefix.buffer).getUint32(0, true);
-      if (size < 8 || size > MAX_HEADER) throw new LogCorruptError(index, batch, `bad batch header size ${size}`);
-      const hbuf = new Uint8Array(size);
-      if (readSync(fd, hbuf, 0, size, pos + 4) < size) throw new LogTruncatedError(index, batch, 'the segment ends inside a batch header');
-      const info = decodeHeader(hbuf, index, batch);
-      pos += 4 + size;
-      if (options.headersOnly) {
-        const st = fstatSync(fd);
-        if (pos + info.compressedSize > st.size) throw new LogTruncatedError(index, batch, 'the segment ends inside a batch');
-        pos += info.compressedSize;
-        yield { info, records: new Uint8Array(0) };
-        continue;
-      }
-      // A stored batch is handed out as it is read: unless `reuseBuffer`, in a fresh buffer, so that
-      // records kept by a caller stay valid.
-      if ((info.compression === Compression.None && !options.reuseBuffer) || payloadBuf.length < info.compressedSize) payloadBuf = new Uint8Array(info.compressedSize);
-      const payload = payloadBuf.subarray(0, info.compressedSize);
-      if (readSync(fd, payload, 0, payload.length, pos) < payload.length) {
-        throw new LogTruncatedError(index, batch, 'the segment ends inside a batch');
-      }
-      pos += payload.length;
-      if (crc32(payload) !== info.checksum) throw new LogCorruptError(index, batch, 'checksum mismatch');
-      let records: Uint8Array;
-      if (info.compression === Compression.None) records = payload;
-      else if (info.compression === Compression.Deflate) {
-        try {
-          // One output chunk larger than the records: zlib then returns it as it is (with the default
-          // 16 KiB chunks it would copy them all into one buffer at the end). The chunk is allocated
-          // before inflating: a header's size is believed up to 16 MiB.
-          const out = inflateRawSync(payload, { maxOutputLength: Math.max(info.uncompressedSize, 1), chunkSize: Math.min(info.uncompressedSize, 1 << 24) + 64 });
-          records = new Uint8Array(out.buffer, out.byteOffset, out.byteLength); // a plain view: Buffer#subarray is slower
-        } catch (e) {
-          throw new LogCorruptError(index, batch, `cannot decompress: ${(e as Error).message}`);
-        }
-      } else throw new LogCorruptError(index, batch, `unknown compression ${info.compression}`);
-      if (records.length !== info.uncompressedSize) throw new LogCorruptError(index, batch, 'uncompressed size mismatch');
-      if (!(info.filter === Filter.TimestampOffset && options.keepTimestampOffset)) {
-        try {
-          undoFilter(info, records);
-        } catch (e) {
-          throw new LogCorruptError(index, batch, `bad records (${(e as Error).message})`);
-        }
-      }
-      yield { info, records };
-    }
+    yield* readBatches(source, index, options, ZLIB);
   } finally {
-    closeSync(fd);
+    source.close();
   }
 }
 
-/**
- * Undo the filter of a batch (its header checked by {@link parseBatchHeader}) on its decompressed
- * records, in place. Throws RecordDecodeError when the bytes are not records.
- */
-export function undoFilter(info: BatchInfo, records: Uint8Array): void {
-  if (info.filter === Filter.TimestampOffset) timestampOffset(records, info.firstTimestamp, true);
-  else if (info.filter === Filter.TimestampDelta) timestampDelta(records, true);
+/** Every batch of a log directory, in order. A batch cut short at the end of a segment throws LogTruncatedError. */
+export function* batches(logDir: string, options: ReadOptions = {}): Generator<Batch> {
+  for (const s of segmentFiles(logDir)) yield* readSegment(s.path, s.index, options);
 }
 
-/**
- * Decode a batch header flatbuffer (without its size prefix). Throws an Error saying what is wrong:
- * no `TCB2` or `TCB1` identifier, an unreadable table, implausible sizes, a filter that does not go
- * with the version and the compression.
- */
-export function parseBatchHeader(bytes: Uint8Array): BatchInfo {
-  const bb = new flatbuffers.ByteBuffer(bytes);
-  const v2 = bb.__has_identifier(FRAME_ID);
-  if (!v2 && !bb.__has_identifier(FRAME_ID_V1)) throw new Error('not a batch header');
-  let info: BatchInfo;
-  try {
-    const h = BatchHeader.getRootAsBatchHeader(bb);
-    info = {
-      segment: h.segment(),
-      batch: h.batch(),
-      firstOffset: Number(h.firstOffset()),
-      firstTimestamp: Number(h.firstTimestamp()),
-      lastTimestamp: Number(h.lastTimestamp()),
-      recordCount: h.recordCount(),
-      uncompressedSize: h.uncompressedSize(),
-      compressedSize: h.compressedSize(),
-      compression: h.compression(),
-      checksum: h.checksum(),
-      filter: h.filter(),
-    };
-  } catch (e) {
-    throw new Error(`bad batch header (${(e as Error).message})`);
-  }
-  if (info.compressedSize > 1 << 30 || info.uncompressedSize > 1 << 30) throw new Error('bad batch header (implausible size)');
-  if (v2 ? info.filter !== Filter.TimestampOffset : info.filter !== (info.compression === Compression.Deflate ? Filter.TimestampDelta : Filter.None)) {
-    throw new Error(`bad batch header (filter ${Filter[info.filter] ?? info.filter} in a ${v2 ? FRAME_ID : FRAME_ID_V1} batch${v2 ? '' : ` with compression ${Compression[info.compression] ?? info.compression}`})`);
-  }
-  return info;
-}
-
-function decodeHeader(bytes: Uint8Array, segment: number, batch: number): BatchInfo {
-  let info: BatchInfo;
-  try {
-    info = parseBatchHeader(bytes);
-  } catch (e) {
-    throw new LogCorruptError(segment, batch, (e as Error).message);
-  }
-  if (info.segment !== segment || info.batch !== batch) {
-    throw new LogCorruptError(segment, batch, `bad batch header (says segment ${info.segment}, batch ${info.batch})`);
-  }
-  return info;
+/** A {@link RecordCursor} over the log directory `logDir`. */
+export function logCursor(logDir: string, options: Pick<ReadOptions, 'keepTimestampOffset' | 'reuseBuffer'> = {}): RecordCursor {
+  return new RecordCursor(batches(logDir, options), options);
 }

@@ -1,6 +1,6 @@
 /**
  * The recorder: wraps every host import so that each call the guest makes becomes one record in the
- * log, in call order (layout: src/timemachine/codec.ts, docs/log-format.md). Inputs are captured
+ * log, in call order (layout: src/core/codec.ts, docs/log-format.md). Inputs are captured
  * before the host runs, the result and outputs after.
  *
  * Each wrapper is generated from its row of the syscall table (src/wasi/syscalls.ts) as straight-line
@@ -9,15 +9,17 @@
  * all 46 functions and stay slow). {@link recorderSource} returns the source of one, for reading.
  * Records are encoded in place in the sink's buffer (the shared ring, or a {@link LogWriter}).
  */
-import { WASIProcExit } from '@bjorn3/browser_wasi_shim';
+import { ProcExit } from '../core/outcome.js';
 import { SIZEOF, SYSCALLS, type Syscall, type SyscallName } from '../wasi/syscalls.js';
-import { stringsSize, type ImportFn, type WasiHost } from '../host/host.js';
+import { stringsSize, type WasiHost } from '../host/host.js';
+import type { ImportFn } from '../core/memory.js';
 import { readNs, type HostClock } from '../host/clock.js';
 import { CLOCKID } from '../wasi/layout.js';
-import { CLOCK_TIME_GET, offsetTimestamp, RESULT_TRAP } from './codec.js';
-import type { GuestMemory, StringSizes } from './capture.js';
-import { clamp, gather, iovTotal, memBlob, TRAP_MAX, trapMessage, u32At, vu, vu64, vzz } from './emit.js';
-import { coreParams, joinI64, splitI64 } from './split.js';
+import { CLOCK_TIME_GET, offsetTimestamp, RESULT_TRAP } from '../core/codec.js';
+import type { StringSizes } from '../core/capture.js';
+import type { MemoryViews } from '../core/memory.js';
+import { clamp, gather, iovTotal, memBlob, TRAP_MAX, trapMessage, u32At, vu, vu64, vzz } from '../core/emit.js';
+import { coreParams, joinI64, splitI64 } from '../core/split.js';
 
 /**
  * Where the recorder encodes records: the shared ring ({@link RingWriter}) or a {@link LogWriter}.
@@ -49,28 +51,8 @@ export interface RecorderOptions {
    */
   readonly now?: () => number;
   readonly onRecord?: RecordObserver;
-  /** Give functions that take an i64 an adapter where one helps (see src/timemachine/split.ts). Default true. */
+  /** Give functions that take an i64 an adapter where one helps (see src/core/split.ts). Default true. */
   readonly adapt?: boolean;
-}
-
-/** Memory views shared by every wrapper; refreshed when memory.grow detaches the buffer. */
-export class MemoryViews implements GuestMemory {
-  u8 = new Uint8Array(0);
-  view = new DataView(new ArrayBuffer(0));
-  private memory: WebAssembly.Memory | null = null;
-  bind(memory: WebAssembly.Memory): void {
-    this.memory = memory;
-    this.refresh();
-  }
-  /** Make sure the views cover the current buffer. */
-  current(): GuestMemory {
-    if (this.u8.byteLength === 0 && this.memory !== null) this.refresh();
-    return this;
-  }
-  private refresh(): void {
-    this.u8 = new Uint8Array(this.memory!.buffer);
-    this.view = new DataView(this.memory!.buffer);
-  }
 }
 
 /**
@@ -272,7 +254,7 @@ export function recordImports(host: WasiHost, sink: RecordSink, memory: MemoryVi
       get: () => {
         if (fn === undefined) {
           const make = new Function(...HELPER_NAMES, 'S', 'M', 'h', 'C', 'Z', 'O', 'ProcExit', 'RESULT_TRAP', recorderSource(sc));
-          fn = make(...HELPER_VALUES, sink, memory, host.imports[sc.name], clock, sizes, options.onRecord, WASIProcExit, RESULT_TRAP) as ImportFn;
+          fn = make(...HELPER_VALUES, sink, memory, host.imports[sc.name], clock, sizes, options.onRecord, ProcExit, RESULT_TRAP) as ImportFn;
           if (sc.name === 'clock_time_get' && options.onRecord === undefined && options.adapt !== false) {
             fn = splitI64(coreParams(sc), recordClockTimeGet(sink, memory, clock, host.clock, fn)) as unknown as ImportFn;
           }
@@ -291,7 +273,7 @@ export function recordImports(host: WasiHost, sink: RecordSink, memory: MemoryVi
  * calls for everything else (another clock, an output outside memory), but writes the value itself,
  * from the record's reading (as the host does with a held reading), and puts into the record what
  * the TimestampOffset filter makes of it: the value minus the record's timestamp, the clock's base.
- * It takes the i64 precision as two halves (`lo`, `hi`), through an adapter (src/timemachine/split.ts).
+ * It takes the i64 precision as two halves (`lo`, `hi`), through an adapter (src/core/split.ts).
  */
 function recordClockTimeGet(S: RecordSink, M: MemoryViews, C: CallClock, clock: HostClock, fallback: ImportFn): (id: number, lo: number, hi: number, ptr: number) => number {
   const general = fallback as unknown as (id: number, precision: bigint, ptr: number) => number;

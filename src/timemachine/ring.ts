@@ -18,10 +18,11 @@
  * ring was full since the last cut (the log writer lags behind), the cut also carries the batch's
  * CRC-32, which the producer computed instead of waiting.
  */
-import { copyBytes, crc32 } from './bytes.js';
-import { ByteWriter } from './codec.js';
+import { copyBytes } from '../core/bytes.js';
+import { ByteWriter } from '../core/codec.js';
 import { DEFAULT_LIMITS, type BatchCuts, type LogLimits } from './log.js';
 import type { RecordSink } from './recorder.js';
+import { crc32 } from './zlib.js';
 
 // Slots of the control array. What the producer writes (WRITTEN, COMMITTED) and what the consumer
 // writes (READ) sit on different cache lines, so that each side's stores do not evict the other's.

@@ -24,7 +24,7 @@ import { createHost, type WasiHost } from '../../src/host/host.js';
 import { errno, errnoName } from '../../src/wasi/errno.js';
 import { CLOCKID, EVENTTYPE, FDFLAGS, FILETYPE, FSTFLAGS, LOOKUPFLAGS, OFLAGS, RIGHT_FD_READ, RIGHT_FD_WRITE, RIGHTS_ALL, SDFLAGS, SUBCLOCKFLAGS, WHENCE } from '../../src/wasi/layout.js';
 import type { SyscallName } from '../../src/wasi/syscalls.js';
-import { RESULT_TRAP } from '../../src/timemachine/codec.js';
+import { RESULT_TRAP } from '../../src/core/codec.js';
 
 /** The byte guest memory is filled with before every call. */
 export const MARKER = 0xaa;
@@ -432,7 +432,7 @@ export interface ExampleCall {
   readonly expectErrno: number;
   /** The host throws an error whose message matches (the call is recorded as a trap). */
   readonly trap?: RegExp;
-  /** proc_exit: the code of the WASIProcExit thrown. */
+  /** proc_exit: the code of the ProcExit thrown. */
   readonly exitCode?: number;
   /** The exact bytes written into guest memory (anything not named must be untouched). */
   readonly expectMemory?: (ctx: CallContext) => void;

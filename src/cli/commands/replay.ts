@@ -4,9 +4,9 @@
  */
 import { Registry, registryDir } from '../../registry/registry.js';
 import { replayProcess } from '../../replay.js';
-import { LogEndedError, ReplayDivergence } from '../../timemachine/replayer.js';
-import { formatRecord } from '../../timemachine/trace.js';
-import { FdStreams } from '../../timemachine/streams.js';
+import { LogEndedError, ReplayDivergence } from '../../core/replayer.js';
+import { formatRecord } from '../../core/trace.js';
+import { FdStreams } from '../../core/streams.js';
 import { stderr, writeFd } from '../io.js';
 import { checkExitStatusFile, errorStatus, writeExitStatus, type ExitStatus } from '../exit-status.js';
 

@@ -5,9 +5,9 @@
 import type { Worker } from 'node:worker_threads';
 import { EXIT } from '../../errors.js';
 import { runModule, parseDirs, parseEnv, type RunResult } from '../../run.js';
-import { decodeRecord, ByteReader } from '../../timemachine/codec.js';
-import { formatRecord } from '../../timemachine/trace.js';
-import { FdStreams } from '../../timemachine/streams.js';
+import { decodeRecord, ByteReader } from '../../core/codec.js';
+import { formatRecord } from '../../core/trace.js';
+import { FdStreams } from '../../core/streams.js';
 import { stderr } from '../io.js';
 import { checkExitStatusFile, errorStatus, writeExitStatus, type ExitStatus } from '../exit-status.js';
 

@@ -1,12 +1,12 @@
 import YAML from 'yaml';
 import { Registry, registryDir } from '../../registry/registry.js';
-import { RecordCursor } from '../../timemachine/cursor.js';
-import { formatRecord, recordJson } from '../../timemachine/trace.js';
-import { FdStreams } from '../../timemachine/streams.js';
-import type { LogRecord } from '../../timemachine/codec.js';
+import { formatRecord, recordJson } from '../../core/trace.js';
+import { FdStreams } from '../../core/streams.js';
+import type { LogRecord } from '../../core/codec.js';
 import { SYSCALL } from '../../wasi/syscalls.js';
 import { UsageError } from '../../errors.js';
 import { stderr, stdout } from '../io.js';
+import { logCursor } from '../../timemachine/log.js';
 
 export interface TraceCommandOptions {
   registry?: string;
@@ -36,7 +36,7 @@ export function traceCommand(id: string, opts: TraceCommandOptions): number {
   const registry = new Registry(registryDir(opts.registry));
   const full = registry.resolveProcess(id);
   // Each record is formatted before the next is read.
-  const cursor = new RecordCursor(registry.logDir(full), { reuseBuffer: true });
+  const cursor = logCursor(registry.logDir(full), { reuseBuffer: true });
   const streams = new FdStreams();
   let chunk = '';
   for (let rec = cursor.nextRecord(); rec !== null; rec = cursor.nextRecord()) {

@@ -1,10 +1,10 @@
 /**
- * Reading helpers of the generated replay functions (src/timemachine/replayer.ts): each reads the
+ * Reading helpers of the generated replay functions (src/core/replayer.ts): each reads the
  * record at `b[p]` (the batch ends at `end`) and returns the position after what it read, or -1 when
  * the bytes are not what the call needs (another value, truncated bytes). A -1 sends the call down
  * the general path, which names the divergence or the damage.
  *
- * Layout of a record: src/timemachine/codec.ts and docs/log-format.md.
+ * Layout of a record: src/core/codec.ts and docs/log-format.md.
  */
 import type { GuestMemory } from './capture.js';
 import { clamp } from './emit.js';
@@ -14,13 +14,21 @@ export const read = { value: 0, at: 0 };
 
 const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 
+/** A native comparison of two byte arrays of the same length, where the platform has one. */
+let nativeEqual: ((a: Uint8Array, b: Uint8Array) => boolean) | null = null;
+
 /**
- * Whether `len` bytes of `a` at `i` equal those of `b` at `j`. Long runs are compared by Node's
- * native compare: a byte loop runs interpreted in a call made a few times only (flite's 88 KB of
- * WAV written in a few calls took ~4 ms of its replay to check that way).
+ * Compare long runs of bytes with `equal` (on Node, `Buffer.compare`): a byte loop runs interpreted in
+ * a call made a few times only (flite's 88 KB of WAV written in a few calls took ~4 ms of its replay
+ * to check that way). Without it, a portable loop compares them.
  */
+export function useNativeEqual(equal: (a: Uint8Array, b: Uint8Array) => boolean): void {
+  nativeEqual = equal;
+}
+
+/** Whether `len` bytes of `a` at `i` equal those of `b` at `j`. */
 export function sameBytes(a: Uint8Array, i: number, b: Uint8Array, j: number, len: number): boolean {
-  if (len >= 64) return Buffer.compare(a.subarray(i, i + len), b.subarray(j, j + len)) === 0;
+  if (len >= 64 && nativeEqual !== null) return nativeEqual(a.subarray(i, i + len), b.subarray(j, j + len));
   for (let k = 0; k < len; k++) if (a[i + k] !== b[j + k]) return false;
   return true;
 }
@@ -55,7 +63,7 @@ export function eqU64(b: Uint8Array, p: number, end: number, x: bigint | number)
   return eqU32(b, p, end, n);
 }
 
-/** A varint equal to the u64 param of halves `lo`, `hi` (see src/timemachine/split.ts) below 2^53. */
+/** A varint equal to the u64 param of halves `lo`, `hi` (see src/core/split.ts) below 2^53. */
 export function eqU64Halves(b: Uint8Array, p: number, end: number, lo: number, hi: number): number {
   const h = hi >>> 0;
   if (h >= 0x200000) return -1;

@@ -3,7 +3,7 @@
  * writes at `b[p]` and returns the new end. Callers reserve the room first (see {@link RecordSink}):
  * a varint takes at most 10 bytes, a blob its length plus 5.
  *
- * Layout of a record: src/timemachine/codec.ts and docs/log-format.md.
+ * Layout of a record: src/core/codec.ts and docs/log-format.md.
  */
 import type { GuestMemory } from './capture.js';
 import { copyBytes } from './bytes.js';
@@ -76,7 +76,7 @@ let view: DataView = new DataView(new ArrayBuffer(0));
 /**
  * Copy `len` bytes of `src` (viewed by `sv`) at `off` to `b` at `p`. In JavaScript a byte loop costs
  * ~10 instructions a byte and `set` needs a `subarray` (an allocation): short copies go four bytes at
- * a time through DataViews, long ones through `set` (see src/timemachine/bytes.ts).
+ * a time through DataViews, long ones through `set` (see src/core/bytes.ts).
  */
 export function copy(b: Uint8Array, p: number, src: Uint8Array, sv: DataView, off: number, len: number): void {
   if (len > 256) {

@@ -2,8 +2,8 @@
  * Loading and checking a module before it runs: a core WebAssembly module (not a component) that
  * exports `_start` and a memory, importing only `wasi_snapshot_preview1` functions that exist.
  */
-import { SYSCALL, WASI_MODULE } from './wasi/syscalls.js';
-import { ModuleError } from './errors.js';
+import { SYSCALL, WASI_MODULE } from '../wasi/syscalls.js';
+import { ModuleError } from '../errors.js';
 
 const WASM_MAGIC = [0x00, 0x61, 0x73, 0x6d];
 

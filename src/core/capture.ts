@@ -1,6 +1,6 @@
 /**
  * What the syscall table's inputs and outputs mean in guest memory, compiled once per row for the
- * general replay path (src/timemachine/replayer.ts): capture of an input (guest memory ->
+ * general replay path (src/core/replayer.ts): capture of an input (guest memory ->
  * length-prefixed blob in a {@link ByteWriter}) to compare with the log, and apply of an output (blob
  * -> guest memory). They read memory exactly as the recorder's generated code does (pointers and
  * lengths as u32, every read clamped to the memory's size), through the same helpers (emit.ts).

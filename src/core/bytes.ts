@@ -9,10 +9,7 @@
  * {@link copyBytes} goes through a scratch buffer instead, placed so that the copy on the shared side
  * is aligned; the other copy, between unshared buffers, is a plain memcpy whatever the alignment
  * (together ~13 ms for the same 64 MiB).
- *
- * Also the checksum of batches, {@link crc32}.
  */
-import { crc32 as zlibCrc32, deflateRawSync } from 'node:zlib';
 
 /** Copies shorter than this (bytes) are made directly: two copies cost more than the slow path. */
 const SCRATCH_MIN = 1024;
@@ -49,19 +46,4 @@ export function copyBytes(dst: Uint8Array, at: number, src: Uint8Array, from: nu
     dst.set(scratch.subarray(k, k + n), at + done);
     done += n;
   }
-}
-
-/** Bytes summed by {@link crc32} before it sets zlib up for its fast CRC-32. */
-const FAST_CRC_AFTER = 4 * 1024 * 1024;
-let summed = 0;
-
-/**
- * zlib's CRC-32 of `bytes`, continuing from `value`. zlib uses the CPU's carry-less multiplication
- * (~3.3 GB/s here, against ~1.9) only once a deflate or inflate stream has been set up in the
- * process, and the first one costs ~1.3 ms: this sets one up once 4 MiB have been summed here (a
- * reader of large stored batches, or the writer of one).
- */
-export function crc32(bytes: Uint8Array, value = 0): number {
-  if (summed < FAST_CRC_AFTER && (summed += bytes.length) >= FAST_CRC_AFTER) deflateRawSync(new Uint8Array(0), { level: 1, memLevel: 1, windowBits: 9 });
-  return zlibCrc32(bytes, value);
 }

@@ -4,21 +4,21 @@
  * written into guest memory and the recorded result returned. Nothing of the host is used.
  *
  * Each function has two paths. The fast one is generated from the table row as straight-line code,
- * like the recorder's (see {@link replaySource}): it reads the record in place and, when everything
- * matches, applies it. Anything else (a new batch, a trap, a divergence, damage, tracing) goes down the
+ * like the recorder's, but ahead of time (src/core/replay-source.ts writes src/core/replay-paths.ts):
+ * it reads the record in place and, when everything matches, applies it. Anything else (a new batch, a trap, a divergence, damage, tracing) goes down the
  * general path, which decodes the record and reports exactly what differs.
  */
-import { WASIProcExit } from '@bjorn3/browser_wasi_shim';
-import { I64_TYPES, SIZEOF, SYSCALLS, type Syscall, type SyscallName } from '../wasi/syscalls.js';
-import type { ImportFn } from '../host/host.js';
+import { ProcExit } from './outcome.js';
+import { SYSCALLS, type Syscall, type SyscallName } from '../wasi/syscalls.js';
 import { EXIT, TcError } from '../errors.js';
-import { ByteReader, ByteWriter, CLOCK_TIME_GET, decodeRecord, normalizeParam, RESULT_TRAP, type LogRecord } from './codec.js';
-import { compileApply, compileInput, fillArgs, put, putTime, scatter, type Args } from './capture.js';
-import { blob as blobAt, eqBlob, eqGather, eqU32, eqU64, eqU64Halves, eqZigzag, read as readInto, rv, sameBytes } from './check.js';
-import { coreParams, joinI64, splitI64 } from './split.js';
-import { clamp, iovTotal, u32At } from './emit.js';
+import { ByteReader, ByteWriter, decodeRecord, normalizeParam, RESULT_TRAP, type LogRecord } from './codec.js';
+import { compileApply, compileInput, fillArgs, type Args } from './capture.js';
+import { sameBytes } from './check.js';
+import { coreParams, splitI64 } from './split.js';
+import { FAST, FAST_SPLIT } from './replay-paths.js';
+import { SPLIT_NAMES } from './replay-source.js';
 import type { RecordCursor } from './cursor.js';
-import type { MemoryViews } from './recorder.js';
+import type { ImportFn, MemoryViews } from './memory.js';
 import { formatCall, formatRecord } from './trace.js';
 import { FD_TABLE_CALLS, FdStreams } from './streams.js';
 
@@ -71,12 +71,12 @@ export interface ReplayOptions {
   readonly streams?: FdStreams;
   /** Called after each replayed record (for --trace). */
   readonly onRecord?: (record: LogRecord) => void;
-  /** Give functions that take an i64 an adapter where one helps (see src/timemachine/split.ts). Default true. */
+  /** Give functions that take an i64 an adapter where one helps (see src/core/split.ts). Default true. */
   readonly adapt?: boolean;
 }
 
 /** The functions whose fast path takes its i64 params in halves, through an adapter: the one called most. */
-const SPLIT = new Set<SyscallName>(['clock_time_get']);
+const SPLIT = new Set<SyscallName>(SPLIT_NAMES);
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && sameBytes(a, 0, b, 0, a.length);
@@ -194,7 +194,7 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
         if (s === 1 || s === 2) onOutput(s, written.subarray(0, m.view.getUint32(a[3] as number, true)));
       }
       if (trap !== null) throw new ReplayedTrap(trap);
-      if (isExit) throw new WASIProcExit(a[0] as number);
+      if (isExit) throw new ProcExit(a[0] as number);
       return result;
     };
     // Traced replays take the general path, which decodes every record anyway.
@@ -202,15 +202,15 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
       out[sc.name] = general;
       continue;
     }
-    // The fast path is generated when instantiation first looks the function up.
+    // The fast path is made when instantiation first looks the function up.
     let fast: ImportFn | undefined;
     Object.defineProperty(out, sc.name, {
       enumerable: true,
       get: () => {
         if (fast === undefined) {
           const split = SPLIT.has(sc.name) && options.adapt !== false;
-          const make = new Function(...REPLAY_HELPER_NAMES, 'C', 'M', 'G', 'W', 'T', 'ProcExit', 'RESULT_TRAP', replaySource(sc, split));
-          fast = make(...REPLAY_HELPER_VALUES, cursor, memory, general, onOutput, streams, WASIProcExit, RESULT_TRAP) as ImportFn;
+          const make = split ? FAST_SPLIT[sc.name as keyof typeof FAST_SPLIT] : FAST[sc.name];
+          fast = make(cursor, memory, general, onOutput, streams, ProcExit, RESULT_TRAP) as ImportFn;
           if (split) fast = splitI64(coreParams(sc), fast as unknown as (...a: number[]) => number, sc.returnsErrno) as unknown as ImportFn;
         }
         return fast;
@@ -220,88 +220,3 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
   return out;
 }
 
-/**
- * The helpers the generated fast paths call, handed to them as plain parameters (see the recorder's):
- * the check helpers, where they leave what they read (`read`), and clamp/iovTotal/u32At/put/scatter.
- */
-const REPLAY_HELPERS = { rv, eqU32, eqU64, eqU64Halves, eqZigzag, eqBlob, eqGather, blobAt, read: readInto, clamp, iovTotal, u32At, put, putTime, scatter, joinI64 };
-const REPLAY_HELPER_NAMES = Object.keys(REPLAY_HELPERS);
-const REPLAY_HELPER_VALUES = Object.values(REPLAY_HELPERS);
-
-/**
- * The JavaScript source of the fast replay path of one row: the body of a function of the
- * {@link REPLAY_HELPERS} (by name) and C: the cursor, M: memory views, G: the general path,
- * W: onOutput, T: the guest fd table ({@link FdStreams}), ProcExit, RESULT_TRAP, that returns the
- * import function. With `split`, each i64
- * param `aN` comes as two numbers `aNl, aNh` (its halves, from an adapter; no `filedelta` param).
- */
-export function replaySource(sc: Syscall, split = false): string {
-  const arg = (name: string) => `a${sc.index[name]}`;
-  const u32 = (name: string) => `(${arg(name)} >>> 0)`;
-  const wide = (i: number) => split && I64_TYPES.has(sc.params[i]!.type);
-  if (split && sc.params.some((p) => p.type === 'filedelta')) throw new Error(`${sc.name}: a filedelta param cannot be split`);
-  const params = sc.params.map((_, i) => (wide(i) ? `a${i}l, a${i}h` : `a${i}`)).join(', ');
-  const slow = `return G(${sc.params.map((_, i) => (wide(i) ? `joinI64(a${i}l, a${i}h)` : `a${i}`)).join(', ')});`;
-  const L: string[] = [];
-  L.push(`return function ${sc.name}(${params}) {`);
-  L.push(`  const r = C.reader;`);
-  L.push(`  if (r === null) ${slow}`);
-  L.push(`  const b = r.buf, end = b.length;`);
-  L.push(`  let p = r.pos;`);
-  L.push(`  if (p >= end || b[p] !== ${sc.id}) ${slow}`);
-  L.push(`  p = rv(b, p + 1, end);`);
-  L.push(`  if (p < 0) ${slow}`);
-  L.push(`  const d = read.value;`);
-  sc.params.forEach((prm, i) => {
-    if (wide(i)) L.push(`  p = eqU64Halves(b, p, end, a${i}l, a${i}h);`);
-    else if (prm.type === 'filedelta') L.push(`  p = eqZigzag(b, p, end, a${i});`);
-    else if (I64_TYPES.has(prm.type)) L.push(`  p = eqU64(b, p, end, a${i});`);
-    else L.push(`  p = eqU32(b, p, end, a${i} >>> 0);`);
-    L.push(`  if (p < 0) ${slow}`);
-  });
-  L.push(`  const m = M.current(), size = m.u8.length;`);
-  sc.inputs.forEach((inp, k) => {
-    if (inp.kind === 'ciovecs') {
-      L.push(`  p = eqGather(b, p, end, m, ${u32(inp.iovs)}, ${u32(inp.len)}, iovTotal(m, ${u32(inp.iovs)}, ${u32(inp.len)}));`);
-      L.push(`  if (p < 0) ${slow}`);
-      L.push(`  const i${k}at = read.at, i${k}len = read.value;`);
-    } else {
-      const len = inp.kind === 'string' ? u32(inp.len) : `${u32(inp.count)} * ${SIZEOF.subscription}`;
-      L.push(`  p = eqBlob(b, p, end, m.u8, ${u32(inp.ptr)}, clamp(size, ${u32(inp.ptr)}, ${len}));`);
-      L.push(`  if (p < 0) ${slow}`);
-    }
-  });
-  L.push(`  p = rv(b, p, end);`);
-  L.push(`  if (p < 0) ${slow}`);
-  L.push(`  const res = read.value;`);
-  L.push(`  if (res === RESULT_TRAP) ${slow}`);
-  sc.outputs.forEach((_, k) => {
-    L.push(`  p = blobAt(b, p, end);`);
-    L.push(`  if (p < 0) ${slow}`);
-    L.push(`  const q${k} = read.at, l${k} = read.value;`);
-  });
-  // Everything matched: apply the record (a time the TimestampOffset filter left as an offset from
-  // the record's timestamp gets it added back).
-  L.push(`  C.consumed(p, d);`);
-  sc.outputs.forEach((out, k) => {
-    if (out.kind === 'iovecs') L.push(`  scatter(b, q${k}, l${k}, m, ${u32(out.iovs)}, ${u32(out.len)});`);
-    else if (sc.id === CLOCK_TIME_GET) L.push(`  if (C.offsetTimes && l${k} === 8) putTime(b, q${k}, m, ${u32(out.ptr)}, C.timestamp);`, `  else put(b, q${k}, l${k}, m, ${u32(out.ptr)});`);
-    else L.push(`  put(b, q${k}, l${k}, m, ${u32(out.ptr)});`);
-  });
-  if (sc.name === 'fd_write') {
-    L.push(`  if (res === 0 && W !== undefined) {`);
-    L.push(`    const s = T.stream(a0 >>> 0);`);
-    L.push(`    if (s === 1 || s === 2) W(s, b.subarray(i0at, i0at + Math.min(u32At(m, ${u32('nwritten')}), i0len)));`);
-    L.push(`  }`);
-  }
-  // The calls that change what a guest fd refers to (see FdStreams.follow).
-  if (sc.name === 'fd_close') L.push(`  if (res === 0) T.closed(a0 >>> 0);`);
-  if (sc.name === 'fd_renumber') L.push(`  if (res === 0) T.renumbered(a0 >>> 0, a1 >>> 0);`);
-  if (sc.name === 'path_open' || sc.name === 'sock_accept') {
-    L.push(`  if (res === 0 && l0 === 4) T.opened((b[q0] | (b[q0 + 1] << 8) | (b[q0 + 2] << 16) | (b[q0 + 3] << 24)) >>> 0);`);
-  }
-  if (sc.name === 'proc_exit') L.push(`  throw new ProcExit(a0);`);
-  else L.push(`  return res;`);
-  L.push(`};`);
-  return L.join('\n');
-}

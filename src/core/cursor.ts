@@ -1,30 +1,18 @@
 /**
  * Streaming record iteration over a process's log: segments in order, batches one at a time, records
- * read in place. Memory stays bounded by one batch, whatever the length of the log.
+ * read in place. Memory stays bounded by one batch, whatever the length of the log. Portable.
  */
-import { readdirSync } from 'node:fs';
 import { ByteReader, CLOCK_TIME_GET, decodeRecord, offsetTimestamp, RecordDecodeError, RecordScanner, type LogRecord } from './codec.js';
-import { LogCorruptError, LogTruncatedError, readSegment, segmentFileName, type Batch, type BatchInfo, type ReadOptions } from './log.js';
+import { bytesSource, LogCorruptError, LogTruncatedError, readBatches, type Batch, type BatchInfo, type Codec, type ReadOptions, type SegmentSource } from './segment.js';
 import { Filter } from '../format/tc/format/filter.js';
 
-/** The segment files of a log directory, in order (missing directory: none). */
-export function segmentFiles(logDir: string): { index: number; path: string }[] {
-  let names: string[];
-  try {
-    names = readdirSync(logDir);
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ENOENT') return [];
-    throw e;
-  }
-  return names
-    .filter((n) => /^\d{8}$/.test(n))
-    .sort()
-    .map((n) => ({ index: Number(n), path: `${logDir}/${n}` }));
-}
-
-/** Every batch of a log, in order. A batch cut short at the end of a segment throws LogTruncatedError. */
-export function* batches(logDir: string, options: ReadOptions = {}): Generator<Batch> {
-  for (const s of segmentFiles(logDir)) yield* readSegment(s.path, s.index, options);
+/**
+ * Every batch of the segments in order (segment `i` of the list is segment `i` of the log). A batch cut
+ * short at the end of a segment throws LogTruncatedError.
+ */
+export function* segmentBatches(segments: Iterable<SegmentSource | Uint8Array>, options: ReadOptions = {}, codec?: Codec): Generator<Batch> {
+  let index = 0;
+  for (const s of segments) yield* readBatches(s instanceof Uint8Array ? bytesSource(s) : s, index++, options, codec);
 }
 
 /**
@@ -33,7 +21,7 @@ export function* batches(logDir: string, options: ReadOptions = {}): Generator<B
  * then tells whether the log ended inside a batch (a recording that was killed).
  */
 export class RecordCursor {
-  private readonly it: Generator<Batch>;
+  private readonly it: Iterator<Batch>;
   /**
    * The current batch's records, positioned at the next record ({@link next} moves to the next batch
    * when this one is done); null before the first batch and at the end.
@@ -60,9 +48,14 @@ export class RecordCursor {
 
   private readonly keepOffsets: boolean;
 
-  constructor(logDir: string, options: Pick<ReadOptions, 'keepTimestampOffset' | 'reuseBuffer'> = {}) {
+  /**
+   * @param batches the log's batches in order (see {@link segmentBatches}; Node reads a log directory
+   * with `logCursor` in src/timemachine/log.ts)
+   * @param options `keepTimestampOffset` as the batches were read with
+   */
+  constructor(batches: Iterator<Batch>, options: Pick<ReadOptions, 'keepTimestampOffset'> = {}) {
     this.keepOffsets = options.keepTimestampOffset === true;
-    this.it = batches(logDir, options);
+    this.it = batches;
   }
 
   /** Timestamp (ns) of the record returned or passed over last. */
