@@ -59,7 +59,8 @@ export interface Batch {
   readonly records: Uint8Array;
 }
 
-const MAX_HEADER = 1024;
+/** The largest batch header (bytes): a size prefix above it is damage. */
+export const MAX_HEADER = 1024;
 
 /** How batches are read: headers only, or with the TimestampOffset filter left on the records. */
 export interface ReadOptions {
@@ -110,15 +111,109 @@ export function bytesSource(bytes: Uint8Array): SegmentSource {
 export interface Codec {
   /** The CRC-32 of `bytes`. */
   crc32(bytes: Uint8Array): number;
-  /** Raw DEFLATE (RFC 1951) `payload` into its `size` bytes; throws on bad data. */
+  /** Raw DEFLATE (RFC 1951) `payload` into its `size` bytes (-1: not known); throws on bad data. */
   inflate(payload: Uint8Array, size: number): Uint8Array;
 }
 
 /** The portable codec: {@link crc32} and fflate's inflate. Node's zlib is faster (src/timemachine/zlib.ts). */
 export const PORTABLE_CODEC: Codec = {
   crc32,
-  inflate: (payload, size) => inflateSync(payload, { out: new Uint8Array(size) }),
+  inflate: (payload, size) => (size < 0 ? inflateSync(payload) : inflateSync(payload, { out: new Uint8Array(size) })),
 };
+
+/** Where a batch lies in its segment, and its header. */
+export interface Frame {
+  /** The batch's index in the segment. */
+  readonly batch: number;
+  /** Byte offset of the frame (its header's size prefix). */
+  readonly at: number;
+  /** Byte offset of the payload. */
+  readonly payloadAt: number;
+  /** The header, as read (its segment and batch numbers not checked here). */
+  readonly info: BatchInfo;
+}
+
+/**
+ * The frames of segment `index`, in order: each header read and checked for what locates the next one.
+ * Throws {@link LogTruncatedError} when the segment ends inside a frame, {@link LogCorruptError} for a
+ * header that cannot be read (nothing after it can be found).
+ */
+export function* segmentFrames(source: SegmentSource, index: number): Generator<Frame> {
+  let pos = 0;
+  const prefix = new Uint8Array(4);
+  const prefixView = new DataView(prefix.buffer);
+  for (let batch = 0; ; batch++) {
+    const n = source.read(pos, 4, prefix).length;
+    if (n === 0) return;
+    if (n < 4) throw new LogTruncatedError(index, batch, 'the segment ends inside a batch header');
+    const size = prefixView.getUint32(0, true);
+    if (size < 8 || size > MAX_HEADER) throw new LogCorruptError(index, batch, `bad batch header size ${size} at byte ${pos} (the rest of the segment cannot be read)`);
+    const hbuf = source.read(pos + 4, size, new Uint8Array(size));
+    if (hbuf.length < size) throw new LogTruncatedError(index, batch, 'the segment ends inside a batch header');
+    let info: BatchInfo;
+    try {
+      info = parseBatchHeader(hbuf);
+    } catch (e) {
+      throw new LogCorruptError(index, batch, `${(e as Error).message} at byte ${pos} (the rest of the segment cannot be read)`);
+    }
+    const payloadAt = pos + 4 + size;
+    if (payloadAt + info.compressedSize > source.size) throw new LogTruncatedError(index, batch, 'the segment ends inside a batch');
+    yield { batch, at: pos, payloadAt, info };
+    pos = payloadAt + info.compressedSize;
+  }
+}
+
+/** How {@link unpackBatch} treats the records. */
+export interface UnpackOptions extends Pick<ReadOptions, 'keepTimestampOffset' | 'reuseBuffer'> {
+  /**
+   * Inflate without believing the header's size (a checker reports a wrong one as such; a reader
+   * allocates the size it is told, up to the 1 GiB a header may say).
+   */
+  readonly sizeUnknown?: boolean;
+}
+
+/**
+ * The records of the batch in frame `f` of segment `index`: the stored bytes checked against the
+ * header's CRC-32, inflated, their filter undone (unless `keepTimestampOffset`). `buffer` is reused for
+ * stored batches with `reuseBuffer` (its current value in, the one to keep out). Throws
+ * {@link LogCorruptError} saying what is wrong.
+ */
+export function unpackBatch(source: SegmentSource, index: number, f: Frame, options: UnpackOptions, codec: Codec, buffer: { bytes: Uint8Array }): Uint8Array {
+  const { info, batch } = f;
+  // A stored batch is handed out as it is read, so it is read into a buffer of the reader's own
+  // (readers change records in place): unless `reuseBuffer`, a fresh one, so that records kept by a
+  // caller stay valid. A deflated one is only read.
+  let payload: Uint8Array;
+  if (info.compression === Compression.None) {
+    if (!options.reuseBuffer || buffer.bytes.length < info.compressedSize) buffer.bytes = new Uint8Array(info.compressedSize);
+    payload = source.read(f.payloadAt, info.compressedSize, buffer.bytes.subarray(0, info.compressedSize));
+  } else payload = source.read(f.payloadAt, info.compressedSize);
+  if (payload.length < info.compressedSize) throw new LogTruncatedError(index, batch, 'the segment ends inside a batch');
+  const crc = codec.crc32(payload) >>> 0;
+  if (crc !== info.checksum >>> 0) throw new LogCorruptError(index, batch, `checksum mismatch (the header says ${hex(info.checksum)}, the stored bytes give ${hex(crc)})`);
+  let records: Uint8Array;
+  if (info.compression === Compression.None) records = payload;
+  else if (info.compression === Compression.Deflate) {
+    try {
+      records = codec.inflate(payload, options.sizeUnknown ? -1 : info.uncompressedSize);
+    } catch (e) {
+      throw new LogCorruptError(index, batch, `cannot decompress: ${(e as Error).message}`);
+    }
+  } else throw new LogCorruptError(index, batch, `unknown compression ${info.compression}`);
+  if (records.length !== info.uncompressedSize) {
+    throw new LogCorruptError(index, batch, `uncompressed size mismatch (the header says ${info.uncompressedSize}, the records take ${records.length})`);
+  }
+  if (!(info.filter === Filter.TimestampOffset && options.keepTimestampOffset)) {
+    try {
+      undoFilter(info, records);
+    } catch (e) {
+      throw new LogCorruptError(index, batch, `bad records (${(e as Error).message})`);
+    }
+  }
+  return records;
+}
+
+const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
 
 /**
  * Read the batches of segment `index` in order, one at a time (memory stays bounded by the largest
@@ -126,55 +221,13 @@ export const PORTABLE_CODEC: Codec = {
  * {@link LogCorruptError} when a header or checksum is wrong.
  */
 export function* readBatches(source: SegmentSource, index: number, options: ReadOptions = {}, codec: Codec = PORTABLE_CODEC): Generator<Batch> {
-  let pos = 0;
-  const prefix = new Uint8Array(4);
-  const prefixView = new DataView(prefix.buffer);
-  let payloadBuf = new Uint8Array(1 << 16);
-  for (let batch = 0; ; batch++) {
-    const n = source.read(pos, 4, prefix).length;
-    if (n === 0) return;
-    if (n < 4) throw new LogTruncatedError(index, batch, 'the segment ends inside a batch header');
-    const size = prefixView.getUint32(0, true);
-    if (size < 8 || size > MAX_HEADER) throw new LogCorruptError(index, batch, `bad batch header size ${size}`);
-    const hbuf = source.read(pos + 4, size, new Uint8Array(size));
-    if (hbuf.length < size) throw new LogTruncatedError(index, batch, 'the segment ends inside a batch header');
-    const info = decodeHeader(hbuf, index, batch);
-    pos += 4 + size;
-    if (options.headersOnly) {
-      if (pos + info.compressedSize > source.size) throw new LogTruncatedError(index, batch, 'the segment ends inside a batch');
-      pos += info.compressedSize;
-      yield { info, records: new Uint8Array(0) };
-      continue;
+  const buffer = { bytes: new Uint8Array(0) };
+  for (const f of segmentFrames(source, index)) {
+    const { info, batch } = f;
+    if (info.segment !== index || info.batch !== batch) {
+      throw new LogCorruptError(index, batch, `bad batch header (says segment ${info.segment}, batch ${info.batch})`);
     }
-    // A stored batch is handed out as it is read, so it is read into a buffer of the reader's own
-    // (readers change records in place): unless `reuseBuffer`, a fresh one, so that records kept by a
-    // caller stay valid. A deflated one is only read.
-    let payload: Uint8Array;
-    if (info.compression === Compression.None) {
-      if (!options.reuseBuffer || payloadBuf.length < info.compressedSize) payloadBuf = new Uint8Array(info.compressedSize);
-      payload = source.read(pos, info.compressedSize, payloadBuf.subarray(0, info.compressedSize));
-    } else payload = source.read(pos, info.compressedSize);
-    if (payload.length < info.compressedSize) throw new LogTruncatedError(index, batch, 'the segment ends inside a batch');
-    pos += payload.length;
-    if (codec.crc32(payload) !== info.checksum) throw new LogCorruptError(index, batch, 'checksum mismatch');
-    let records: Uint8Array;
-    if (info.compression === Compression.None) records = payload;
-    else if (info.compression === Compression.Deflate) {
-      try {
-        records = codec.inflate(payload, info.uncompressedSize);
-      } catch (e) {
-        throw new LogCorruptError(index, batch, `cannot decompress: ${(e as Error).message}`);
-      }
-    } else throw new LogCorruptError(index, batch, `unknown compression ${info.compression}`);
-    if (records.length !== info.uncompressedSize) throw new LogCorruptError(index, batch, 'uncompressed size mismatch');
-    if (!(info.filter === Filter.TimestampOffset && options.keepTimestampOffset)) {
-      try {
-        undoFilter(info, records);
-      } catch (e) {
-        throw new LogCorruptError(index, batch, `bad records (${(e as Error).message})`);
-      }
-    }
-    yield { info, records };
+    yield { info, records: options.headersOnly ? new Uint8Array(0) : unpackBatch(source, index, f, options, codec, buffer) };
   }
 }
 
@@ -215,22 +268,14 @@ export function parseBatchHeader(bytes: Uint8Array): BatchInfo {
   } catch (e) {
     throw new Error(`bad batch header (${(e as Error).message})`);
   }
-  if (info.compressedSize > 1 << 30 || info.uncompressedSize > 1 << 30) throw new Error('bad batch header (implausible size)');
+  for (const [k, v] of Object.entries(info)) {
+    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`bad batch header (${k} unreadable)`);
+  }
+  if (info.compressedSize > 1 << 30 || info.uncompressedSize > 1 << 30) {
+    throw new Error(`bad batch header (implausible sizes: compressed ${info.compressedSize}, uncompressed ${info.uncompressedSize})`);
+  }
   if (v2 ? info.filter !== Filter.TimestampOffset : info.filter !== (info.compression === Compression.Deflate ? Filter.TimestampDelta : Filter.None)) {
     throw new Error(`bad batch header (filter ${Filter[info.filter] ?? info.filter} in a ${v2 ? FRAME_ID : FRAME_ID_V1} batch${v2 ? '' : ` with compression ${Compression[info.compression] ?? info.compression}`})`);
-  }
-  return info;
-}
-
-function decodeHeader(bytes: Uint8Array, segment: number, batch: number): BatchInfo {
-  let info: BatchInfo;
-  try {
-    info = parseBatchHeader(bytes);
-  } catch (e) {
-    throw new LogCorruptError(segment, batch, (e as Error).message);
-  }
-  if (info.segment !== segment || info.batch !== batch) {
-    throw new LogCorruptError(segment, batch, `bad batch header (says segment ${info.segment}, batch ${info.batch})`);
   }
   return info;
 }

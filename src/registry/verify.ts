@@ -18,16 +18,14 @@
  * manifest says the process finished (exited or trapped), or when it is not the last segment.
  */
 import * as fs from 'node:fs';
-import { inflateSync } from 'fflate';
-import { Compression } from '../format/tc/format/compression.js';
 import { ByteReader, decodeRecord, RecordDecodeError, RESULT_TRAP } from '../core/codec.js';
-import { segmentFileName, segmentFiles, logCursor } from '../timemachine/log.js';
+import { fileSource, segmentFileName, segmentFiles, logCursor } from '../timemachine/log.js';
 import { ERRNO_NAMES } from '../wasi/errno.js';
 import { effectiveStatus, isLive } from './inspect.js';
 import { sha256, type Manifest, type ProcessStatus, type Registry } from './registry.js';
 import { isCount, manifestProblems } from './manifest-check.js';
-import { crc32 } from '../timemachine/zlib.js';
-import { LogCorruptError, parseBatchHeader, undoFilter, type BatchInfo } from '../core/segment.js';
+import { ZLIB } from '../timemachine/zlib.js';
+import { LogCorruptError, LogTruncatedError, segmentFrames, unpackBatch, type BatchInfo, type Frame } from '../core/segment.js';
 
 /** One thing wrong with a process. */
 export interface VerifyProblem {
@@ -72,10 +70,6 @@ export function problemLine(p: VerifyProblem): string {
 /** The message of a log that ends inside a batch (see docs/reliability.md). */
 export const UNFINISHED = 'the segment ends inside a batch (the recording did not finish)';
 
-/** Largest header flatbuffer and payload a reader accepts (as src/timemachine/log.ts). */
-const MAX_HEADER = 1024;
-const MAX_PAYLOAD = 1 << 30;
-
 
 
 /** What one segment holds, as far as it could be read. */
@@ -99,18 +93,9 @@ interface LogState {
   lastTimestamp: number | null;
 }
 
-/** Decode a header flatbuffer; throws a message for what the reader would refuse. */
-function decodeHeader(bytes: Uint8Array): BatchInfo {
-  const info = parseBatchHeader(bytes);
-  for (const [k, v] of Object.entries(info)) {
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`bad batch header (${k} unreadable)`);
-  }
-  return info;
-}
-
 /**
- * Walk one segment file batch by batch, adding problems. Goes on after a batch whose frame is intact;
- * stops at a frame that cannot be read.
+ * Walk one segment file batch by batch with the log's own reader (src/core/segment.ts), adding
+ * problems. Goes on after a batch whose frame is intact; stops at a frame that cannot be read.
  */
 function verifySegment(
   path: string,
@@ -126,56 +111,39 @@ function verifySegment(
     problemCount++;
     problem(batch, message);
   };
-  let fd: number;
+  let source: ReturnType<typeof fileSource>;
   try {
-    fd = fs.openSync(path, 'r');
+    source = fileSource(path);
   } catch (e) {
     at(undefined, `cannot read the segment file (${(e as { code?: string }).code ?? (e as Error).message})`);
     return res;
   }
+  const buffer = { bytes: new Uint8Array(0) };
   try {
-    const size = fs.fstatSync(fd).size;
-    if (size === 0) {
+    if (source.size === 0) {
       at(undefined, 'the segment file is empty');
       return res;
     }
-    let pos = 0;
-    const prefix = new Uint8Array(4);
-    for (let batch = 0; pos < size; batch++) {
-      // Frame: u32 size of the header, then the header.
-      if (fs.readSync(fd, prefix, 0, 4, pos) < 4) {
-        res.clean = false;
-        truncated(batch);
-        return res;
-      }
-      const hsize = new DataView(prefix.buffer).getUint32(0, true);
-      if (hsize < 8 || hsize > MAX_HEADER) {
-        at(batch, `bad batch header size ${hsize} at byte ${pos} (the rest of the segment cannot be read)`);
-        return res;
-      }
-      const hbuf = new Uint8Array(hsize);
-      if (fs.readSync(fd, hbuf, 0, hsize, pos + 4) < hsize) {
-        res.clean = false;
-        truncated(batch);
-        return res;
-      }
-      let info: BatchInfo;
+    const frames = segmentFrames(source, index);
+    for (;;) {
+      let next: IteratorResult<Frame>;
       try {
-        info = decodeHeader(hbuf);
+        next = frames.next();
       } catch (e) {
-        at(batch, `${(e as Error).message} at byte ${pos} (the rest of the segment cannot be read)`);
-        return res;
+        if (e instanceof LogTruncatedError) {
+          res.clean = false;
+          truncated(e.batch);
+          return res;
+        }
+        if (e instanceof LogCorruptError) {
+          at(e.batch, e.reason);
+          return res;
+        }
+        throw e;
       }
-      if (info.compressedSize > MAX_PAYLOAD || info.uncompressedSize > MAX_PAYLOAD) {
-        at(batch, `implausible sizes in the batch header (compressed ${info.compressedSize}, uncompressed ${info.uncompressedSize}; the rest of the segment cannot be read)`);
-        return res;
-      }
-      pos += 4 + hsize;
-      if (pos + info.compressedSize > size) {
-        res.clean = false;
-        truncated(batch);
-        return res;
-      }
+      if (next.done) return res;
+      const f = next.value;
+      const { info, batch } = f;
       if (res.batches === 0) res.firstTimestamp = info.firstTimestamp;
       res.lastTimestamp = info.lastTimestamp;
       res.batches++;
@@ -193,22 +161,20 @@ function verifySegment(
         at(batch, `first_timestamp ${info.firstTimestamp} is before the previous batch's last_timestamp ${state.lastTimestamp}`);
       }
       if (info.recordCount === 0) at(batch, 'the batch header says it holds no records');
-      // Stored bytes: checksum, decompression, filter.
-      const payload = new Uint8Array(info.compressedSize);
-      fs.readSync(fd, payload, 0, payload.length, pos);
-      pos += payload.length;
-      const crc = crc32(payload);
-      if (crc !== info.checksum) at(batch, `checksum mismatch (the header says ${hex(info.checksum)}, the stored bytes give ${hex(crc)})`);
-      else {
-        const records = unpack(info, payload, (m) => at(batch, m));
-        if (records !== null) res.records += decodeRecords(info, records, (m) => at(batch, m));
+      // Stored bytes: checksum, decompression, filter; then every record.
+      let records: Uint8Array | null = null;
+      try {
+        records = unpackBatch(source, index, f, { sizeUnknown: true }, ZLIB, buffer);
+      } catch (e) {
+        if (!(e instanceof LogCorruptError)) throw e;
+        at(batch, e.reason);
       }
+      if (records !== null) res.records += decodeRecords(info, records, (m) => at(batch, m));
       // The next batch goes on from this one; after a damaged one, from wherever it says it starts.
       const clean = problemCount === before;
       state.nextOffset = clean ? info.firstOffset + info.recordCount : null;
       state.lastTimestamp = clean ? info.lastTimestamp : null;
     }
-    return res;
   } catch (e) {
     // The file itself cannot be read (a directory in its place, an I/O error).
     const code = (e as { code?: string }).code;
@@ -216,39 +182,8 @@ function verifySegment(
     at(undefined, `cannot read the segment file (${code})`);
     return res;
   } finally {
-    fs.closeSync(fd);
+    source.close();
   }
-}
-
-const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
-
-/** The records of a batch whose checksum is right: decompressed and unfiltered; null after a problem. */
-function unpack(info: BatchInfo, payload: Uint8Array, problem: (m: string) => void): Uint8Array | null {
-  let records: Uint8Array;
-  if (info.compression === Compression.None) records = payload;
-  else if (info.compression === Compression.Deflate) {
-    try {
-      // Not into a buffer of the header's size: that size is what is being checked.
-      records = inflateSync(payload);
-    } catch (e) {
-      problem(`cannot decompress: ${(e as Error).message}`);
-      return null;
-    }
-  } else {
-    problem(`unknown compression ${info.compression}`);
-    return null;
-  }
-  if (records.length !== info.uncompressedSize) {
-    problem(`uncompressed size mismatch (the header says ${info.uncompressedSize}, the records take ${records.length})`);
-    return null;
-  }
-  try {
-    undoFilter(info, records);
-  } catch (e) {
-    problem(`bad records (${(e as Error).message})`);
-    return null;
-  }
-  return records;
 }
 
 /** Decode every record of a batch; returns how many decoded. */

@@ -22,12 +22,12 @@ export function crc32(bytes: Uint8Array, value = 0): number {
 }
 
 /**
- * Raw DEFLATE `payload` into `size` bytes. One output chunk larger than the records: zlib then returns
+ * Raw DEFLATE `payload` into `size` bytes (-1: as many as it takes). One output chunk larger than the records: zlib then returns
  * it as it is (with the default 16 KiB chunks it would copy them all into one buffer at the end). The
  * chunk is allocated before inflating: a header's size is believed up to 16 MiB. Throws zlib's error.
  */
 export function inflate(payload: Uint8Array, size: number): Uint8Array {
-  const out = inflateRawSync(payload, { maxOutputLength: Math.max(size, 1), chunkSize: Math.min(size, 1 << 24) + 64 });
+  const out = size < 0 ? inflateRawSync(payload) : inflateRawSync(payload, { maxOutputLength: Math.max(size, 1), chunkSize: Math.min(size, 1 << 24) + 64 });
   return new Uint8Array(out.buffer, out.byteOffset, out.byteLength); // a plain view: Buffer#subarray is slower
 }
 
