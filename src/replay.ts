@@ -1,19 +1,18 @@
 /**
- * `tc replay`: re-execute a recorded process from the registry against its log, with no host at all.
+ * `tc replay`: re-execute a recorded process from the registry against its log, with no host at all:
+ * the registry's module and segment files handed to the portable core (src/core/replay.ts), with zlib.
  */
-import { ProcExit } from './core/outcome.js';
 import { useNativeEqual } from './core/check.js';
-import { loadModule, trappingImports } from './core/module.js';
+import type { LogRecord } from './core/codec.js';
+import { loadModule } from './core/module.js';
+import type { TrapInfo } from './core/outcome.js';
+import { replayLog } from './core/replay.js';
+import type { ReplayOptions } from './core/replayer.js';
 import { EXIT, TcError } from './errors.js';
 import { Registry, registryDir, type Manifest } from './registry/registry.js';
-import { MemoryViews } from './core/memory.js';
-import { LogEndedError, ReplayDivergence, replayImports, ReplayedTrap, type ReplayOptions } from './core/replayer.js';
-import { instantiateWasi } from './core/split.js';
+import { fileSource, segmentFiles } from './timemachine/log.js';
+import { ZLIB } from './timemachine/zlib.js';
 import { VERSION } from './version.js';
-import { WASI_MODULE } from './wasi/syscalls.js';
-import { exitOutcome, wasmFrames, type TrapInfo } from './execute.js';
-import type { LogRecord } from './core/codec.js';
-import { logCursor } from './timemachine/log.js';
 
 // Long runs of bytes are compared natively (see useNativeEqual).
 useNativeEqual((a, b) => Buffer.compare(a, b) === 0);
@@ -60,31 +59,12 @@ export async function replayProcess(options: ReplayProcessOptions): Promise<Repl
   // is checked by tc verify and tc import.
   if (bytes.length !== manifest.module.size) throw new TcError(`module ${manifest.module.digest}: stored ${bytes.length} bytes, the manifest says ${manifest.module.size}`, EXIT.CORRUPT);
   const { module, unknownImports } = await loadModule(bytes, manifest.module.name);
-  // Records are used during the call that reads them, except by an onRecord observer, which may keep them.
-  const cursor = logCursor(registry.logDir(id), { keepTimestampOffset: true, reuseBuffer: options.onRecord === undefined });
-  const memory = new MemoryViews();
-  const finished = manifest.status === 'exited' || manifest.status === 'trapped';
-  const stubs = trappingImports(unknownImports);
-  const instance = instantiateWasi(module, (adapt) => ({
-    ...stubs,
-    [WASI_MODULE]: replayImports(cursor, memory, { finished, onOutput: options.onOutput, onRecord: options.onRecord, adapt }) as unknown as WebAssembly.ModuleImports,
-  }));
-  memory.bind(instance.exports.memory as WebAssembly.Memory);
-  let exitCode = 0;
-  let trap: TrapInfo | undefined;
+  const sources = segmentFiles(registry.logDir(id)).map((f) => fileSource(f.path));
   try {
-    (instance.exports._start as () => void)();
-  } catch (e) {
-    if (e instanceof ProcExit) ({ exitCode, trap } = exitOutcome(e.code, e));
-    else if (e instanceof ReplayDivergence || e instanceof LogEndedError || e instanceof TcError) throw e;
-    else {
-      trap = { message: e instanceof ReplayedTrap ? e.message : ((e as Error)?.message ?? String(e)), frames: wasmFrames(e) };
-      exitCode = EXIT.TRAP;
-    }
+    const finished = manifest.status === 'exited' || manifest.status === 'trapped';
+    const outcome = replayLog(module, { segments: sources, finished, codec: ZLIB, onOutput: options.onOutput, onRecord: options.onRecord, unknownImports });
+    return { id, ...outcome };
+  } finally {
+    for (const s of sources) s.close();
   }
-  const records = cursor.offset + 1;
-  if (finished && cursor.next() !== null) {
-    throw new ReplayDivergence('unconsumed records', cursor.offset, null, null, `(the guest ended but the log goes on)`);
-  }
-  return { id, exitCode, trap, records };
 }

@@ -2,8 +2,7 @@
  * `tc describe process|module <id>`: everything the registry knows about one process (its log
  * statistics read from the segment files' batch headers) or one module (its interface).
  */
-import { describeModule, describeProcess, type ModuleDescription, type ProcessDescription } from '../../registry/inspect.js';
-import { Registry, registryDir } from '../../registry/registry.js';
+import { openRegistry, type ModuleDescription, type ProcessDescription } from '../../api.js';
 import { stdout } from '../io.js';
 import { moduleText, outputFormat, processText, render } from '../render.js';
 import { resourceType } from './get.js';
@@ -21,10 +20,8 @@ export type DescribeResult =
 /** Describe resource `id` (a unique prefix). Throws UsageError, UnknownIdError, RegistryError. */
 export function describe(resource: string, id: string, opts: DescribeOptions = {}): DescribeResult {
   const type = resourceType(resource);
-  const registry = new Registry(registryDir(opts.registry));
-  return type === 'process'
-    ? { type, data: describeProcess(registry, id, { verbose: opts.verbose }) }
-    : { type, data: describeModule(registry, id) };
+  const registry = openRegistry(opts.registry);
+  return type === 'process' ? { type, data: registry.describeProcess(id, { verbose: opts.verbose }) } : { type, data: registry.describeModule(id) };
 }
 
 export function renderDescribe(r: DescribeResult, format: string | undefined, now: Date = new Date()): string {

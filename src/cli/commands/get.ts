@@ -2,8 +2,7 @@
  * `tc get [type]`: the resource types, or a table of the processes or modules in the registry.
  */
 import { UsageError } from '../../errors.js';
-import { listModules, listProcesses, type ProcessSummary } from '../../registry/inspect.js';
-import { Registry, registryDir, type ModuleInfo } from '../../registry/registry.js';
+import { openRegistry, type ModuleInfo, type ProcessSummary } from '../../api.js';
 import { stdout } from '../io.js';
 import { MODULE_COLUMNS, outputFormat, PROCESS_COLUMNS, render, RESOURCE_COLUMNS, table, type ResourceType } from '../render.js';
 
@@ -42,8 +41,8 @@ export type GetResult =
 export function get(resource: string | undefined, opts: GetOptions = {}): GetResult {
   if (resource === undefined) return { type: 'resources', items: RESOURCES };
   const type = resourceType(resource);
-  const registry = new Registry(registryDir(opts.registry));
-  return type === 'process' ? { type, items: listProcesses(registry) } : { type, items: listModules(registry) };
+  const registry = openRegistry(opts.registry);
+  return type === 'process' ? { type, items: registry.processes() } : { type, items: registry.modules() };
 }
 
 /** Render what {@link get} returns: a table, or the items as a JSON/YAML list. */

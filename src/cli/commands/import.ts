@@ -2,9 +2,7 @@
  * `tc import <file.tcr|->`: add an exported recording to the registry; prints the process id.
  */
 import * as fs from 'node:fs';
-import { TcError } from '../../errors.js';
-import { importProcess, type ImportResult } from '../../registry/archive.js';
-import { Registry, registryDir } from '../../registry/registry.js';
+import { openRegistry, TcError, type ImportResult } from '../../api.js';
 import { stdout } from '../io.js';
 import { importText, outputFormat, render } from '../render.js';
 
@@ -14,14 +12,15 @@ export interface ImportOptions {
 
 /** Import the `.tcr` archive at `file` (`-`: stdin). Throws TcError (ArchiveError) with one line. */
 export function importFile(file: string, opts: ImportOptions = {}): ImportResult {
+  const registry = openRegistry(opts.registry);
+  if (file !== '-') return registry.importRecording(file);
   let bytes: Uint8Array;
   try {
-    bytes = fs.readFileSync(file === '-' ? 0 : file);
+    bytes = fs.readFileSync(0);
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    throw new TcError(`${file}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+    throw new TcError(`stdin: ${(e as Error).message}`);
   }
-  return importProcess(new Registry(registryDir(opts.registry)), bytes, file === '-' ? 'stdin' : file);
+  return registry.importRecording(bytes, 'stdin');
 }
 
 /** `tc import`: prints the process id (or the result as JSON/YAML). */

@@ -2,11 +2,8 @@
  * `tc replay`: re-executes a recorded process against its log and ends as the recording did; a
  * divergence prints its report. With `--exit-status-file`, writes how it ended there too.
  */
-import { Registry, registryDir } from '../../registry/registry.js';
-import { replayProcess } from '../../replay.js';
-import { LogEndedError, ReplayDivergence } from '../../core/replayer.js';
+import { LogEndedError, openRegistry, replay, ReplayDivergence } from '../../api.js';
 import { formatRecord } from '../../core/trace.js';
-import { FdStreams } from '../../core/streams.js';
 import { stderr, writeFd } from '../io.js';
 import { checkExitStatusFile, errorStatus, writeExitStatus, type ExitStatus } from '../exit-status.js';
 
@@ -24,15 +21,12 @@ export async function replayCommand(prefix: string, opts: ReplayCommandOptions):
   if (file !== undefined) checkExitStatusFile(file);
   let id: string | null = null;
   let status: ExitStatus;
-  // What the trace marks follows its own copy of the fd table (the replayer's moves inside the call).
-  const streams = new FdStreams();
   try {
-    id = new Registry(registryDir(opts.registry)).resolveProcess(prefix);
-    const result = await replayProcess({
-      id,
+    id = openRegistry(opts.registry).resolveProcess(prefix);
+    const result = await replay(id, {
       registry: opts.registry,
-      onOutput: opts.quiet ? undefined : (fd, bytes) => writeFd(fd, bytes),
-      onRecord: opts.trace ? (rec) => stderr(`${formatRecord(rec, streams.follow(rec))}\n`) : undefined,
+      onOutput: opts.quiet ? undefined : (stream, bytes) => writeFd(stream === 'stdout' ? 1 : 2, bytes),
+      onRecord: opts.trace ? (rec) => stderr(`${formatRecord(rec, rec.stream === 'stdout' ? 1 : rec.stream === 'stderr' ? 2 : -1)}\n`) : undefined,
       onWarning: (w) => stderr(`tc: warning: ${w}\n`),
     });
     if (result.trap) stderr(`tc: trap: ${result.trap.message}\n${result.trap.frames.map((f) => `    ${f}\n`).join('')}`);

@@ -4,10 +4,9 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { EXIT } from '../../errors.js';
-import { runModule, parseDirs, parseEnv, type RunResult } from '../../run.js';
-import { decodeRecord, ByteReader } from '../../core/codec.js';
+import { run, type RunResult } from '../../api.js';
+import { parseEnv } from '../../run.js';
 import { formatRecord } from '../../core/trace.js';
-import { FdStreams } from '../../core/streams.js';
 import { stderr } from '../io.js';
 import { checkExitStatusFile, errorStatus, writeExitStatus, type ExitStatus } from '../exit-status.js';
 
@@ -42,7 +41,6 @@ export function runStatus(result: RunResult, problem: string | null): ExitStatus
 
 /** `tc run`: prints the process id first on stderr, runs, returns the exit code to exit with. */
 export async function runCommand(module: string, args: string[], opts: RunCommandOptions): Promise<number> {
-  const streams = new FdStreams();
   const file = opts.exitStatusFile;
   if (file !== undefined) checkExitStatusFile(file);
   let id: string | null = null;
@@ -53,11 +51,10 @@ export async function runCommand(module: string, args: string[], opts: RunComman
   };
   if (!opts.record) note();
   try {
-    result = await runModule({
-      module,
+    result = await run(module, {
       args,
       env: parseEnv(opts.env),
-      dirs: parseDirs(opts.dir),
+      dirs: opts.dir,
       record: opts.record,
       registry: opts.registry,
       trapUnknownImports: opts.trapUnknownImports,
@@ -67,16 +64,11 @@ export async function runCommand(module: string, args: string[], opts: RunComman
         stderr(`${started}\n`);
         note();
       },
-      onError: (message) => {
+      onWarning: (message) => {
         problem = message;
         stderr(`tc: ${message}\n`);
       },
-      onRecord: opts.trace
-        ? (bytes, offset, prev) => {
-            const rec = decodeRecord(new ByteReader(bytes), offset, prev);
-            stderr(`${formatRecord(rec, streams.follow(rec))}\n`);
-          }
-        : undefined,
+      onRecord: opts.trace ? (rec) => stderr(`${formatRecord(rec, rec.stream === 'stdout' ? 1 : rec.stream === 'stderr' ? 2 : -1)}\n`) : undefined,
     });
   } catch (e) {
     if (file !== undefined) writeExitStatus(file, errorStatus(e, id));

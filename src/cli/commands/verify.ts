@@ -4,8 +4,8 @@
  * something is (src/registry/verify.ts says what is checked).
  */
 import { EXIT } from '../../errors.js';
-import { Registry, registryDir } from '../../registry/registry.js';
-import { problemLine, verifyProcess, type VerifyResult } from '../../registry/verify.js';
+import { openRegistry, type VerifyResult } from '../../api.js';
+import { problemLine } from '../../registry/verify.js';
 import { stdout } from '../io.js';
 import { outputFormat, render } from '../render.js';
 
@@ -17,7 +17,7 @@ export interface VerifyOptions {
 
 /** Verify process `id` (a unique prefix). Throws UnknownIdError for an unknown or ambiguous id. */
 export function verify(id: string, opts: VerifyOptions = {}): VerifyResult {
-  return verifyProcess(new Registry(registryDir(opts.registry)), id);
+  return openRegistry(opts.registry).verify(id);
 }
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;

@@ -1,0 +1,77 @@
+/**
+ * Re-executing a recording: a module and its log are all replay needs. Portable: the segments are
+ * bytes (or any {@link SegmentSource}), and nothing of a host is used.
+ */
+import { EXIT, isTcError } from '../errors.js';
+import { WASI_MODULE } from '../wasi/syscalls.js';
+import type { LogRecord } from './codec.js';
+import { RecordCursor, segmentBatches } from './cursor.js';
+import { MemoryViews } from './memory.js';
+import { trappingImports } from './module.js';
+import { exitOutcome, ProcExit, wasmFrames, type TrapInfo } from './outcome.js';
+import { ReplayDivergence, replayImports, ReplayedTrap, type ReplayOptions } from './replayer.js';
+import type { Codec, SegmentSource } from './segment.js';
+import { instantiateWasi } from './split.js';
+
+export interface ReplayLogOptions {
+  /** The log's segments, in order: their bytes, or sources of them. */
+  readonly segments: readonly (Uint8Array | SegmentSource)[];
+  /**
+   * Whether the recording finished (exited or trapped, as its manifest says): a finished log that
+   * runs out is a divergence or damage, an unfinished one just ends (LogEndedError).
+   */
+  readonly finished: boolean;
+  /** Checksum and inflate (default: the portable ones; Node passes zlib's). */
+  readonly codec?: Codec;
+  /** Each successful write that reached the host's stdout (1) or stderr (2), with its bytes. */
+  readonly onOutput?: ReplayOptions['onOutput'];
+  /** Each record once replayed (the general path then replays every call: slower). */
+  readonly onRecord?: (record: LogRecord) => void;
+  /** Functions the module imports besides WASI's (`WebAssembly.Module.imports`): stubbed to trap, as recorded. */
+  readonly unknownImports?: readonly WebAssembly.ModuleImportDescriptor[];
+}
+
+/** How a replay ended: as the recording did. */
+export interface ReplayOutcome {
+  /** The recorded exit code; {@link EXIT.TRAP} when the guest trapped. */
+  readonly exitCode: number;
+  readonly trap?: TrapInfo;
+  /** Records replayed. */
+  readonly records: number;
+}
+
+/**
+ * Replay `module` (compiled) against its log. Returns how the guest ended, which is how the recording
+ * ended. Throws {@link ReplayDivergence} when the guest does something the log does not have (or ends
+ * with records left), LogEndedError when an unfinished recording runs out, LogCorruptError on damage.
+ */
+export function replayLog(module: WebAssembly.Module, options: ReplayLogOptions): ReplayOutcome {
+  // Records are used during the call that reads them, except by an onRecord observer, which may keep them.
+  const batches = segmentBatches(options.segments, { keepTimestampOffset: true, reuseBuffer: options.onRecord === undefined }, options.codec);
+  const cursor = new RecordCursor(batches, { keepTimestampOffset: true });
+  const memory = new MemoryViews();
+  const { finished } = options;
+  const stubs = trappingImports(options.unknownImports ?? []);
+  const instance = instantiateWasi(module, (adapt) => ({
+    ...stubs,
+    [WASI_MODULE]: replayImports(cursor, memory, { finished, onOutput: options.onOutput, onRecord: options.onRecord, adapt }) as unknown as WebAssembly.ModuleImports,
+  }));
+  memory.bind(instance.exports.memory as WebAssembly.Memory);
+  let exitCode = 0;
+  let trap: TrapInfo | undefined;
+  try {
+    (instance.exports._start as () => void)();
+  } catch (e) {
+    if (e instanceof ProcExit) ({ exitCode, trap } = exitOutcome(e.code, e));
+    else if (isTcError(e)) throw e;
+    else {
+      trap = { message: e instanceof ReplayedTrap ? e.message : ((e as Error)?.message ?? String(e)), frames: wasmFrames(e) };
+      exitCode = EXIT.TRAP;
+    }
+  }
+  const records = cursor.offset + 1;
+  if (finished && cursor.next() !== null) {
+    throw new ReplayDivergence('unconsumed records', cursor.offset, null, null, `(the guest ended but the log goes on)`);
+  }
+  return { exitCode, ...(trap ? { trap } : {}), records };
+}

@@ -1,0 +1,90 @@
+/**
+ * Garbage collection of a registry: old processes, and the modules no process uses any more.
+ *
+ * Which processes: with `olderThan`, those that started more than that long ago; with `keep` N, all
+ * but the N newest; with both, those matching both; with neither, none (only unused modules go).
+ * A process being recorded right now is never deleted. Modules used by no remaining process are.
+ */
+import { UsageError } from '../errors.js';
+import { listModules, listProcesses } from './inspect.js';
+import type { Registry } from './registry.js';
+import { moduleSize, removeModule, removeProcess, type DeletedModule, type DeletedProcess } from './remove.js';
+
+export interface GcOptions {
+  /** `30s`, `10m`, `2h`, `7d`, `1w` (and sums like `1h30m`). */
+  olderThan?: string;
+  /** Keep the N newest processes. */
+  keep?: string | number;
+  /** Report what would be deleted; delete nothing. */
+  dryRun?: boolean;
+  /** The current time (tests). */
+  now?: Date;
+}
+
+/** What `tc gc` did (or would do, with --dry-run). Sizes in bytes. */
+export interface GcResult {
+  readonly dryRun: boolean;
+  readonly processes: readonly DeletedProcess[];
+  readonly modules: readonly DeletedModule[];
+  /** Processes left alone because they are being recorded right now. */
+  readonly live: readonly string[];
+  readonly freed: { readonly processes: number; readonly modules: number; readonly bytes: number };
+}
+
+const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3600_000, d: 86400_000, w: 7 * 86400_000 };
+
+/** Parse `30s`, `10m`, `2h`, `7d`, `1w`, `1h30m`, `1.5h` to milliseconds. Throws UsageError. */
+export function parseDuration(text: string): number {
+  const s = text.trim();
+  const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
+  let ms = 0;
+  let pos = 0;
+  while (pos < s.length) {
+    part.lastIndex = pos;
+    const m = part.exec(s);
+    if (m === null) break;
+    ms += Number(m[1]) * UNITS[m[2]!]!;
+    pos = part.lastIndex;
+  }
+  if (s.length === 0 || pos !== s.length) throw new UsageError(`--older-than ${text}: expected a duration like 30s, 10m, 2h, 7d`);
+  return ms;
+}
+
+function parseKeep(v: string | number): number {
+  const n = typeof v === 'number' ? v : /^\d+$/.test(v.trim()) ? Number(v) : NaN;
+  if (!Number.isSafeInteger(n) || n < 0) throw new UsageError(`--keep ${v}: expected a number of processes (0 or more)`);
+  return n;
+}
+
+/** Collect garbage in `registry` (see the file comment). Throws UsageError for bad options. */
+export function collectGarbage(registry: Registry, opts: GcOptions = {}): GcResult {
+  const cutoff = opts.olderThan === undefined ? undefined : (opts.now ?? new Date()).getTime() - parseDuration(opts.olderThan);
+  const keep = opts.keep === undefined ? undefined : parseKeep(opts.keep);
+  const dryRun = opts.dryRun === true;
+
+  const all = listProcesses(registry); // newest first
+  const live = all.filter((p) => p.status === 'recording').map((p) => p.id);
+  const doomed = new Set<string>();
+  if (cutoff !== undefined || keep !== undefined) {
+    all.forEach((p, rank) => {
+      if (p.status === 'recording' || p.startTime === undefined) return;
+      if (keep !== undefined && rank < keep) return;
+      if (cutoff !== undefined && !(Date.parse(p.startTime) < cutoff)) return;
+      doomed.add(p.id);
+    });
+  }
+  const processes: DeletedProcess[] = all
+    .filter((p) => doomed.has(p.id))
+    .map((p) => ({ id: p.id, startTime: p.startTime, size: dryRun ? p.size : removeProcess(registry, p.id) }));
+
+  // Modules still used: by the processes left (listed again after deleting, to see new ones).
+  const remaining = dryRun ? all.filter((p) => !doomed.has(p.id)) : listProcesses(registry);
+  const used = new Set(remaining.map((p) => p.module?.digest));
+  const modules: DeletedModule[] = listModules(registry)
+    .filter((m) => !used.has(m.digest))
+    .map((m) => ({ digest: m.digest, name: m.name, size: dryRun ? moduleSize(registry, m.digest) : removeModule(registry, m.digest) }));
+
+  const bytes = processes.reduce((n, p) => n + p.size, 0) + modules.reduce((n, m) => n + m.size, 0);
+  return { dryRun, processes, modules, live, freed: { processes: processes.length, modules: modules.length, bytes } };
+}
+
