@@ -2,7 +2,8 @@
  * `tc describe process|module <id>`: everything the registry knows about one process (its log
  * statistics read from the segment files' batch headers) or one module (its interface).
  */
-import { openRegistry, type ModuleDescription, type ProcessDescription } from '../../api.js';
+import { openRegistry } from '../../api/registry.js';
+import type { ModuleDescription, ProcessDescription } from '../../registry/inspect.js';
 import { stdout } from '../io.js';
 import { moduleText, outputFormat, processText, render } from '../render.js';
 import { resourceType } from './get.js';

@@ -3,8 +3,9 @@
  * `tc export process <id> <file|->`: the recording as one `.tcr` archive (src/registry/archive.ts).
  * A file is written under a temporary name and renamed, so it never holds half an export.
  */
-import { openRegistry, UsageError, type ExportResult } from '../../api.js';
-import type { Sink } from '../../registry/archive.js';
+import { openRegistry } from '../../api/registry.js';
+import { UsageError } from '../../errors.js';
+import type { ExportResult, Sink } from '../../registry/archive.js';
 import { stdout } from '../io.js';
 import { exportText, outputFormat, render } from '../render.js';
 import { resourceType } from './get.js';

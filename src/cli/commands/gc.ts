@@ -6,7 +6,8 @@
  * but the N newest; with both, those matching both; with neither, none (only unused modules go).
  * A process being recorded right now is never deleted. Modules used by no remaining process are.
  */
-import { openRegistry, type GcOptions as RegistryGcOptions, type GcResult } from '../../api.js';
+import { openRegistry } from '../../api/registry.js';
+import type { GcOptions as RegistryGcOptions, GcResult } from '../../registry/gc.js';
 import { stdout } from '../io.js';
 import { gcText, outputFormat, render } from '../render.js';
 

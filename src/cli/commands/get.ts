@@ -2,7 +2,9 @@
  * `tc get [type]`: the resource types, or a table of the processes or modules in the registry.
  */
 import { UsageError } from '../../errors.js';
-import { openRegistry, type ModuleInfo, type ProcessSummary } from '../../api.js';
+import { openRegistry } from '../../api/registry.js';
+import type { ModuleInfo } from '../../registry/registry.js';
+import type { ProcessSummary } from '../../registry/inspect.js';
 import { stdout } from '../io.js';
 import { MODULE_COLUMNS, outputFormat, PROCESS_COLUMNS, render, RESOURCE_COLUMNS, table, type ResourceType } from '../render.js';
 

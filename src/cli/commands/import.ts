@@ -2,7 +2,9 @@
  * `tc import <file.tcr|->`: add an exported recording to the registry; prints the process id.
  */
 import * as fs from 'node:fs';
-import { openRegistry, TcError, type ImportResult } from '../../api.js';
+import { openRegistry } from '../../api/registry.js';
+import { TcError } from '../../errors.js';
+import type { ImportResult } from '../../registry/archive.js';
 import { stdout } from '../io.js';
 import { importText, outputFormat, render } from '../render.js';
 

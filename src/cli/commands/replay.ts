@@ -2,7 +2,9 @@
  * `tc replay`: re-executes a recorded process against its log and ends as the recording did; a
  * divergence prints its report. With `--exit-status-file`, writes how it ended there too.
  */
-import { LogEndedError, openRegistry, replay, ReplayDivergence } from '../../api.js';
+import { replay, resolveProcess } from '../../api/replay.js';
+import { streamNumber } from '../../api/records.js';
+import { LogEndedError, ReplayDivergence } from '../../core/replayer.js';
 import { formatRecord } from '../../core/trace.js';
 import { stderr, writeFd } from '../io.js';
 import { checkExitStatusFile, errorStatus, writeExitStatus, type ExitStatus } from '../exit-status.js';
@@ -22,11 +24,11 @@ export async function replayCommand(prefix: string, opts: ReplayCommandOptions):
   let id: string | null = null;
   let status: ExitStatus;
   try {
-    id = openRegistry(opts.registry).resolveProcess(prefix);
+    id = resolveProcess(prefix, { registry: opts.registry });
     const result = await replay(id, {
       registry: opts.registry,
       onOutput: opts.quiet ? undefined : (stream, bytes) => writeFd(stream === 'stdout' ? 1 : 2, bytes),
-      onRecord: opts.trace ? (rec) => stderr(`${formatRecord(rec, rec.stream === 'stdout' ? 1 : rec.stream === 'stderr' ? 2 : -1)}\n`) : undefined,
+      onRecord: opts.trace ? (rec) => stderr(`${formatRecord(rec, streamNumber(rec))}\n`) : undefined,
       onWarning: (w) => stderr(`tc: warning: ${w}\n`),
     });
     if (result.trap) stderr(`tc: trap: ${result.trap.message}\n${result.trap.frames.map((f) => `    ${f}\n`).join('')}`);

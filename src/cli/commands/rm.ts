@@ -3,7 +3,8 @@
  * the ones no process uses any more.
  * `tc rm module <id>...`: delete modules no process uses; a module a process uses is refused.
  */
-import { openRegistry, type DeletedModule, type DeletedProcess } from '../../api.js';
+import { openRegistry } from '../../api/registry.js';
+import type { DeletedModule, DeletedProcess } from '../../registry/remove.js';
 import { stdout } from '../io.js';
 import { outputFormat, render, rmText } from '../render.js';
 import { resourceType } from './get.js';

@@ -4,7 +4,8 @@
  */
 import type { Worker } from 'node:worker_threads';
 import { EXIT } from '../../errors.js';
-import { run, type RunResult } from '../../api.js';
+import { run, type RunResult } from '../../api/run.js';
+import { streamNumber } from '../../api/records.js';
 import { parseEnv } from '../../run.js';
 import { formatRecord } from '../../core/trace.js';
 import { stderr } from '../io.js';
@@ -68,7 +69,7 @@ export async function runCommand(module: string, args: string[], opts: RunComman
         problem = message;
         stderr(`tc: ${message}\n`);
       },
-      onRecord: opts.trace ? (rec) => stderr(`${formatRecord(rec, rec.stream === 'stdout' ? 1 : rec.stream === 'stderr' ? 2 : -1)}\n`) : undefined,
+      onRecord: opts.trace ? (rec) => stderr(`${formatRecord(rec, streamNumber(rec))}\n`) : undefined,
     });
   } catch (e) {
     if (file !== undefined) writeExitStatus(file, errorStatus(e, id));

@@ -3,7 +3,9 @@
  * src/api.ts), each formatted by src/core/trace.ts.
  */
 import YAML from 'yaml';
-import { openRegistry, UsageError, type TracedRecord } from '../../api.js';
+import { logRecords } from '../../api/log.js';
+import { streamNumber, type TracedRecord } from '../../api/records.js';
+import { UsageError } from '../../errors.js';
 import { formatRecord, recordJson } from '../../core/trace.js';
 import { SYSCALL } from '../../wasi/syscalls.js';
 import { stderr, stdout } from '../io.js';
@@ -35,9 +37,9 @@ export function traceCommand(id: string, opts: TraceCommandOptions): number {
   for (const f of only) if (!Object.hasOwn(SYSCALL, f)) throw new UsageError(`--function ${f}: not a wasi_snapshot_preview1 function`);
   let chunk = '';
   let unfinished = -1;
-  for (const rec of openRegistry(opts.registry).records(id, { onUnfinished: (n) => (unfinished = n) })) {
+  for (const rec of logRecords(id, { registry: opts.registry, onUnfinished: (n) => (unfinished = n) })) {
     if (only.size > 0 && !only.has(rec.syscall.name)) continue;
-    chunk += format(rec, rec.stream === 'stdout' ? 1 : rec.stream === 'stderr' ? 2 : -1);
+    chunk += format(rec, streamNumber(rec));
     if (chunk.length > 1 << 16) {
       stdout(chunk);
       chunk = '';

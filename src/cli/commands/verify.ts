@@ -4,7 +4,8 @@
  * something is (src/registry/verify.ts says what is checked).
  */
 import { EXIT } from '../../errors.js';
-import { openRegistry, type VerifyResult } from '../../api.js';
+import { openRegistry } from '../../api/registry.js';
+import type { VerifyResult } from '../../registry/verify.js';
 import { problemLine } from '../../registry/verify.js';
 import { stdout } from '../io.js';
 import { outputFormat, render } from '../render.js';

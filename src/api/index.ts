@@ -1,0 +1,32 @@
+/**
+ * tc as a library, on Node: run a WASI preview1 module and record it, replay a recording, and read the
+ * registry as data. The `tc` command is a thin shell over these functions: it formats what they return
+ * and prints it; they throw typed errors ({@link TcError} and its kinds, each with the exit code the
+ * command uses) and never exit the process.
+ *
+ * The portable core (replay from bytes, the log reader, the trace format) is `tc-wasm/core`.
+ *
+ * ```js
+ * import { run, replay, openRegistry } from 'tc-wasm';
+ * const { id, exitCode } = await run('hello.wasm', { registry: '/tmp/reg' });
+ * const again = await replay(id, { registry: '/tmp/reg', onOutput: (stream, bytes) => ... });
+ * for (const p of openRegistry('/tmp/reg').processes()) console.log(p.id, p.status);
+ * ```
+ */
+export { run, type RunOptions, type RunResult } from './run.js';
+export { replay, resolveProcess, type ReplayOptions, type ReplayResult } from './replay.js';
+export { openRegistry, TcRegistry } from './registry.js';
+export { logRecords, readLog, type LogRecordsOptions } from './log.js';
+export type { OutputStream, TracedRecord } from './records.js';
+export { EXIT, ModuleError, TcError, UsageError } from '../errors.js';
+export { ReplayDivergence, LogEndedError } from '../core/replayer.js';
+export { LogCorruptError, LogTruncatedError } from '../core/segment.js';
+export { ProcessRemovedError, RegistryError, UnknownIdError } from '../registry/registry.js';
+export type { LogRecord } from '../core/codec.js';
+export type { TrapInfo } from '../core/outcome.js';
+export type { ExportResult, ImportResult, Sink } from '../registry/archive.js';
+export type { GcOptions, GcResult } from '../registry/gc.js';
+export type { ModuleDescription, ProcessDescription, ProcessSummary } from '../registry/inspect.js';
+export type { ModuleInfo, ProcessStatus } from '../registry/registry.js';
+export type { DeletedModule, DeletedProcess } from '../registry/remove.js';
+export type { VerifyResult } from '../registry/verify.js';

@@ -1,0 +1,53 @@
+/**
+ * `replay`: re-execute a recorded process from the registry (see src/api/index.ts).
+ */
+import type { TrapInfo } from '../core/outcome.js';
+import { FdStreams, STREAM_NAMES } from '../core/streams.js';
+import { Registry, registryDir } from '../registry/registry.js';
+import { replayProcess } from '../replay.js';
+import { traced, type OutputStream, type TracedRecord } from './records.js';
+
+export interface ReplayOptions {
+  /** Registry directory (default: $TC_REGISTRY, else ~/.tc). */
+  readonly registry?: string;
+  /** What reached the host's stdout and stderr in the recording, in order (default: nothing is printed). */
+  readonly onOutput?: (stream: OutputStream, bytes: Uint8Array) => void;
+  /** Each record once replayed (replay then takes its general path for every call: slower). */
+  readonly onRecord?: (record: TracedRecord) => void;
+  /** A warning line (the recording was made by another tc, Node or V8 version). */
+  readonly onWarning?: (message: string) => void;
+}
+
+/** How a replay ended: as the recording did. */
+export interface ReplayResult {
+  readonly id: string;
+  readonly exitCode: number;
+  readonly trap?: TrapInfo;
+  /** Records replayed. */
+  readonly records: number;
+}
+
+/**
+ * Re-execute process `id` (or a unique prefix) from the registry against its log: no file is touched,
+ * no clock or random source is read. Resolves with the recorded exit code (or the reproduced trap).
+ * Throws ReplayDivergence when the guest leaves the log, LogEndedError when a recording that did not
+ * finish runs out, LogCorruptError on damage, UnknownIdError for an unknown id.
+ */
+export async function replay(id: string, options: ReplayOptions = {}): Promise<ReplayResult> {
+  const onOutput = options.onOutput;
+  const onRecord = options.onRecord;
+  const streams = new FdStreams();
+  const r = await replayProcess({
+    id,
+    registry: options.registry,
+    onOutput: onOutput === undefined ? undefined : (stream, bytes) => onOutput(STREAM_NAMES[stream] as OutputStream, bytes),
+    onRecord: onRecord === undefined ? undefined : (rec) => onRecord(traced(rec, streams)),
+    onWarning: options.onWarning,
+  });
+  return { id: r.id, exitCode: r.exitCode, ...(r.trap ? { trap: r.trap } : {}), records: r.records };
+}
+
+/** The full id of process `prefix` (a unique prefix) in the registry. Throws UnknownIdError. */
+export function resolveProcess(prefix: string, options: { readonly registry?: string } = {}): string {
+  return new Registry(registryDir(options.registry)).resolveProcess(prefix);
+}
