@@ -5,12 +5,17 @@
 // (docs/RATIONALE.md, "Start-up"). The CLI loads each command's bundle the same way.
 'use strict';
 const { createRequire } = require('node:module');
-const { readFileSync, statSync, writeFileSync } = require('node:fs');
+const { existsSync, readFileSync, writeFileSync } = require('node:fs');
 const { dirname, join } = require('node:path');
 const { Script } = require('node:vm');
 
 const argv = process.argv.slice(2);
 const dist = join(__dirname, '..', 'dist');
+// A clone used before it is built: say what to run, in one line (exit 250: tc's own error).
+if (!existsSync(join(dist, 'tc.cjs'))) {
+  process.stderr.write(`tc: not built yet: run \`make build\` (or \`npm run build\`) in ${join(__dirname, '..')}\n`);
+  process.exit(250);
+}
 // `tc run` writes its log on a thread that takes ~30 ms to boot: start it before loading anything
 // else, so it boots while the command line, the module and the registry are prepared. Its stdout and
 // stderr are not piped to this process's (it prints nothing): piping them would create
@@ -28,10 +33,11 @@ function loadBundle(file) {
   const known = loaded.get(file);
   if (known) return known.exports;
   const cacheFile = `${file}.cache`;
-  // The cache file starts with a line naming the bundle it was made from (size and mtime): V8 itself
-  // only checks the source's length.
-  const st = statSync(file);
-  const key = `${st.size} ${st.mtimeMs}\n`;
+  // Bundles are ASCII (esbuild escapes the rest), which reads fastest as latin1.
+  const text = readFileSync(file, 'latin1');
+  // The bundle's first line names its build (`// tc build <uuid>`, see scripts/build.mjs), and the
+  // cache file starts with the same line: V8 itself only checks the source's length.
+  const key = `${text.slice(0, text.indexOf('\n'))}\n`;
   let cachedData;
   try {
     const c = readFileSync(cacheFile);
@@ -39,8 +45,7 @@ function loadBundle(file) {
   } catch {
     // no cache: compile as usual
   }
-  // Bundles are ASCII (esbuild escapes the rest), which reads fastest as latin1.
-  const source = `(function (exports, require, module, __filename, __dirname) {${readFileSync(file, 'latin1')}\n})`;
+  const source = `(function (exports, require, module, __filename, __dirname) {${text}\n})`;
   const script = new Script(source, { filename: file, cachedData });
   const mod = { exports: {} };
   const entry = { script, key, cacheFile, exports: mod.exports };

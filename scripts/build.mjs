@@ -2,9 +2,12 @@
 // the registry commands together) and the log-writing thread of a recording into dist/writer.cjs
 // (CommonJS, dependencies included), then record V8's code cache of each bundle the CLI loads in
 // <bundle>.cache by running the commands once (bin/tc.js loads a bundle with its cache: see
-// docs/RATIONALE.md, "Start-up").
+// docs/RATIONALE.md, "Start-up"). The library is dist/lib.cjs (`tc-wasm`, src/api/index.ts) and the
+// portable core dist/core.js (`tc-wasm/core`, an ES module for any platform); their type declarations
+// go to dist/types (tsc).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -37,8 +40,17 @@ module.exports = (globalThis[Symbol.for('tc.loadBundle')] ?? require)(file);`,
   },
 };
 
+// Each build is named in the first line of every bundle, and its code caches name the build they were
+// made from: a cache is used with that build only (npm pack resets file times, so they cannot tell).
+const buildId = randomUUID();
+
+// The packages bundled into dist/, for dist/THIRD-PARTY-NOTICES (each bundle's metafile lists them).
+const bundled = new Set();
+const noteInputs = { name: 'note-inputs', setup: (b) => b.onEnd((r) => { for (const f of Object.keys(r.metafile?.inputs ?? {})) { const m = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f); if (m) bundled.add(m[1]); } }) };
+
 const common = {
-  plugins: [lazyChildProcess],
+  metafile: true,
+  plugins: [lazyChildProcess, noteInputs],
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -48,11 +60,29 @@ const common = {
   logLevel: 'warning',
   // The sources are ES modules; in the CommonJS bundle import.meta.url is the bundle's own URL.
   define: { 'import.meta.url': '__tcImportMetaUrl' },
-  banner: { js: "const __tcImportMetaUrl = require('node:url').pathToFileURL(__filename).href;" },
+  banner: { js: `// tc build ${buildId}\nconst __tcImportMetaUrl = require('node:url').pathToFileURL(__filename).href;` },
 };
 await build({ ...common, plugins: [...common.plugins, commandBundles], entryPoints: ['src/cli/main.ts'], outfile: 'dist/tc.cjs' });
 for (const name of COMMANDS) await build({ ...common, entryPoints: [`src/cli/commands/${name}.ts`], outfile: `dist/commands/${name}.cjs` });
 await build({ ...common, entryPoints: ['src/writer.ts'], outfile: 'dist/writer.cjs' });
+await build({ ...common, entryPoints: ['src/api/index.ts'], outfile: 'dist/lib.cjs' });
+// The core: no Node module may come in (platform browser fails the build on one).
+await build({ ...common, plugins: [noteInputs], platform: 'browser', format: 'esm', target: 'es2022', define: {}, banner: { js: `// tc build ${buildId}` }, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' });
+
+// The licenses of what the bundles hold.
+const notices = [...bundled].sort().map((name) => {
+  const dir = `node_modules/${name}`;
+  const { version, license } = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
+  const file = readdirSync(dir).find((f) => /^(licen[cs]e|copying)/i.test(f));
+  const text = file === undefined ? `(no license file; package.json says ${license})` : readFileSync(`${dir}/${file}`, 'utf8').trim();
+  return `${name} ${version} (${license})\n\n${text}\n`;
+});
+writeFileSync('dist/THIRD-PARTY-NOTICES', `tc's bundles in dist/ hold the following packages, under these licenses.\n\n${notices.join(`\n${'-'.repeat(72)}\n\n`)}`);
+
+// Type declarations of the library and the core.
+rmSync('dist/types', { recursive: true, force: true });
+const types = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.types.json'], { encoding: 'utf8' });
+if (types.status !== 0) throw new Error(`tsc -p tsconfig.types.json: exit ${types.status}\n${types.stdout}${types.stderr}`);
 
 // The code cache: V8 keeps the functions compiled so far, so record, replay, trace and list a hello
 // world with the caches being written at exit (each run adds what it compiled to what it loaded).

@@ -2,9 +2,9 @@
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 
-/** Where the thread's script is: dist/writer.cjs, seen from the run command's bundle (dist/commands/) or from src/. */
+/** Where the thread's script is: dist/writer.cjs, seen from the run command's bundle (dist/commands/), the library's (dist/) or src/. */
 function writerScript(): URL {
-  const candidates = ['../writer.cjs', '../dist/writer.cjs'].map((p) => new URL(p, import.meta.url));
+  const candidates = ['../writer.cjs', './writer.cjs', '../dist/writer.cjs'].map((p) => new URL(p, import.meta.url));
   return candidates.find((u) => existsSync(u)) ?? candidates[0]!;
 }
 

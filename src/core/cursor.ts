@@ -12,7 +12,8 @@ import { Filter } from '../format/tc/format/filter.js';
  */
 export function* segmentBatches(segments: Iterable<SegmentSource | Uint8Array>, options: ReadOptions = {}, codec?: Codec): Generator<Batch> {
   let index = 0;
-  for (const s of segments) yield* readBatches(s instanceof Uint8Array ? bytesSource(s) : s, index++, options, codec);
+  // Bytes are told from a source by what they lack (`instanceof Uint8Array` fails for bytes of another realm: a worker, a frame).
+  for (const s of segments) yield* readBatches(typeof (s as SegmentSource).read === 'function' ? (s as SegmentSource) : bytesSource(s as Uint8Array), index++, options, codec);
 }
 
 /**

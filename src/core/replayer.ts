@@ -10,7 +10,7 @@
  */
 import { ProcExit } from './outcome.js';
 import { SYSCALLS, type Syscall, type SyscallName } from '../wasi/syscalls.js';
-import { EXIT, TcError } from '../errors.js';
+import { EXIT, isTcError, TcError } from '../errors.js';
 import { ByteReader, ByteWriter, decodeRecord, normalizeParam, RESULT_TRAP, type LogRecord } from './codec.js';
 import { compileApply, compileInput, fillArgs, type Args } from './capture.js';
 import { sameBytes } from './check.js';
@@ -82,6 +82,16 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
   return a.length === b.length && sameBytes(a, 0, b, 0, a.length);
 }
 
+/**
+ * What a replayed call throws: what ends the guest as recorded (ProcExit, a ReplayedTrap) and tc's
+ * own errors (a divergence, damage) as they are; anything else is a failure of replay itself, not of
+ * the guest, and must not pass for a trap of it: a TcError naming the record.
+ */
+function failure(e: unknown, offset: number): unknown {
+  if (e instanceof ProcExit || e instanceof ReplayedTrap || isTcError(e)) return e;
+  return new TcError(`replay failed at record ${offset}: ${(e as Error)?.message ?? String(e)}`);
+}
+
 /** Build the replay imports over `cursor`. */
 export function replayImports(cursor: RecordCursor, memory: MemoryViews, options: ReplayOptions) {
   const scratch = new ByteWriter(1 << 12);
@@ -128,10 +138,12 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
     const args: (number | bigint)[] = new Array(n).fill(0);
     const general = function replayed(a0?: number | bigint, a1?: number | bigint, a2?: number | bigint, a3?: number | bigint, a4?: number | bigint, a5?: number | bigint, a6?: number | bigint, a7?: number | bigint, a8?: number | bigint): number | void {
       fillArgs(args, n, a0, a1, a2, a3, a4, a5, a6, a7, a8);
+      // The record this call replays (the cursor moves to it inside).
+      const at = cursor.offset + 1;
       try {
         return replayCall(args);
       } catch (e) {
-        throw cursor.damaged(e);
+        throw failure(cursor.damaged(e), at);
       }
     };
     const replayCall = (a: (number | bigint)[]): number | void => {
