@@ -4,6 +4,8 @@ import { crc32 as zlibCrc32 } from 'node:zlib';
 import { copyBytes } from '../src/core/bytes.js';
 import { sameBytes } from '../src/core/check.js';
 import { crc32 } from '../src/timemachine/zlib.js';
+import { crc32 as portableCrc32 } from '../src/core/crc32.js';
+import { useNativeEqual } from '../src/core/check.js';
 
 const shared = (n: number) => new Uint8Array(new SharedArrayBuffer(n));
 const plain = (n: number) => new Uint8Array(n);
@@ -61,8 +63,23 @@ describe('crc32', () => {
   });
 });
 
+describe('the portable crc32 (src/core/crc32.ts)', () => {
+  it("gives zlib's values at every length and alignment, and continues a value", () => {
+    const data = new Uint8Array(randomBytes(70_000));
+    for (const len of [0, 1, 7, 8, 9, 63, 64, 1000, 65_536]) {
+      for (const at of [0, 1, 3, 5]) expect(portableCrc32(data.subarray(at, at + len)), `${len}@${at}`).toBe(zlibCrc32(data.subarray(at, at + len)));
+    }
+    expect(portableCrc32(data.subarray(12_345), portableCrc32(data.subarray(0, 12_345)))).toBe(zlibCrc32(data));
+    expect(portableCrc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
+  });
+});
+
 describe('sameBytes', () => {
-  it('tells equal runs from runs that differ in any one byte, short and long', () => {
+  it.each([
+    ['with the portable loop', null],
+    ['with a native comparison handed over (Node: Buffer.compare)', (x: Uint8Array, y: Uint8Array) => Buffer.compare(x, y) === 0],
+  ] as const)('tells equal runs from runs that differ in any one byte, short and long, %s', (_, native) => {
+    if (native !== null) useNativeEqual(native);
     const a = new Uint8Array(randomBytes(5000));
     const b = new Uint8Array(6000);
     b.set(a, 700);

@@ -116,6 +116,27 @@ export async function go(): Promise<number> {
     expect(tsc.status, tsc.stdout + tsc.stderr).toBe(0);
   });
 
+  it("README's Library examples run as they are, in a project that installed the tarball", () => {
+    const proj = join(top, 'readme');
+    fs.mkdirSync(proj);
+    fs.writeFileSync(join(proj, 'package.json'), JSON.stringify({ name: 'readme-examples', version: '1.0.0', private: true, type: 'module' }));
+    expect(sh('npm', ['install', '--cache', cache, '--offline', tarball], { cwd: proj }).status).toBe(0);
+    fs.copyFileSync(HELLO, join(proj, 'hello.wasm'));
+    const readme = fs.readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Library\n'), readme.indexOf('\n## ', readme.indexOf('## Library\n') + 1));
+    const blocks = [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]!);
+    expect(blocks).toHaveLength(2);
+    fs.writeFileSync(join(proj, 'api.mjs'), blocks[0]!);
+    const api = sh(process.execPath, ['api.mjs'], { cwd: proj });
+    expect(api.status, api.stderr).toBe(0);
+    expect(api.stdout).toBe('Hello, World!\ntrue stdout: Hello, World!\n\nfd_fdstat_get \nfd_write stdout\nexited\n');
+    const [id] = fs.readdirSync(join(proj, 'registry', 'processes'));
+    fs.writeFileSync(join(proj, 'core.mjs'), blocks[1]!);
+    const core = sh(process.execPath, ['core.mjs', id!], { cwd: proj });
+    expect(core.status, core.stderr).toBe(0);
+    expect(core.stdout).toBe('Hello, World!\n0 2 2\n');
+  });
+
   it('a clone used before it is built says what to run, in one line', () => {
     const clone = tempDir('tc-unbuilt-');
     fs.mkdirSync(join(clone, 'bin'));
