@@ -10,8 +10,8 @@ import { replayLog } from './core/replay.js';
 import type { ReplayOptions } from './core/replayer.js';
 import { EXIT, TcError } from './errors.js';
 import { Registry, registryDir, type Manifest } from './registry/registry.js';
-import { fileSource, segmentFiles } from './timemachine/log.js';
-import { ZLIB } from './timemachine/zlib.js';
+import { fileSource, segmentFiles } from './log/files.js';
+import { ZLIB } from './log/zlib.js';
 import { VERSION } from './version.js';
 
 // Long runs of bytes are compared natively (see useNativeEqual).

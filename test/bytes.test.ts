@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { copyBytes } from '../src/core/bytes.js';
 import { sameBytes } from '../src/core/check.js';
-import { crc32 } from '../src/timemachine/zlib.js';
+import { crc32 } from '../src/log/zlib.js';
 import { crc32 as portableCrc32 } from '../src/core/crc32.js';
 import { useNativeEqual } from '../src/core/check.js';
 

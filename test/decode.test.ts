@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { LogRecord } from '../src/core/codec.js';
 import { SYSCALL_NAMES } from '../src/wasi/syscalls.js';
 import { ROOT, splitId, tc, tempDir } from './helpers/run.js';
-import { logCursor } from '../src/timemachine/log.js';
+import { logCursor } from '../src/log/files.js';
 
 describe('the log of all_calls.wasm', () => {
   const dir = tempDir();

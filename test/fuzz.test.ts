@@ -15,7 +15,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Registry } from '../src/registry/registry.js';
 import { problemLine, verifyProcess } from '../src/registry/verify.js';
 import { decodeRecord, timestampOffset } from '../src/core/codec.js';
-import { DEFAULT_LIMITS, LogWriter, readSegment, batches, segmentFiles, logCursor } from '../src/timemachine/log.js';
+import { DEFAULT_LIMITS, LogWriter } from '../src/timemachine/log.js';
+import { readSegment, batches, segmentFiles, logCursor } from '../src/log/files.js';
 import { ROOT, splitId, tc, tcAsync as spawnTc, tempDir } from './helpers/run.js';
 
 const C = join(ROOT, 'wasm-fixtures/c');

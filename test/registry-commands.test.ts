@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { strToU8, unzipSync, zipSync } from 'fflate';
 import YAML from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { readSegment } from '../src/timemachine/log.js';
+import { readSegment } from '../src/log/files.js';
 import { describe as describeCmd, renderDescribe } from '../src/cli/commands/describe.js';
 import { exportResource, exportTo } from '../src/cli/commands/export.js';
 import { gc, parseDuration } from '../src/cli/commands/gc.js';

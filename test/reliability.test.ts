@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readSegment } from '../src/timemachine/log.js';
+import { readSegment } from '../src/log/files.js';
 import { ROOT, snapshot, splitId, tc, TC, tcAsync, tempDir, type Spawned } from './helpers/run.js';
 import { printerWat, tickerWat, writeWat } from './helpers/wat.js';
 

@@ -3,7 +3,7 @@
  */
 import { FdStreams } from '../core/streams.js';
 import { Registry, registryDir } from '../registry/registry.js';
-import { logCursor } from '../timemachine/log.js';
+import { logCursor } from '../log/files.js';
 import { traced, type TracedRecord } from './records.js';
 
 export interface LogRecordsOptions {

@@ -1,7 +1,7 @@
 /**
  * CRC-32 (ISO-HDLC, the one of zlib, gzip and zip: reflected polynomial 0xEDB88320) in plain
  * JavaScript, for the portable core: slicing by 8, ~1 GB/s where V8 optimizes it. Node's own
- * (src/timemachine/zlib.ts) is faster there and gives the same values.
+ * (src/log/zlib.ts) is faster there and gives the same values.
  */
 
 const TABLES = (() => {

@@ -51,7 +51,7 @@ export class RecordCursor {
 
   /**
    * @param batches the log's batches in order (see {@link segmentBatches}; Node reads a log directory
-   * with `logCursor` in src/timemachine/log.ts)
+   * with `logCursor` in src/log/files.ts)
    * @param options `keepTimestampOffset` as the batches were read with
    */
   constructor(batches: Iterator<Batch>, options: Pick<ReadOptions, 'keepTimestampOffset'> = {}) {

@@ -115,7 +115,7 @@ export interface Codec {
   inflate(payload: Uint8Array, size: number): Uint8Array;
 }
 
-/** The portable codec: {@link crc32} and fflate's inflate. Node's zlib is faster (src/timemachine/zlib.ts). */
+/** The portable codec: {@link crc32} and fflate's inflate. Node's zlib is faster (src/log/zlib.ts). */
 export const PORTABLE_CODEC: Codec = {
   crc32,
   inflate: (payload, size) => (size < 0 ? inflateSync(payload) : inflateSync(payload, { out: new Uint8Array(size) })),

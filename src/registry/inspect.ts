@@ -10,7 +10,7 @@
  */
 import * as fs from 'node:fs';
 import { Compression } from '../format/tc/format/compression.js';
-import { readSegment, segmentFiles } from '../timemachine/log.js';
+import { readSegment, segmentFiles } from '../log/files.js';
 import { RegistryError, type Manifest, type ModuleInfo, type ProcessStatus, type Registry } from './registry.js';
 import { formatExternType, wasmInfo, WasmParseError, type Limits } from './wasm-info.js';
 import { LogCorruptError, LogTruncatedError, type BatchInfo } from '../core/segment.js';

@@ -19,12 +19,13 @@
  */
 import * as fs from 'node:fs';
 import { ByteReader, decodeRecord, RecordDecodeError, RESULT_TRAP } from '../core/codec.js';
-import { fileSource, segmentFileName, segmentFiles, logCursor } from '../timemachine/log.js';
+import { segmentFileName } from '../core/segment.js';
+import { fileSource, segmentFiles, logCursor } from '../log/files.js';
 import { ERRNO_NAMES } from '../wasi/errno.js';
 import { effectiveStatus, isLive } from './inspect.js';
 import { sha256, type Manifest, type ProcessStatus, type Registry } from './registry.js';
 import { isCount, manifestProblems } from './manifest-check.js';
-import { ZLIB } from '../timemachine/zlib.js';
+import { ZLIB } from '../log/zlib.js';
 import { LogCorruptError, LogTruncatedError, segmentFrames, unpackBatch, type BatchInfo, type Frame } from '../core/segment.js';
 
 /** One thing wrong with a process. */

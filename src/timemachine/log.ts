@@ -1,21 +1,20 @@
 /**
- * The log on Node: the writer, and the reader of a process's log directory. A log is segment files; a
- * segment is a sequence of batches (read by src/core/segment.ts); a batch is a size-prefixed
- * `BatchHeader` flatbuffer (schemas/log.fbs) followed by `compressed_size` bytes of records
- * (src/core/codec.ts). Byte-level layout: docs/log-format.md.
+ * The log writer. A log is segment files; a segment is a sequence of batches (read by
+ * src/core/segment.ts, on Node through src/log/files.ts); a batch is a size-prefixed `BatchHeader`
+ * flatbuffer (schemas/log.fbs) followed by `compressed_size` bytes of records (src/core/codec.ts).
+ * Byte-level layout: docs/log-format.md.
  */
-import { closeSync, fstatSync, mkdirSync, openSync, readdirSync, readSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { constants as zlibConstants, deflateRawSync } from 'node:zlib';
 import * as flatbuffers from 'flatbuffers';
 import { BatchHeader } from '../format/tc/format/batch-header.js';
 import { Compression } from '../format/tc/format/compression.js';
 import { copyBytes } from '../core/bytes.js';
 import { ByteWriter, RecordScanner, timestampOffset } from '../core/codec.js';
-import { RecordCursor } from '../core/cursor.js';
-import { FRAME_ID, FRAME_ID_V1, readBatches, segmentFileName, type Batch, type BatchInfo, type ReadOptions, type SegmentSource } from '../core/segment.js';
+import { FRAME_ID, FRAME_ID_V1, segmentFileName, type BatchInfo } from '../core/segment.js';
 import { Filter } from '../format/tc/format/filter.js';
 import type { RecordSink } from './recorder.js';
-import { crc32, ZLIB } from './zlib.js';
+import { crc32 } from '../log/zlib.js';
 
 export { segmentFileName };
 
@@ -425,63 +424,4 @@ export class LogWriter implements RecordSink {
 function writeAll(fd: number, bytes: Uint8Array): void {
   let done = 0;
   while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-}
-
-/** The segment files of a log directory, in order (missing directory: none). */
-export function segmentFiles(logDir: string): { index: number; path: string }[] {
-  let names: string[];
-  try {
-    names = readdirSync(logDir);
-  } catch (e) {
-    if ((e as { code?: string }).code === 'ENOENT') return [];
-    throw e;
-  }
-  return names
-    .filter((n) => /^\d{8}$/.test(n))
-    .sort()
-    .map((n) => ({ index: Number(n), path: `${logDir}/${n}` }));
-}
-
-/**
- * Segment file `path` as a {@link SegmentSource}, read piece by piece with `readSync` (its size is
- * looked at when asked: a segment being recorded grows). Close it when done.
- */
-export function fileSource(path: string): SegmentSource & { close(): void } {
-  const fd = openSync(path, 'r');
-  return {
-    get size() {
-      return fstatSync(fd).size;
-    },
-    read(position, length, into) {
-      const buf = into ?? new Uint8Array(length);
-      let n = 0;
-      while (n < length) {
-        const k = readSync(fd, buf, n, length - n, position + n);
-        if (k === 0) break;
-        n += k;
-      }
-      return n === buf.length ? buf : buf.subarray(0, n);
-    },
-    close: () => closeSync(fd),
-  };
-}
-
-/** The batches of segment file `path` (segment `index`), read as src/core/segment.ts reads them, with zlib. */
-export function* readSegment(path: string, index: number, options: ReadOptions = {}): Generator<Batch> {
-  const source = fileSource(path);
-  try {
-    yield* readBatches(source, index, options, ZLIB);
-  } finally {
-    source.close();
-  }
-}
-
-/** Every batch of a log directory, in order. A batch cut short at the end of a segment throws LogTruncatedError. */
-export function* batches(logDir: string, options: ReadOptions = {}): Generator<Batch> {
-  for (const s of segmentFiles(logDir)) yield* readSegment(s.path, s.index, options);
-}
-
-/** A {@link RecordCursor} over the log directory `logDir`. */
-export function logCursor(logDir: string, options: Pick<ReadOptions, 'keepTimestampOffset' | 'reuseBuffer'> = {}): RecordCursor {
-  return new RecordCursor(batches(logDir, options), options);
 }

@@ -22,7 +22,7 @@ import { copyBytes } from '../core/bytes.js';
 import { ByteWriter } from '../core/codec.js';
 import { DEFAULT_LIMITS, type BatchCuts, type LogLimits } from './log.js';
 import type { RecordSink } from './recorder.js';
-import { crc32 } from './zlib.js';
+import { crc32 } from '../log/zlib.js';
 
 // Slots of the control array. What the producer writes (WRITTEN, COMMITTED) and what the consumer
 // writes (READ) sit on different cache lines, so that each side's stores do not evict the other's.

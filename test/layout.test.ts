@@ -1,0 +1,51 @@
+/**
+ * The direction of imports (README, "Layout"): what each entry point pulls in, as esbuild's bundler
+ * sees it (type-only imports do not count: they leave nothing in the code).
+ */
+import { join } from 'node:path';
+import { build } from 'esbuild';
+import { describe, expect, it } from 'vitest';
+import { ROOT } from './helpers/run.js';
+
+/** The source folders (src/<folder>/ or the file under src/) that `entry` pulls in. */
+async function reaches(entry: string): Promise<string[]> {
+  const r = await build({ entryPoints: [join(ROOT, entry)], absWorkingDir: ROOT, bundle: true, platform: 'node', format: 'esm', write: false, metafile: true, logLevel: 'silent', packages: 'external' });
+  const parts = Object.keys(r.metafile.inputs)
+    .filter((f) => f.startsWith('src/') && f !== entry)
+    .map((f) => (f.split('/').length > 2 ? f.split('/')[1]! : f.slice(4)));
+  return [...new Set(parts)].sort();
+}
+
+describe('imports go one way', () => {
+  it('the core: only wasi, format and errors', async () => {
+    expect(await reaches('src/core/index.ts')).toEqual(['core', 'errors.ts', 'format', 'wasi']);
+  });
+
+  it('replay: the core, the registry and the log files, never the host or the recorder', async () => {
+    const r = await reaches('src/replay.ts');
+    expect(r).not.toContain('host');
+    expect(r).not.toContain('timemachine');
+    expect(r).toEqual(['core', 'errors.ts', 'format', 'log', 'registry', 'version.ts', 'wasi']);
+  });
+
+  it('the replay command and the library replay: no host, no recorder', async () => {
+    for (const entry of ['src/cli/commands/replay.ts', 'src/api/replay.ts']) {
+      const r = await reaches(entry);
+      expect(r, entry).not.toContain('host');
+      expect(r, entry).not.toContain('timemachine');
+    }
+  });
+
+  it('the registry and the log files do not reach the host, the recorder or the commands', async () => {
+    for (const entry of ['src/log/files.ts', 'src/registry/verify.ts', 'src/registry/archive.ts', 'src/api/registry.ts']) {
+      const r = await reaches(entry);
+      for (const no of ['host', 'timemachine', 'cli', 'run.ts']) expect(r, `${entry} reaches ${no}`).not.toContain(no);
+    }
+  });
+
+  it('run: the host and the recorder, over the core', async () => {
+    const r = await reaches('src/run.ts');
+    for (const yes of ['core', 'host', 'timemachine']) expect(r).toContain(yes);
+    expect(r).not.toContain('cli');
+  });
+});
