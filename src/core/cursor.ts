@@ -10,7 +10,7 @@ import { Filter } from '../format/tc/format/filter.js';
  * Every batch of the segments in order (segment `i` of the list is segment `i` of the log). A batch cut
  * short at the end of a segment throws LogTruncatedError.
  */
-export function* segmentBatches(segments: Iterable<SegmentSource | Uint8Array>, options: ReadOptions = {}, codec?: Codec): Generator<Batch> {
+export function* segmentBatches(segments: Iterable<SegmentSource | Uint8Array>, options: ReadOptions, codec: Codec): Generator<Batch> {
   let index = 0;
   // Bytes are told from a source by what they lack (`instanceof Uint8Array` fails for bytes of another realm: a worker, a frame).
   for (const s of segments) yield* readBatches(typeof (s as SegmentSource).read === 'function' ? (s as SegmentSource) : bytesSource(s as Uint8Array), index++, options, codec);

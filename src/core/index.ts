@@ -15,10 +15,13 @@
  */
 import { decodeRecord, type LogRecord } from './codec.js';
 import { RecordCursor, segmentBatches } from './cursor.js';
+import { PORTABLE_CODEC } from './portable-codec.js';
+import { replayLog as replay, type ReplayLogOptions, type ReplayOutcome } from './replay.js';
 import type { Codec, SegmentSource } from './segment.js';
 import { FdStreams, STREAM_NAMES } from './streams.js';
 
-export { replayLog, type ReplayLogOptions, type ReplayOutcome } from './replay.js';
+export { type ReplayLogOptions, type ReplayOutcome } from './replay.js';
+export { PORTABLE_CODEC } from './portable-codec.js';
 export { loadModule, describeImports, type LoadedModule } from './module.js';
 export { ReplayDivergence, LogEndedError, ReplayedTrap, type DivergenceKind } from './replayer.js';
 export { ProcExit, exitOutcome, type TrapInfo, type GuestOutcome } from './outcome.js';
@@ -26,7 +29,6 @@ export {
   bytesSource,
   LogCorruptError,
   LogTruncatedError,
-  PORTABLE_CODEC,
   readBatches,
   segmentFileName,
   segmentFrames,
@@ -47,6 +49,14 @@ export { SYSCALL, SYSCALL_NAMES, SYSCALLS, WASI_MODULE, type Syscall, type Sysca
 export { errno, errnoName, ERRNO_NAMES } from '../wasi/errno.js';
 export { EXIT, isTcError, ModuleError, TcError } from '../errors.js';
 
+/**
+ * Replay `module` (compiled) against its log: see src/core/replay.ts. `codec` defaults to the
+ * portable one ({@link PORTABLE_CODEC}).
+ */
+export function replayLog(module: WebAssembly.Module, options: Omit<ReplayLogOptions, 'codec'> & { readonly codec?: Codec }): ReplayOutcome {
+  return replay(module, { ...options, codec: options.codec ?? PORTABLE_CODEC });
+}
+
 /** A record, and the host stream its write reached (`stdout`, `stderr`), if it is a write that did. */
 export interface TracedRecord extends LogRecord {
   readonly stream?: 'stdout' | 'stderr';
@@ -62,7 +72,7 @@ export function* readRecords(
   segments: readonly (Uint8Array | SegmentSource)[],
   options: { readonly finished?: boolean; readonly codec?: Codec } = {},
 ): Generator<TracedRecord> {
-  const cursor = new RecordCursor(segmentBatches(segments, {}, options.codec));
+  const cursor = new RecordCursor(segmentBatches(segments, {}, options.codec ?? PORTABLE_CODEC));
   const streams = new FdStreams();
   for (let r = cursor.next(); r !== null; r = cursor.next()) {
     let rec: LogRecord;

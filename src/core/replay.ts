@@ -21,8 +21,8 @@ export interface ReplayLogOptions {
    * runs out is a divergence or damage, an unfinished one just ends (LogEndedError).
    */
   readonly finished: boolean;
-  /** Checksum and inflate (default: the portable ones; Node passes zlib's). */
-  readonly codec?: Codec;
+  /** Checksum and inflate: the portable codec (src/core/portable-codec.ts; the default of `tc-wasm/core`), or Node's zlib. */
+  readonly codec: Codec;
   /** Each successful write that reached the host's stdout (1) or stderr (2), with its bytes. */
   readonly onOutput?: ReplayOptions['onOutput'];
   /** Each record once replayed (the general path then replays every call: slower). */

@@ -2,16 +2,15 @@
  * Reading a log's segments: a segment is a sequence of batches; a batch is a size-prefixed
  * `BatchHeader` flatbuffer (schemas/log.fbs) followed by `compressed_size` bytes of records
  * (src/core/codec.ts). Byte-level layout: docs/log-format.md. Portable: the bytes come from a
- * {@link SegmentSource}, inflate and CRC-32 from a {@link Codec}.
+ * {@link SegmentSource}, inflate and CRC-32 from a {@link Codec} (src/core/portable-codec.ts has the
+ * portable one; Node's replay passes zlib's, and does not load the portable one at all).
  */
 import * as flatbuffers from 'flatbuffers';
-import { inflateSync } from 'fflate';
 import { BatchHeader } from '../format/tc/format/batch-header.js';
 import { Compression } from '../format/tc/format/compression.js';
 import { Filter } from '../format/tc/format/filter.js';
 import { EXIT, TcError } from '../errors.js';
 import { timestampDelta, timestampOffset } from './codec.js';
-import { crc32 } from './crc32.js';
 
 /** The file name of segment `index` inside a process's log directory. */
 export const segmentFileName = (index: number): string => String(index).padStart(8, '0');
@@ -115,11 +114,6 @@ export interface Codec {
   inflate(payload: Uint8Array, size: number): Uint8Array;
 }
 
-/** The portable codec: {@link crc32} and fflate's inflate. Node's zlib is faster (src/log/zlib.ts). */
-export const PORTABLE_CODEC: Codec = {
-  crc32,
-  inflate: (payload, size) => (size < 0 ? inflateSync(payload) : inflateSync(payload, { out: new Uint8Array(size) })),
-};
 
 /** Where a batch lies in its segment, and its header. */
 export interface Frame {
@@ -220,7 +214,7 @@ const hex = (n: number) => `0x${(n >>> 0).toString(16).padStart(8, '0')}`;
  * batch). Throws {@link LogTruncatedError} when the segment ends inside a batch and
  * {@link LogCorruptError} when a header or checksum is wrong.
  */
-export function* readBatches(source: SegmentSource, index: number, options: ReadOptions = {}, codec: Codec = PORTABLE_CODEC): Generator<Batch> {
+export function* readBatches(source: SegmentSource, index: number, options: ReadOptions, codec: Codec): Generator<Batch> {
   const buffer = { bytes: new Uint8Array(0) };
   for (const f of segmentFrames(source, index)) {
     const { info, batch } = f;
