@@ -101,4 +101,28 @@ describe('the portable core', () => {
     expect(err).toBeInstanceOf(TcError);
     expect((err as Error).message).toBe('replay failed at record 0: the disk went away');
   });
+
+  it('pauses just before a record (until), with the guest memory as it is then; beforeCall sees every record in order', async () => {
+    const top = tempDir('tc-core-');
+    const reg = join(top, 'reg');
+    const run = tc(['run', '--registry', reg, join(ROOT, 'wasm-fixtures/c/hello.wasm')]);
+    const { id } = splitId(run.stderr);
+    const segment = new Uint8Array(fs.readFileSync(join(reg, 'processes', id, 'log', '00000000')));
+    const { module } = await loadModule(new Uint8Array(fs.readFileSync(join(ROOT, 'wasm-fixtures/c/hello.wasm'))), 'hello.wasm');
+    const seen: string[] = [];
+    const all = replayLog(module, { segments: [segment], finished: true, beforeCall: (offset, fn) => seen.push(`${offset} ${fn}`) });
+    expect([all.exitCode, all.paused]).toEqual([0, undefined]);
+    expect(seen).toEqual(['0 fd_fdstat_get', '1 fd_write']);
+    const out: Uint8Array[] = [];
+    const p = replayLog(module, { segments: [segment], finished: true, until: 1, onOutput: (_, b) => out.push(b) });
+    expect(p.paused?.offset).toBe(1);
+    expect(p.paused?.fn).toBe('fd_write');
+    expect(out).toEqual([]);
+    // fd_write(fd, iovs, iovs_len, nwritten): the iovecs point at the bytes about to be written.
+    const [fd, iovs, n] = p.paused!.args as number[];
+    const view = new DataView(p.memory.buffer);
+    let text = '';
+    for (let i = 0; i < n!; i++) text += new TextDecoder().decode(new Uint8Array(p.memory.buffer, view.getUint32(iovs! + i * 8, true), view.getUint32(iovs! + i * 8 + 4, true)));
+    expect([fd, text]).toEqual([1, 'Hello, World!\n']);
+  });
 });

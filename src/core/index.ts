@@ -23,7 +23,7 @@ import { FdStreams, STREAM_NAMES } from './streams.js';
 export { type ReplayLogOptions, type ReplayOutcome } from './replay.js';
 export { PORTABLE_CODEC } from './portable-codec.js';
 export { loadModule, describeImports, type LoadedModule } from './module.js';
-export { ReplayDivergence, LogEndedError, ReplayedTrap, type DivergenceKind } from './replayer.js';
+export { ReplayDivergence, LogEndedError, ReplayedTrap, ReplayPaused, type DivergenceKind, type ReplayOptions } from './replayer.js';
 export { ProcExit, exitOutcome, type TrapInfo, type GuestOutcome } from './outcome.js';
 export {
   bytesSource,

@@ -9,7 +9,8 @@ import { RecordCursor, segmentBatches } from './cursor.js';
 import { MemoryViews } from './memory.js';
 import { trappingImports } from './module.js';
 import { exitOutcome, ProcExit, wasmFrames, type TrapInfo } from './outcome.js';
-import { ReplayDivergence, replayImports, ReplayedTrap, type ReplayOptions } from './replayer.js';
+import { ReplayDivergence, replayImports, ReplayedTrap, ReplayPaused, type ReplayOptions } from './replayer.js';
+import type { SyscallName } from '../wasi/syscalls.js';
 import type { Codec, SegmentSource } from './segment.js';
 import { instantiateWasi } from './split.js';
 
@@ -29,15 +30,23 @@ export interface ReplayLogOptions {
   readonly onRecord?: (record: LogRecord) => void;
   /** Functions the module imports besides WASI's (`WebAssembly.Module.imports`): stubbed to trap, as recorded. */
   readonly unknownImports?: readonly WebAssembly.ModuleImportDescriptor[];
+  /** Before each call, with the record it will replay (see ReplayOptions.beforeCall in src/core/replayer.ts). */
+  readonly beforeCall?: ReplayOptions['beforeCall'];
+  /** Stop just before record `until`'s call: the outcome is then `paused`, with the guest's memory as it is. */
+  readonly until?: number;
 }
 
-/** How a replay ended: as the recording did. */
+/** How a replay ended: as the recording did, or paused before a record. */
 export interface ReplayOutcome {
-  /** The recorded exit code; {@link EXIT.TRAP} when the guest trapped. */
+  /** The recorded exit code; {@link EXIT.TRAP} when the guest trapped; -1 when paused. */
   readonly exitCode: number;
   readonly trap?: TrapInfo;
   /** Records replayed. */
   readonly records: number;
+  /** Set when the replay stopped before a record (`until`, or a beforeCall hook): the call about to be made. */
+  readonly paused?: { readonly offset: number; readonly fn: SyscallName; readonly args: readonly (number | bigint)[] };
+  /** The guest's linear memory, as the replay left it. */
+  readonly memory: WebAssembly.Memory;
 }
 
 /**
@@ -50,19 +59,27 @@ export function replayLog(module: WebAssembly.Module, options: ReplayLogOptions)
   const batches = segmentBatches(options.segments, { keepTimestampOffset: true, reuseBuffer: options.onRecord === undefined }, options.codec);
   const cursor = new RecordCursor(batches, { keepTimestampOffset: true });
   const memory = new MemoryViews();
-  const { finished } = options;
+  const { finished, until } = options;
+  const hook = options.beforeCall;
+  const beforeCall: ReplayOptions['beforeCall'] =
+    until === undefined ? hook : (offset, name, args) => {
+      hook?.(offset, name, args);
+      if (offset >= until) throw new ReplayPaused(offset, name, [...args]);
+    };
   const stubs = trappingImports(options.unknownImports ?? []);
   const instance = instantiateWasi(module, (adapt) => ({
     ...stubs,
-    [WASI_MODULE]: replayImports(cursor, memory, { finished, onOutput: options.onOutput, onRecord: options.onRecord, adapt }) as unknown as WebAssembly.ModuleImports,
+    [WASI_MODULE]: replayImports(cursor, memory, { finished, onOutput: options.onOutput, onRecord: options.onRecord, beforeCall, adapt }) as unknown as WebAssembly.ModuleImports,
   }));
-  memory.bind(instance.exports.memory as WebAssembly.Memory);
+  const guestMemory = instance.exports.memory as WebAssembly.Memory;
+  memory.bind(guestMemory);
   let exitCode = 0;
   let trap: TrapInfo | undefined;
   try {
     (instance.exports._start as () => void)();
   } catch (e) {
     if (e instanceof ProcExit) ({ exitCode, trap } = exitOutcome(e.code, e));
+    else if (e instanceof ReplayPaused) return { exitCode: -1, records: e.offset, paused: { offset: e.offset, fn: e.fn, args: e.args }, memory: guestMemory };
     else if (isTcError(e)) throw e;
     else {
       trap = { message: e instanceof ReplayedTrap ? e.message : ((e as Error)?.message ?? String(e)), frames: wasmFrames(e) };
@@ -73,5 +90,5 @@ export function replayLog(module: WebAssembly.Module, options: ReplayLogOptions)
   if (finished && cursor.next() !== null) {
     throw new ReplayDivergence('unconsumed records', cursor.offset, null, null, `(the guest ended but the log goes on)`);
   }
-  return { exitCode, ...(trap ? { trap } : {}), records };
+  return { exitCode, ...(trap ? { trap } : {}), records, memory: guestMemory };
 }

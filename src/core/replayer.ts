@@ -72,6 +72,28 @@ export interface ReplayOptions {
   readonly onRecord?: (record: LogRecord) => void;
   /** Give functions that take an i64 an adapter where one helps (see src/core/split.ts). Default true. */
   readonly adapt?: boolean;
+  /**
+   * Called before each call is replayed, in the import function (the guest's WebAssembly frames are
+   * below it on the stack: a debugger paused here sees them), with the offset of the record the call
+   * will replay, the function and its arguments as the guest passed them. It may throw
+   * {@link ReplayPaused} to stop the replay there. Every call then takes the general path.
+   */
+  readonly beforeCall?: (offset: number, name: SyscallName, args: readonly (number | bigint)[]) => void;
+}
+
+/**
+ * Thrown by a {@link ReplayOptions.beforeCall} hook to stop a replay just before record `offset`'s
+ * call; the guest's memory stays as it is at that moment (see `until` in src/core/replay.ts).
+ */
+export class ReplayPaused extends Error {
+  constructor(
+    readonly offset: number,
+    /** The function about to be called. */
+    readonly fn: SyscallName,
+    readonly args: readonly (number | bigint)[],
+  ) {
+    super(`paused before record ${offset} (${fn})`);
+  }
 }
 
 /** The functions whose fast path takes its i64 params in halves, through an adapter: the one called most. */
@@ -87,7 +109,7 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
  * the guest, and must not pass for a trap of it: a TcError naming the record.
  */
 function failure(e: unknown, offset: number): unknown {
-  if (e instanceof ProcExit || e instanceof ReplayedTrap || isTcError(e)) return e;
+  if (e instanceof ProcExit || e instanceof ReplayedTrap || e instanceof ReplayPaused || isTcError(e)) return e;
   return new TcError(`replay failed at record ${offset}: ${(e as Error)?.message ?? String(e)}`);
 }
 
@@ -96,7 +118,7 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
   const scratch = new ByteWriter(1 << 12);
   const paramBytes = new ByteWriter(16);
   const out = {} as Record<SyscallName, ImportFn>;
-  const { onOutput, onRecord } = options;
+  const { onOutput, onRecord, beforeCall } = options;
   const streams = options.streams ?? new FdStreams();
 
   /** The call the guest made, as a trace line. */
@@ -140,6 +162,7 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
       // The record this call replays (the cursor moves to it inside).
       const at = cursor.offset + 1;
       try {
+        beforeCall?.(at, sc.name, args);
         return replayCall(args);
       } catch (e) {
         throw failure(cursor.damaged(e), at);
@@ -208,8 +231,8 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
       if (isExit) throw new ProcExit(a[0] as number);
       return result;
     };
-    // Traced replays take the general path, which decodes every record anyway.
-    if (onRecord !== undefined) {
+    // Traced and hooked replays take the general path, which decodes every record anyway.
+    if (onRecord !== undefined || beforeCall !== undefined) {
       out[sc.name] = general;
       continue;
     }
