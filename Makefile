@@ -3,7 +3,7 @@ SHELL := /bin/bash
 NODE_MODULES := node_modules/.package-lock.json
 BUILD := dist/tc.cjs
 
-.PHONY: all demo test build schemas replay-paths fixtures bench bench-calls clean typecheck
+.PHONY: all demo test test-deps build schemas replay-paths fixtures bench bench-calls clean typecheck
 
 all: build
 
@@ -33,7 +33,11 @@ demo: build
 	@echo '$$ tc describe process <id>'
 	@node bin/tc.js describe process --registry .demo/registry "$$(head -1 .demo/id)"
 
-test: build
+## Debian packages the tests need, installed when missing: Chromium for the browser tests.
+test-deps:
+	@command -v chromium >/dev/null || { echo 'installing chromium (browser tests)'; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+
+test: build test-deps
 	npx vitest run
 
 typecheck: $(NODE_MODULES)
