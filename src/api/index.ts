@@ -30,3 +30,4 @@ export type { ModuleDescription, ProcessDescription, ProcessSummary } from '../r
 export type { ModuleInfo, ProcessStatus } from '../registry/registry.js';
 export type { DeletedModule, DeletedProcess } from '../registry/remove.js';
 export type { VerifyResult } from '../registry/verify.js';
+export { AnnotationError, type Annotation } from '../registry/annotations.js';

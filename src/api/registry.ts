@@ -10,6 +10,7 @@ import { Registry, registryDir, type ModuleInfo } from '../registry/registry.js'
 import { removeModules, removeProcesses, type DeletedModule, type DeletedProcess } from '../registry/remove.js';
 import { tempPath } from '../registry/store.js';
 import { verifyProcess, type VerifyResult } from '../registry/verify.js';
+import { readAnnotations, writeAnnotations, type Annotation } from '../registry/annotations.js';
 import { logRecords } from './log.js';
 import type { TracedRecord } from './records.js';
 
@@ -83,6 +84,14 @@ export class TcRegistry {
   verify(id: string): VerifyResult {
     return verifyProcess(this.registry, id);
   }
+  /** The notes attached to process `id`'s records (the player's annotations), by record. */
+  annotations(id: string): Annotation[] {
+    return readAnnotations(this.registry, this.registry.resolveProcess(id));
+  }
+  /** Replace process `id`'s notes with `list` (checked: AnnotationError for a bad one); returns them sorted. */
+  setAnnotations(id: string, list: readonly Annotation[]): Annotation[] {
+    return writeAnnotations(this.registry, this.registry.resolveProcess(id), list);
+  }
   /**
    * The records of process `id`, decoded, in order, each with the host stream its write reached (see
    * {@link logRecords}).
@@ -97,8 +106,12 @@ export function openRegistry(dir?: string): TcRegistry {
   return new TcRegistry(registryDir(dir));
 }
 
-/** Export through `write` to a function, or to a file written under a temporary name then renamed. */
-function exportTo(dest: string | Sink, write: (sink: Sink) => ExportResult): ExportResult {
+/**
+ * Write an export to `dest`: a file, under a temporary name renamed at the end (so it never holds half
+ * an export), or a function given the bytes in order. Throws TcError when the file cannot be made.
+ * @internal
+ */
+export function exportTo<T>(dest: string | Sink, write: (sink: Sink) => T): T {
   if (typeof dest === 'function') return write(dest);
   const tmp = tempPath(dest);
   let fd: number;

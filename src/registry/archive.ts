@@ -19,6 +19,7 @@ import { isLive } from './inspect.js';
 import { PROCESS_ID, RegistryError, sha256, type Manifest, type ModuleInfo, type Registry } from './registry.js';
 import { tempPath } from './store.js';
 import { LogCorruptError, LogTruncatedError } from '../core/segment.js';
+import { ANNOTATIONS_ENTRY, annotationsFile, checkAnnotations, readAnnotations, type Annotation } from './annotations.js';
 
 /** Receives the bytes of an export, in order. */
 export type Sink = (chunk: Uint8Array) => void;
@@ -96,6 +97,8 @@ export function exportProcess(registry: Registry, prefix: string, sink: Sink): E
   };
   add(new ZipDeflate(MANIFEST_ENTRY, { level: 6 }), (push) => push(Buffer.from(JSON.stringify(archivedManifest(manifest), null, 2) + '\n'), true));
   add(new ZipDeflate(MODULE_ENTRY, { level: 6 }), (push) => push(module, true));
+  const notes = readAnnotations(registry, id);
+  if (notes.length > 0) add(new ZipDeflate(ANNOTATIONS_ENTRY, { level: 6 }), (push) => push(new TextEncoder().encode(annotationsFile(notes)), true));
   for (const seg of segmentFiles(registry.logDir(id))) {
     add(new ZipPassThrough(`log/${segmentFileName(seg.index)}`), (push) => {
       const fd = fs.openSync(seg.path, 'r');
@@ -161,7 +164,7 @@ function checkManifest(source: string, bytes: Uint8Array): Manifest {
 /** Read the archive's entries; only the known ones are extracted. */
 function unzip(source: string, bytes: Uint8Array): Unzipped {
   try {
-    return unzipSync(bytes, { filter: (f) => f.name === MANIFEST_ENTRY || f.name === MODULE_ENTRY || LOG_ENTRY.test(f.name) });
+    return unzipSync(bytes, { filter: (f) => f.name === MANIFEST_ENTRY || f.name === MODULE_ENTRY || f.name === ANNOTATIONS_ENTRY || LOG_ENTRY.test(f.name) });
   } catch (e) {
     return fail(source, `not a .tcr recording (not a readable zip archive: ${(e as Error).message})`);
   }
@@ -233,6 +236,14 @@ export function importProcess(registry: Registry, bytes: Uint8Array, source: str
     if (l.index !== i) fail(source, `incomplete recording: log/${segmentFileName(i)} is missing`);
   });
   const records = checkLog(source, m, logs);
+  let notes: Annotation[] = [];
+  if (files[ANNOTATIONS_ENTRY] !== undefined) {
+    try {
+      notes = checkAnnotations(JSON.parse(new TextDecoder().decode(files[ANNOTATIONS_ENTRY])));
+    } catch (e) {
+      fail(source, `${ANNOTATIONS_ENTRY}: ${(e as Error).message}`);
+    }
+  }
   const manifest = archivedManifest(m);
   const result = (imported: boolean): ImportResult => ({ id: m.id, module: manifest.module, records, segments: logs.length, imported });
 
@@ -251,6 +262,7 @@ export function importProcess(registry: Registry, bytes: Uint8Array, source: str
       fs.mkdirSync(join(tmp, 'log'), { recursive: true, mode: 0o700 });
       fs.writeFileSync(join(tmp, MANIFEST_ENTRY), JSON.stringify(manifest, null, 2) + '\n', { mode: 0o600 });
       for (const l of logs) fs.writeFileSync(join(tmp, 'log', segmentFileName(l.index)), l.bytes, { mode: 0o600 });
+      if (notes.length > 0) fs.writeFileSync(join(tmp, ANNOTATIONS_ENTRY), annotationsFile(notes), { mode: 0o600 });
       try {
         fs.renameSync(tmp, join(processes, m.id));
       } catch (e) {
