@@ -27,7 +27,7 @@ const lazyChildProcess = {
 
 // Each command is a bundle of its own (dist/commands/<name>.cjs), loaded when it runs, with V8's code
 // cache of it, through the loader that bin/tc.js puts on globalThis (plain require without it).
-const COMMANDS = ['run', 'replay', 'trace', 'registry'];
+const COMMANDS = ['run', 'replay', 'trace', 'registry', 'view'];
 const commandBundles = {
   name: 'command-bundles',
   setup(b) {
@@ -68,6 +68,19 @@ await build({ ...common, entryPoints: ['src/writer.ts'], outfile: 'dist/writer.c
 await build({ ...common, entryPoints: ['src/api/index.ts'], outfile: 'dist/lib.cjs' });
 // The core: no Node module may come in (platform browser fails the build on one).
 await build({ ...common, plugins: [noteInputs], platform: 'browser', format: 'esm', target: 'es2022', define: {}, banner: { js: `// tc build ${buildId}` }, entryPoints: ['src/core/index.ts'], outfile: 'dist/core.js' });
+
+// The player of `tc view` (dist/view/player.js and player.css, for browsers): the re-execution worker
+// is built first and goes into the player as text (it starts from a blob, also in an exported file).
+const worker = await build({ ...common, plugins: [noteInputs], platform: 'browser', format: 'iife', target: 'es2022', define: {}, banner: {}, sourcemap: false, minify: true, write: false, entryPoints: ['src/view/app/worker.ts'], outfile: 'dist/view/worker.js' });
+const workerSource = {
+  name: 'worker-source',
+  setup(b) {
+    b.onResolve({ filter: /^tc:worker-source$/ }, () => ({ path: 'worker', namespace: 'tc' }));
+    b.onLoad({ filter: /.*/, namespace: 'tc' }, () => ({ contents: worker.outputFiles[0].text, loader: 'text' }));
+  },
+};
+await build({ ...common, plugins: [noteInputs, workerSource], platform: 'browser', format: 'iife', target: 'es2022', define: {}, banner: {}, sourcemap: false, minify: true, entryPoints: { player: 'src/view/app/main.ts' }, outdir: 'dist/view' });
+await build({ ...common, plugins: [], platform: 'browser', banner: {}, define: {}, sourcemap: false, minify: true, entryPoints: { player: 'src/view/app/styles.css' }, outdir: 'dist/view', loader: { '.css': 'css' } });
 
 // The licenses of what the bundles hold.
 const notices = [...bundled].sort().map((name) => {

@@ -145,10 +145,12 @@ export function program(): Command {
       .description('write a module (its exact bytes) or a process (a self-contained .tcr recording) to a file')
       .argument('<type>', 'process or module')
       .argument('<id>', 'process id or module digest (a unique prefix is enough)')
-      .argument('<file>', 'output file, or - for stdout')
+      .argument('[file]', 'output file, or - for stdout')
+      .option('--html <file>', 'a process as one self-contained HTML file instead: the player, the recording and its notes, to open in a browser')
+      .option('--no-module', 'with --html: leave the module out (the page plays the recording but cannot re-execute it)')
       .addOption(registryOption())
       .addOption(outputOption())
-      .action(async (type: string, id: string, file: string, opts) => {
+      .action(async (type: string, id: string, file: string | undefined, opts) => {
         const { exportCommand } = await import('./commands/registry.js');
         process.exitCode = exportCommand(type, id, file, opts);
       });
@@ -189,6 +191,17 @@ export function program(): Command {
   }
 
   // tc verify
+  p.command('view')
+    .description('watch recordings in a browser: serve the player on 127.0.0.1, print its URL and open it (until Ctrl-C)')
+    .argument('[target]', 'a process id (a unique prefix) to open its player, or an exported .tcr file to view without importing it')
+    .option('--port <n>', 'port to listen on, 0 for any free one (default: 8765, or another free port when it is taken)')
+    .option('--no-browser', 'only print the URL')
+    .addOption(registryOption())
+    .action(async (target: string | undefined, opts) => {
+      const { viewCommand } = await import('./commands/view.js');
+      process.exitCode = await viewCommand(target, opts);
+    });
+
   p.command('verify')
     .description('check a process: manifest, module, and every batch and record of its log (exit 254 when damaged)')
     .argument('<process-id>', 'process id (a unique prefix is enough)')

@@ -194,6 +194,8 @@ export class RecordScanner {
   id = 0;
   /** Where the 8 bytes of the last record's timestamp output start, or -1 when it has none. */
   ts = -1;
+  /** Whether the record scanned last is a trap (its result is RESULT_TRAP). */
+  trap = false;
   /** The varint read last. */
   private value = 0;
 
@@ -216,7 +218,8 @@ export class RecordScanner {
     for (let i = N_INPUTS[id]!; i > 0; i--) p = this.skipBlob(b, p, limit);
     // result, then the trap message when it is RESULT_TRAP
     p = this.varint(b, p, limit);
-    if (this.value === RESULT_TRAP) p = this.skipBlob(b, p, limit);
+    this.trap = this.value === RESULT_TRAP;
+    if (this.trap) p = this.skipBlob(b, p, limit);
     const ts = TS_OUTPUT[id]!;
     for (let i = 0, n = N_OUTPUTS[id]!; i < n; i++) {
       if (i === ts && p < limit && b[p] === 8 && p + 9 <= limit) {

@@ -41,6 +41,19 @@ export class FdStreams {
     [2, 2],
   ]);
 
+  /** The table now, as [guest fd, host stream] pairs (to start another FdStreams from it: {@link FdStreams.from}). */
+  snapshot(): [number, HostStream][] {
+    return [...this.table];
+  }
+
+  /** A table that starts as `snapshot` says. */
+  static from(snapshot: readonly (readonly [number, HostStream])[]): FdStreams {
+    const t = new FdStreams();
+    t.table.clear();
+    for (const [fd, s] of snapshot) t.table.set(fd, s);
+    return t;
+  }
+
   /** The host stream guest fd `fd` refers to now, or {@link NO_STREAM}. */
   stream(fd: number): HostStream | typeof NO_STREAM {
     const s = this.table.get(fd);

@@ -85,7 +85,7 @@ export function escapeBytes(b: Uint8Array, max = PREVIEW_BYTES): string {
 const bytesPreview = (b: Uint8Array) => `[${b.length} bytes ${escapeBytes(b)}]`;
 const dv = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
-function formatInput(input: Input, b: Uint8Array): string {
+export function formatInput(input: Input, b: Uint8Array): string {
   switch (input.kind) {
     case 'string':
       return escapeBytes(b, 256);
@@ -131,7 +131,7 @@ function formatFixed(type: OutputType, b: Uint8Array): string {
   }
 }
 
-function formatOutput(output: Output, b: Uint8Array): string {
+export function formatOutput(output: Output, b: Uint8Array): string {
   switch (output.kind) {
     case 'fixed':
       return formatFixed(output.type, b);

@@ -1,13 +1,15 @@
 /**
  * `tc export module <id> <file|->`: the module's exact bytes.
  * `tc export process <id> <file|->`: the recording as one `.tcr` archive (src/registry/archive.ts).
+ * `tc export process <id> --html <file>`: one HTML file that plays the recording (src/view/export.ts).
  * A file is written under a temporary name and renamed, so it never holds half an export.
  */
 import { openRegistry } from '../../api/registry.js';
 import { UsageError } from '../../errors.js';
 import type { ExportResult, Sink } from '../../registry/archive.js';
-import { stdout } from '../io.js';
-import { exportText, outputFormat, render } from '../render.js';
+import { stderr, stdout } from '../io.js';
+import { exportText, humanBytes, outputFormat, render } from '../render.js';
+import { exportProcessHtml, LARGE_HTML } from '../../view/export.js';
 import { resourceType } from './get.js';
 
 export interface ExportOptions {
@@ -28,8 +30,18 @@ export function exportResource(resource: string, id: string, dest: string | Sink
 }
 
 /** `tc export`: writes the export; to a file, prints what it wrote (text, JSON or YAML). */
-export function exportCommand(resource: string, id: string, dest: string, opts: ExportOptions & { output?: string }): number {
+export function exportCommand(resource: string, id: string, dest: string | undefined, opts: ExportOptions & { output?: string; html?: string; module?: boolean }): number {
   const format = outputFormat(opts.output);
+  if (opts.html !== undefined) {
+    if (resourceType(resource) !== 'process') throw new UsageError('--html exports a process');
+    if (dest !== undefined) throw new UsageError(`--html ${opts.html} is the output file: give no other (${dest})`);
+    const r = exportProcessHtml(openRegistry(opts.registry), id, opts.html, { module: opts.module !== false });
+    if (r.size > LARGE_HTML) stderr(`tc: warning: ${opts.html} is ${humanBytes(r.size)}: a browser holds all of it in memory${r.module ? ' (--no-module leaves the module out)' : ''}\n`);
+    stdout(render(format, { ...r, path: opts.html }, () => `exported process ${r.id} to ${opts.html} (${humanBytes(r.size)}${r.module ? '' : ', without the module'})\n`));
+    return 0;
+  }
+  if (opts.module === false) throw new UsageError('--no-module goes with --html');
+  if (dest === undefined) throw new UsageError('missing the output file (or - for stdout, or --html <file>)');
   if (dest === '-' && format !== 'text') throw new UsageError(`-o ${format}: the export itself goes to stdout`);
   const r = exportResource(resource, id, dest, opts);
   if (dest !== '-') stdout(render(format, { ...r, path: dest }, () => exportText(r, dest)));
