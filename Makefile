@@ -57,8 +57,9 @@ fixtures: $(NODE_MODULES)
 	$(MAKE) -C wasm-fixtures all
 	$(MAKE) -C bench/c all
 
-bench: build
+bench: build test-deps
 	node bench/run.mjs
+	node bench/player.mjs
 
 ## What recording adds to one host call (ns), on the guest's thread alone (see bench/README.md).
 bench-calls: $(NODE_MODULES)

@@ -48,4 +48,14 @@ describe('imports go one way', () => {
     for (const yes of ['core', 'host', 'timemachine']) expect(r).toContain(yes);
     expect(r).not.toContain('cli');
   });
+
+  it('the player in the browser: the core and its own code; the server and the export: the registry, never the host or the recorder', async () => {
+    // src/view/app is built for browsers: the core, the syscall table, human.ts; the registry's types only.
+    const app = await reaches('src/view/app/main.ts');
+    expect(app).toEqual(['core', 'errors.ts', 'format', 'human.ts', 'view', 'wasi']);
+    for (const entry of ['src/view/server.ts', 'src/view/export.ts', 'src/cli/commands/view.ts']) {
+      const r = await reaches(entry);
+      for (const no of ['host', 'timemachine', 'run.ts', 'replay.ts']) expect(r, `${entry} reaches ${no}`).not.toContain(no);
+    }
+  });
 });

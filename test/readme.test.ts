@@ -204,6 +204,8 @@ describe('README.md', () => {
         let ways: { args: string[]; input?: Buffer; magic?: string }[];
         if (word === '<id>' || word === '<id>...') ways = [{ args: [resource === 'module' ? (required[0] === 'rm' ? unused : moduleId) : id] }];
         else if (word === '<file|->') ways = [{ args: [join(top, `out-${jobs.length}-${i}`)] }, { args: ['-'], magic: resource === 'module' ? '\0asm' : 'PK\x03\x04' }];
+        else if (word === '--html') ways = [{ args: [word] }];
+        else if (word === '<file>') ways = [{ args: [join(top, `out-${jobs.length}-${i}.html`)] }];
         else if (word === '<file.tcr|->') ways = [{ args: [tcr] }, { args: ['-'], input: fs.readFileSync(tcr) }];
         else if (/^[a-z]+$/.test(word)) ways = [{ args: [word] }];
         else throw new Error(`README names an argument this test does not know: ${word} in ${command}`);

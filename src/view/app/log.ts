@@ -205,16 +205,90 @@ function trackFiles(rec: LogRecord, files: Map<string, FileUse>, open: Map<numbe
   }
 }
 
-/** A batch decoded for display: its records' starts, times and kinds, and the records' bytes (filter undone). */
-export interface DecodedBatch {
-  readonly bytes: Uint8Array;
-  readonly starts: Uint32Array;
-  readonly times: Float64Array;
-  readonly kinds: Uint8Array;
-  /** Each record's function id. */
-  readonly ids: Uint8Array;
-  /** The host stream each record's write reached: 1 stdout, 2 stderr, else 0. */
-  readonly streams: Uint8Array;
+/** Records between two kept places in a decoded batch: the rest are found by walking from the last place. */
+const STRIDE = 64;
+
+/**
+ * A batch decoded for display: the records' bytes (filter undone), each record's function, kind and
+ * stream, and where every {@link STRIDE}th record starts and when it was made; the others' places
+ * and times are walked to (at most STRIDE - 1 records). Kept small: a batch is ~40 % over its bytes.
+ */
+export class DecodedBatch {
+  private readonly scanner = new RecordScanner();
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly first: number,
+    /** Start and time of records 0, STRIDE, 2 * STRIDE, ... */
+    private readonly marks: Uint32Array,
+    private readonly markTimes: Float64Array,
+    readonly kinds: Uint8Array,
+    /** Each record's function id. */
+    readonly ids: Uint8Array,
+    /** The host stream each record's write reached: 1 stdout, 2 stderr, else 0. */
+    readonly streams: Uint8Array,
+  ) {}
+
+  get count(): number {
+    return this.ids.length;
+  }
+
+  /** Bytes it holds. */
+  get size(): number {
+    return this.bytes.length + this.ids.length * 3 + this.marks.length * 12;
+  }
+
+  /** Where record `k` (of the batch) starts, and its time (ns). */
+  locate(k: number): { start: number; time: number } {
+    const m = Math.floor(k / STRIDE);
+    let p = this.marks[m]!;
+    let t = this.markTimes[m]!;
+    const end = this.bytes.length;
+    for (let j = m * STRIDE; j < k; j++) {
+      p = this.scanner.scan(this.bytes, p, end);
+      t += this.scanner.deltaAt(this.bytes, p, end);
+    }
+    return { start: p, time: t };
+  }
+
+  time(k: number): number {
+    return this.locate(k).time;
+  }
+
+  /** Each record's time, in order. */
+  forEachTime(fn: (k: number, time: number) => void): void {
+    const end = this.bytes.length;
+    let t = this.markTimes[0]!;
+    for (let k = 0, p = 0; k < this.count && p < end; k++) {
+      p = this.scanner.scan(this.bytes, p, end);
+      t = k === 0 ? t : t + this.scanner.delta;
+      fn(k, t);
+    }
+  }
+
+  /** The last record of the batch at or before `t` (0 when none is). */
+  recordAt(t: number): number {
+    const mt = this.markTimes;
+    let lo = 0;
+    let hi = mt.length - 1;
+    if (mt[0]! > t) return 0;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (mt[mid]! <= t) lo = mid;
+      else hi = mid - 1;
+    }
+    let k = lo * STRIDE;
+    let { start: p, time } = this.locate(k);
+    const end = this.bytes.length;
+    p = this.scanner.scan(this.bytes, p, end);
+    while (k + 1 < this.count && p < end) {
+      const next = this.scanner.scan(this.bytes, p, end);
+      if (time + this.scanner.delta > t) break;
+      time += this.scanner.delta;
+      p = next;
+      k++;
+    }
+    return k;
+  }
 }
 
 /**
@@ -224,13 +298,18 @@ export interface DecodedBatch {
 export class RecordStore {
   private readonly srcs: SegmentSource[];
   private readonly cache = new Map<number, DecodedBatch>();
-  /** Batches kept decoded. */
-  static readonly KEEP = 6;
+  /**
+   * Bytes of decoded batches kept, besides the one used last: as much as the log on disk, so that the
+   * page holds about twice the log (a log compresses 10-20 times: one batch of it decoded can be most
+   * of that). Views across a batch boundary decode again (~10 ms).
+   */
+  private readonly budget: number;
   constructor(
     segments: readonly Uint8Array[],
     readonly index: LogIndex,
   ) {
     this.srcs = sources(segments);
+    this.budget = segments.reduce((n, s) => n + s.length, 0);
   }
 
   /** The batch that holds record `n` (binary search over the batches' first offsets). */
@@ -257,8 +336,8 @@ export class RecordStore {
     const b = this.index.batches[i]!;
     const bytes = unpackBatch(this.srcs[b.segment]!, b.segment, b.frame, {}, PORTABLE_CODEC, { bytes: new Uint8Array(0) });
     const n = b.info.recordCount;
-    const starts = new Uint32Array(n);
-    const times = new Float64Array(n);
+    const marks = new Uint32Array(Math.ceil(n / STRIDE));
+    const markTimes = new Float64Array(marks.length);
     const kinds = new Uint8Array(n);
     const ids = new Uint8Array(n);
     const reached = new Uint8Array(n);
@@ -267,10 +346,12 @@ export class RecordStore {
     let ts = b.info.firstTimestamp;
     for (let k = 0, p = 0; k < n && p < bytes.length; k++) {
       const at = p;
-      starts[k] = p;
       p = scanner.scan(bytes, p, bytes.length);
       ts = k === 0 ? b.info.firstTimestamp : ts + scanner.delta;
-      times[k] = ts;
+      if (k % STRIDE === 0) {
+        marks[k / STRIDE] = at;
+        markTimes[k / STRIDE] = ts;
+      }
       ids[k] = scanner.id;
       let kind = scanner.trap ? 6 : KIND_OF_FUNCTION[scanner.id]!;
       if (DECODED.has(scanner.id)) {
@@ -281,9 +362,13 @@ export class RecordStore {
       }
       kinds[k] = kind;
     }
-    d = { bytes, starts, times, kinds, ids, streams: reached };
+    d = new DecodedBatch(bytes, b.info.firstOffset, marks, markTimes, kinds, ids, reached);
+    let kept = d.size;
+    for (const [j, other] of [...this.cache].reverse()) {
+      kept += other.size;
+      if (kept > this.budget) this.cache.delete(j);
+    }
     this.cache.set(i, d);
-    if (this.cache.size > RecordStore.KEEP) this.cache.delete(this.cache.keys().next().value!);
     return d;
   }
 
@@ -292,9 +377,10 @@ export class RecordStore {
     const i = this.batchOf(n);
     const b = this.index.batches[i]!;
     const d = this.batch(i);
-    const k = n - b.info.firstOffset;
-    const prev = k === 0 ? b.info.firstTimestamp - new RecordScanner().deltaAt(d.bytes, 0, d.bytes.length) : d.times[k - 1]!;
-    return decodeRecord(new ByteReader(d.bytes.subarray(d.starts[k]!)), n, prev);
+    const { start, time } = d.locate(n - b.info.firstOffset);
+    // decodeRecord adds the record's delta to the time before it.
+    const delta = new RecordScanner().deltaAt(d.bytes, start, d.bytes.length);
+    return decodeRecord(new ByteReader(d.bytes.subarray(start)), n, time - delta);
   }
 
   /** The host stream record `n`'s write reached: 1 stdout, 2 stderr, else 0. */
@@ -312,7 +398,7 @@ export class RecordStore {
   /** The time (ns) of record `n`. */
   time(n: number): number {
     const i = this.batchOf(n);
-    return this.batch(i).times[n - this.index.batches[i]!.info.firstOffset]!;
+    return this.batch(i).time(n - this.index.batches[i]!.info.firstOffset);
   }
 
   /** The last record at or before time `t` (ns); 0 before the first. */
@@ -326,16 +412,7 @@ export class RecordStore {
       if (bs[mid]!.info.firstTimestamp <= t) lo = mid;
       else hi = mid - 1;
     }
-    const d = this.batch(lo);
-    let a = 0;
-    let z = d.times.length - 1;
-    if (d.times[0]! > t) return bs[lo]!.info.firstOffset;
-    while (a < z) {
-      const mid = (a + z + 1) >> 1;
-      if (d.times[mid]! <= t) a = mid;
-      else z = mid - 1;
-    }
-    return bs[lo]!.info.firstOffset + a;
+    return bs[lo]!.info.firstOffset + this.batch(lo).recordAt(t);
   }
 
   /**
@@ -349,13 +426,13 @@ export class RecordStore {
     const first = this.batchAtTime(from);
     const last = this.batchAtTime(to);
     const bucketSpan = Math.max(1, index.end - index.start) / BUCKETS;
-    if (last - first < 16 && to - from < bucketSpan * columns) {
+    if (last - first < 2 && to - from < bucketSpan * columns) {
       for (let i = first; i <= last; i++) {
         const d = this.batch(i);
-        for (let k = 0; k < d.times.length; k++) {
-          const c = column(d.times[k]!);
+        d.forEachTime((k, t) => {
+          const c = column(t);
           if (c >= 0 && c < columns) out[c * KINDS.length + d.kinds[k]!]!++;
-        }
+        });
       }
       return out;
     }

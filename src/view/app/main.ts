@@ -20,8 +20,10 @@ async function openPlayer(root: HTMLElement, backend: Backend, id: string): Prom
   const progress = h('p', { class: 'loading' }, 'Loading the recording…');
   root.replaceChildren(progress);
   const rec = await backend.recording(id, (n, total) => (progress.textContent = `Loading the recording: segment ${count(n)} of ${count(total)}…`));
+  performance.mark('tc:loaded');
   document.title = `tc · ${rec.manifest.module.name} · ${id.slice(0, 8)}`;
   const player = new Player(backend, rec.manifest, rec.annotations, rec.segments);
+  performance.mark('tc:indexed');
   root.replaceChildren(player.element);
   window.tcPlayer = {
     seek: (r) => player.seek(r),

@@ -58,7 +58,7 @@ export interface PlayerApi {
   seek(record: number): void;
   play(): void;
   pause(): void;
-  state(): { record: number; records: number; playing: boolean; speed: string };
+  state(): { record: number; records: number; playing: boolean; speed: string; time: number };
   terminalText(): string;
   reexecute(options?: { until?: number }): Promise<ReexecuteResult>;
   memory(address: number, length: number): Promise<number[]>;
@@ -343,7 +343,7 @@ export class Player {
   }
 
   state() {
-    return { record: this.position, records: this.index.records, playing: this.playing, speed: speedName(this.speed) };
+    return { record: this.position, records: this.index.records, playing: this.playing, speed: speedName(this.speed), time: this.index.records ? this.store.time(this.position) - this.index.start : 0 };
   }
 
   // --- keys ----------------------------------------------------------------------------------------
