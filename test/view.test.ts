@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { unzipSync, zipSync } from 'fflate';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openRegistry } from '../src/api/registry.js';
@@ -185,6 +186,20 @@ describe('tc view', () => {
     expect(openRegistry(other).annotations(renumber).map((n) => [n.record, n.text])).toEqual([[9, 'stdout moves to fd 4 here']]);
     expect(tc(['rm', 'process', '--registry', other, renumber]).status).toBe(0);
     expect(fs.existsSync(join(other, 'processes', renumber))).toBe(false);
+
+    // A recording whose notes are damaged is refused whole, in one line.
+    const files = unzipSync(fs.readFileSync(file));
+    expect(Object.keys(files)).toContain('annotations.json');
+    for (const bad of ['{"annotations": [{"id": "x"}]}', 'not json', '{"annotations": 5}']) {
+      files['annotations.json'] = new TextEncoder().encode(bad);
+      const damaged = join(tempDir(), 'damaged.tcr');
+      fs.writeFileSync(damaged, zipSync(files));
+      const third = tempDir();
+      const r = tc(['import', '--registry', third, damaged]);
+      expect(r.status, bad).toBe(250);
+      expect(r.stderr.toString(), bad).toMatch(/^tc: .*annotations\.json: .*\n$/);
+      expect(fs.existsSync(join(third, 'processes', renumber)), bad).toBe(false);
+    }
   });
 
   it('re-executes a recording in the browser identically, from tc view', async () => {
