@@ -356,7 +356,7 @@ export class Player {
     }
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const index = this.index;
-    const fiveSeconds = (sign: number) => this.seek(this.store.recordAt(this.store.time(this.position) + sign * 5e9) + (sign > 0 ? 0 : 0));
+    const fiveSeconds = (sign: number) => this.seek(this.store.recordAt(this.store.time(this.position) + sign * 5e9));
     const key = e.key;
     const handled = (() => {
       switch (key) {
@@ -462,15 +462,16 @@ export class Player {
     const notes = this.notes.filter((a) => a.record === r);
     const actions = [
       h('button', { onclick: () => void this.reexecute({ until: r }), title: 'h: re-execute up to this call and pause before it' }, 'Run to here'),
-      h('button', { onclick: () => (this.showTab('notes'), this.addNote()), title: 'n' }, 'Note'),
-    ];
+      this.backend.writable || this.backend.mode === 'file' ? h('button', { onclick: () => (this.showTab('notes'), this.addNote()), title: 'n' }, 'Note') : null,
+    ].filter((b): b is HTMLButtonElement => b !== null);
     this.detailPane.replaceChildren(...notes.map((a) => h('div', { class: 'note-inline' }, '✎ ', a.text)), recordDetail(this.store, r, actions), ...(this.paused ? [this.pausedView()] : []));
   }
 
   // --- notes ---------------------------------------------------------------------------------------
 
   private renderNotes(): void {
-    const editable = true;
+    // A registry served with the token keeps notes; an HTML file keeps them in the page; a .tcr viewed as it is, not at all.
+    const editable = this.backend.writable || this.backend.mode === 'file';
     const list = this.notes.map((a) => {
       const text = h('span', { class: 'note-text' }, a.text);
       const row = h(
@@ -484,9 +485,11 @@ export class Player {
       );
       return row;
     });
-    const note = this.backend.writable ? null : h('p', { class: 'muted' }, this.backend.mode === 'registry' ? 'Notes are kept only with the token of the URL tc view printed.' : 'This page is read-only: notes changed here are not kept (tc import the recording to keep them).');
+    const note = this.backend.writable
+      ? null
+      : h('p', { class: 'muted' }, this.backend.mode === 'registry' ? 'Notes are kept only with the token of the URL tc view printed.' : this.backend.mode === 'file' ? 'Notes changed in this file stay in this page.' : 'A recording viewed as it is: tc import it to add notes.');
     this.notesPane.replaceChildren(
-      h('div', { class: 'notes-head' }, h('button', { onclick: () => this.addNote() }, `Add a note at #${this.position}`), note),
+      h('div', { class: 'notes-head' }, editable ? h('button', { onclick: () => this.addNote() }, `Add a note at #${this.position}`) : null, note),
       list.length ? h('ul', { class: 'notes-list' }, ...list) : h('p', { class: 'muted' }, 'No notes yet. Press n to add one at the position; [ and ] jump between them.'),
     );
     this.tabs.notes.tab.textContent = `Notes (${this.notes.length})`;
@@ -494,6 +497,7 @@ export class Player {
   }
 
   private addNote(): void {
+    if (!(this.backend.writable || this.backend.mode === 'file')) return;
     const record = this.position;
     const area = h('textarea', { rows: 3, placeholder: `a note at record #${record}`, 'aria-label': 'note' });
     const save = async () => {
@@ -585,7 +589,7 @@ export class Player {
       this.showReexec([h('span', {}, `Re-execution ${(e as Error).message}.`)]);
       return { identical: false, records: 0, error: (e as Error).message };
     }
-    return this.reportRun(result, until);
+    return this.reportRun(result);
   }
 
   private showReexec(children: (Node | string)[]): void {
@@ -593,7 +597,7 @@ export class Player {
     this.reexecBar.hidden = false;
   }
 
-  private reportRun(r: RunResult, until: number | undefined): ReexecuteResult {
+  private reportRun(r: RunResult): ReexecuteResult {
     const m = this.manifest;
     if (r.divergence) {
       this.divergenceAt = r.divergence.offset;
@@ -617,7 +621,6 @@ export class Player {
     const recordedExit = m.exitCode ?? (m.status === 'trapped' ? EXIT.TRAP : undefined);
     const identical = r.records === this.index.records && (recordedExit === undefined || r.exitCode === recordedExit) && this.sameOutput(this.index.records - 1);
     this.showReexec([h('span', { class: identical ? 'ok' : 'err' }, identical ? `identical: ${count(r.records)} records, exit code ${r.exitCode}` : `not identical: ${count(r.records)} of ${count(this.index.records)} records, exit code ${r.exitCode} (recorded ${recordedExit ?? 'none'})`)]);
-    void until;
     return { identical, records: r.records, ...(r.exitCode === undefined ? {} : { exitCode: r.exitCode }) };
   }
 
