@@ -32,6 +32,8 @@ demo: build
 	@node bin/tc.js replay --registry .demo/registry --trace "$$(head -1 .demo/id)" 2>&1 | tail -3
 	@echo '$$ tc describe process <id>'
 	@node bin/tc.js describe process --registry .demo/registry "$$(head -1 .demo/id)"
+	@echo '$$ tc export process <id> --html .demo/flite.html   (open it in a browser: it plays and re-executes; or tc view <id>)'
+	@node bin/tc.js export process --registry .demo/registry "$$(head -1 .demo/id)" --html .demo/flite.html
 
 ## Debian packages the tests need, installed when missing: Chromium for the browser tests.
 test-deps:
