@@ -181,7 +181,7 @@ describe('README.md', () => {
     const exportToStdoutIsText = section.includes('`tc export` to `-` prints the export itself, so it takes only `-o text` there');
     const commands = firstCells(section);
     expect(commands.length).toBeGreaterThanOrEqual(12);
-    const optional: Record<string, string> = { DURATION: '7d', N: '1' };
+    const optional: Record<string, string> = { DURATION: '7d', N: '1', WxH: '100x30' };
 
     interface Job {
       args: string[];
@@ -203,9 +203,9 @@ describe('README.md', () => {
       required.forEach((word, i) => {
         let ways: { args: string[]; input?: Buffer; magic?: string }[];
         if (word === '<id>' || word === '<id>...') ways = [{ args: [resource === 'module' ? (required[0] === 'rm' ? unused : moduleId) : id] }];
-        else if (word === '<file|->') ways = [{ args: [join(top, `out-${jobs.length}-${i}`)] }, { args: ['-'], magic: resource === 'module' ? '\0asm' : 'PK\x03\x04' }];
+        else if (word === '<file|->') ways = [{ args: [join(top, `out-${jobs.length}-${i}`)] }, { args: ['-'], magic: resource === 'module' ? '\0asm' : required.includes('asciicast') ? '{"version":2,' : 'PK\x03\x04' }];
         else if (word === '<file.tcr|->') ways = [{ args: [tcr] }, { args: ['-'], input: fs.readFileSync(tcr) }];
-        else if (/^[a-z]+$/.test(word)) ways = [{ args: [word] }];
+        else if (/^(--)?[a-z]+$/.test(word)) ways = [{ args: [word] }];
         else throw new Error(`README names an argument this test does not know: ${word} in ${command}`);
         variants = variants.flatMap((v) => ways.map((w) => ({ args: [...v.args, ...w.args], input: w.input ?? v.input, magic: w.magic ?? v.magic })));
       });
@@ -222,6 +222,8 @@ describe('README.md', () => {
     }
     const walked = new Set(jobs.map((j) => j.args.slice(0, 2).join(' ')));
     expect([...walked]).toEqual(expect.arrayContaining(['get process', 'rm module', 'verify ' + id, 'gc --older-than', 'import -']));
+    const casts = jobs.filter((j) => j.args.includes('asciicast'));
+    for (const word of ['-', '--size', '--stderr-color']) expect(casts.some((j) => j.args.includes(word)), `asciicast with ${word}`).toBe(true);
     const results = await pool(
       jobs.map((j) => () => {
         const args = [...j.args];

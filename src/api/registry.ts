@@ -4,6 +4,7 @@
 import * as fs from 'node:fs';
 import { TcError } from '../errors.js';
 import { exportModule, exportProcess, importProcess, type ExportResult, type ImportResult, type Sink } from '../registry/archive.js';
+import { asciicast, asciicastLines, type AsciicastOptions } from '../registry/asciicast.js';
 import { collectGarbage, type GcOptions, type GcResult } from '../registry/gc.js';
 import { describeModule, describeProcess, listModules, listProcesses, type ModuleDescription, type ProcessDescription, type ProcessSummary } from '../registry/inspect.js';
 import { Registry, registryDir, type ModuleInfo } from '../registry/registry.js';
@@ -46,6 +47,32 @@ export class TcRegistry {
    */
   exportProcess(id: string, dest: string | Sink): ExportResult {
     return exportTo(dest, (sink) => exportProcess(this.registry, id, sink));
+  }
+  /**
+   * Export process `id` as an asciicast v2 file (src/registry/asciicast.ts): what reached its terminal,
+   * and when, for asciinema and its player. To `dest`, a file (written under a temporary name, then
+   * renamed) or a function given the bytes in order. Throws UnknownIdError, LogCorruptError.
+   */
+  exportAsciicast(id: string, dest: string | Sink, options: AsciicastOptions = {}): AsciicastExport {
+    const full = this.registry.resolveProcess(id);
+    const cast = asciicast(this.registry.readManifest(full), this.records(full), options);
+    return exportTo(dest, (sink) => {
+      let size = 0;
+      let chunk = '';
+      const flush = () => {
+        const bytes = Buffer.from(chunk, 'utf8');
+        if (bytes.length > 0) sink(bytes);
+        size += bytes.length;
+        chunk = '';
+      };
+      for (const line of asciicastLines(cast)) {
+        chunk += line;
+        if (chunk.length >= 1 << 16) flush();
+      }
+      flush();
+      const { width, height, duration } = cast.header;
+      return { kind: 'process', id: full, size, format: 'asciicast', width, height, duration, events: cast.events.length };
+    });
   }
   /** Export module `id`'s exact bytes to `dest` (a file or a function). */
   exportModule(id: string, dest: string | Sink): ExportResult {
@@ -92,13 +119,26 @@ export class TcRegistry {
   }
 }
 
+/** What {@link TcRegistry.exportAsciicast} wrote. */
+export interface AsciicastExport extends ExportResult {
+  readonly kind: 'process';
+  readonly format: 'asciicast';
+  /** The terminal's columns and rows. */
+  readonly width: number;
+  readonly height: number;
+  /** Seconds from the start to the last record. */
+  readonly duration: number;
+  /** Events written (`o` and `m`). */
+  readonly events: number;
+}
+
 /** The registry in `dir` (default: $TC_REGISTRY, else ~/.tc). It is created when something is written to it. */
 export function openRegistry(dir?: string): TcRegistry {
   return new TcRegistry(registryDir(dir));
 }
 
 /** Export through `write` to a function, or to a file written under a temporary name then renamed. */
-function exportTo(dest: string | Sink, write: (sink: Sink) => ExportResult): ExportResult {
+function exportTo<R extends ExportResult>(dest: string | Sink, write: (sink: Sink) => R): R {
   if (typeof dest === 'function') return write(dest);
   const tmp = tempPath(dest);
   let fd: number;

@@ -142,10 +142,13 @@ export function program(): Command {
       });
 
     p.command('export')
-      .description('write a module (its exact bytes) or a process (a self-contained .tcr recording) to a file')
+      .description('write a module (its exact bytes) or a process (a self-contained .tcr recording, or an asciicast of its terminal) to a file')
       .argument('<type>', 'process or module')
       .argument('<id>', 'process id or module digest (a unique prefix is enough)')
       .argument('<file>', 'output file, or - for stdout')
+      .addOption(new Option('--format <format>', 'what a process exports as: tcr (the recording) or asciicast (its terminal, for asciinema)').choices(['tcr', 'asciicast']).default('tcr'))
+      .option('--size <WxH>', "asciicast: the terminal's columns and rows (default: the recording's terminal, else 80x24)")
+      .option('--stderr-color', "asciicast: show stderr's output in red")
       .addOption(registryOption())
       .addOption(outputOption())
       .action(async (type: string, id: string, file: string, opts) => {
