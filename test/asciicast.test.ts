@@ -3,31 +3,15 @@
  * asciicast v2 spec (test/helpers/asciicast.ts), and its events against what tc replay prints to a
  * terminal, byte for byte.
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { asciicast } from '../src/registry/asciicast.js';
 import type { Manifest } from '../src/registry/registry.js';
 import { parseCast, type CastEvent } from './helpers/asciicast.js';
-import { ROOT, splitId, TC, tc, tempDir } from './helpers/run.js';
+import { ROOT, splitId, tc, tempDir } from './helpers/run.js';
+import { onTerminal, recordOnTerminal, TC_LINE } from './helpers/terminal.js';
 import { stepsWat, writeWat, type Step } from './helpers/wat.js';
-
-/** `command` (a shell line) on a terminal of `columns` x `rows`: what the terminal got. */
-function onTerminal(command: string, columns = 100, rows = 30): Buffer {
-  const r = spawnSync('script', ['-qec', `stty cols ${columns} rows ${rows}; ${command}`, '/dev/null'], { input: '', maxBuffer: 1 << 24 });
-  if (r.error) throw r.error;
-  expect(r.status, r.stderr.toString()).toBe(0);
-  return r.stdout;
-}
-
-const node = `'${process.execPath}' '${TC}'`;
-
-/** Record `wasm` with its stdout on a terminal; its id. */
-function recordOnTerminal(reg: string, wasm: string): string {
-  const out = onTerminal(`${node} run --registry '${reg}' '${wasm}'`).toString('latin1');
-  return /^([0-9a-f-]{36})\r\n/.exec(out)![1]!;
-}
 
 const manifest = (reg: string, id: string): Manifest => JSON.parse(fs.readFileSync(join(reg, 'processes', id, 'manifest.json'), 'utf8'));
 
@@ -78,7 +62,7 @@ describe('tc export process --format asciicast', () => {
   it("its events' data, concatenated, is what tc replay prints to a terminal, byte for byte", () => {
     const id = recordOnTerminal(reg, utf8);
     const c = cast(reg, id);
-    const replayed = onTerminal(`${node} replay --registry '${reg}' ${id}`);
+    const replayed = onTerminal(`${TC_LINE} replay --registry '${reg}' ${id}`);
     expect(replayed.toString('utf8')).toBe('héllo\r\nto stderr\r\n🙂 smile\r\nstdout on fd 2\r\n');
     expect(Buffer.from(outputOf(c.events), 'utf8').equals(replayed)).toBe(true);
   });
