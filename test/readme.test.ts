@@ -174,6 +174,20 @@ describe('README.md', () => {
     expectParses('json', fs.readFileSync(values.FILE, 'utf8'), 'replay --exit-status-file');
   });
 
+  it('tc diff: each option of its table, each -o value parsing; a process against itself is the same (exit 0)', async () => {
+    const reg = registry();
+    const values = { N: '1', NAME: 'fd_write', DIR: reg };
+    const invocations = firstCells(section('`tc diff')).flatMap((cell) => optionArgs(cell, values));
+    expect(invocations.map((o) => o[0])).toEqual(expect.arrayContaining(['--context', '--function', '--exact', '--output']));
+    const results = await pool(invocations.map((opt) => () => run(['diff', '--registry', reg, ...opt, id, id.slice(0, 8)])));
+    invocations.forEach((opt, i) => {
+      const r = results[i]!;
+      const what = `tc diff ${opt.join(' ')}: ${r.stderr}`;
+      expect(r.status, what).toBe(0);
+      expectParses(opt[0] === '--output' ? opt[1]! : 'text', r.stdout.toString(), what);
+    });
+  });
+
   it('registry commands: each command of the table in each -o format, and each of its optional flags', async () => {
     const section = README.slice(README.indexOf('\n### Registry commands'), README.indexOf('\n## ', README.indexOf('\n### Registry commands')));
     const formats = /Every one takes `--registry DIR` and `-o, --output ([a-z|]+)`/.exec(section)?.[1]?.split('|');

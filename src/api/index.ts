@@ -26,6 +26,7 @@ export type { LogRecord } from '../core/codec.js';
 export type { TrapInfo } from '../core/outcome.js';
 export type { ExportResult, ImportResult, Sink } from '../registry/archive.js';
 export type { Asciicast, AsciicastEvent, AsciicastHeader, AsciicastMarker, AsciicastOptions } from '../registry/asciicast.js';
+export type { DiffCall, DiffEntry, DiffHunk, DiffOptions, DiffProcess, DiffResult, StreamDiff } from '../registry/diff.js';
 export type { GcOptions, GcResult } from '../registry/gc.js';
 export type { ModuleDescription, ProcessDescription, ProcessSummary } from '../registry/inspect.js';
 export type { ModuleInfo, ProcessStatus } from '../registry/registry.js';

@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import { TcError } from '../errors.js';
 import { exportModule, exportProcess, importProcess, type ExportResult, type ImportResult, type Sink } from '../registry/archive.js';
 import { asciicast, asciicastLines, type AsciicastOptions } from '../registry/asciicast.js';
+import { diffProcesses, type DiffOptions, type DiffResult, type DiffSide } from '../registry/diff.js';
 import { collectGarbage, type GcOptions, type GcResult } from '../registry/gc.js';
 import { describeModule, describeProcess, listModules, listProcesses, type ModuleDescription, type ProcessDescription, type ProcessSummary } from '../registry/inspect.js';
 import { Registry, registryDir, type ModuleInfo } from '../registry/registry.js';
@@ -105,6 +106,18 @@ export class TcRegistry {
   /** Delete processes older than `olderThan` beyond the `keep` newest, then every module no process uses. */
   gc(options: GcOptions = {}): GcResult {
     return collectGarbage(this.registry, options);
+  }
+  /**
+   * Compare processes `a` and `b` (unique prefixes): their calls aligned by function and params, where
+   * they first part, the hunks where they differ and a summary (src/registry/diff.ts). Throws
+   * UnknownIdError, UsageError (a bad option), LogCorruptError.
+   */
+  diff(a: string, b: string, options: DiffOptions = {}): DiffResult {
+    const side = (prefix: string): DiffSide => {
+      const id = this.registry.resolveProcess(prefix);
+      return { id, manifest: this.registry.readManifest(id), records: () => this.records(id) };
+    };
+    return diffProcesses(side(a), side(b), options);
   }
   /** Check process `id` from end to end: manifest, module, every batch and record of its log. */
   verify(id: string): VerifyResult {

@@ -4,7 +4,7 @@
  * that exits the process.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { errorReport, EXIT, isTcError } from '../errors.js';
+import { DIFF_EXIT, errorReport, EXIT, isTcError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { stderr } from './io.js';
 import type { Worker } from 'node:worker_threads';
@@ -36,11 +36,13 @@ export function guestOptionNote(argv: readonly string[], guestArgs: readonly str
 
 /**
  * Report `e` and exit: a {@link TcError} as its one line and its exit code; tc's output closed by its
- * reader (OutputClosed) without a word, exit 141; anything else as one line, exit {@link EXIT.ERROR}.
+ * reader (OutputClosed) without a word, exit 141; a bad command line (commander said why) with
+ * {@link EXIT.USAGE}, or tc diff's {@link DIFF_EXIT.TROUBLE}; anything else as one line, exit
+ * {@link EXIT.ERROR}.
  */
 function fail(e: unknown): never {
   if (isTcError(e) && e.exitCode === EXIT.OUTPUT_CLOSED) process.exit(EXIT.OUTPUT_CLOSED);
-  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : EXIT.USAGE);
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : e.exitCode === DIFF_EXIT.TROUBLE ? DIFF_EXIT.TROUBLE : EXIT.USAGE);
   const { message, exitCode } = errorReport(e);
   say(`tc: ${message}\n`);
   process.exit(exitCode);
@@ -114,6 +116,24 @@ export function program(): Command {
     .action(async (id: string, opts) => {
       const { traceCommand } = await import('./commands/trace.js');
       process.exitCode = traceCommand(id, opts);
+    });
+
+  p.command('diff')
+    .description('compare two processes: where their calls part, the differences, and a summary (exit 0 the same, 1 different, 2 trouble)')
+    .argument('<id-a>', 'process id (a unique prefix is enough)')
+    .argument('<id-b>', 'process id (a unique prefix is enough)')
+    .option('--context <n>', 'calls shown around each difference', String(3))
+    .option('--function <name>', 'compare only the calls of this function (repeatable)', collect, [])
+    .option('--exact', 'compare clock readings, random bytes and file identities and times by value too')
+    .addOption(registryOption())
+    .addOption(outputOption())
+    // A bad command line is trouble, as every other error of tc diff: exit 2, as diff(1).
+    .exitOverride((e) => {
+      throw e.exitCode === 0 ? e : new CommanderError(DIFF_EXIT.TROUBLE, e.code, e.message);
+    })
+    .action(async (a: string, b: string, opts) => {
+      const { diffCommand } = await import('./commands/diff.js');
+      process.exitCode = diffCommand(a, b, opts);
     });
 
   // registry commands

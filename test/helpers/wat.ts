@@ -83,10 +83,11 @@ export type Step =
 
 /**
  * A module that makes the calls of `steps` in order (each from a function of its own, `$step<i>`,
- * named in the module's name section), then exits with `code` via proc_exit.
+ * named in the module's name section), then exits with `code` via proc_exit. The bytes it writes are
+ * laid out in memory from `base` on (another base: another build of the same program).
  */
-export function stepsWat(steps: readonly Step[], code = 0): string {
-  let at = 4096;
+export function stepsWat(steps: readonly Step[], code = 0, base = 4096): string {
+  let at = base;
   const data: string[] = [];
   const funcs: string[] = [];
   steps.forEach((s, i) => {
