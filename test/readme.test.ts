@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { program } from '../src/cli/main.js';
+import { debugRun } from './helpers/inspector.js';
 import { ROOT, splitId, TC, tc, tempDir } from './helpers/run.js';
 
 const README = fs.readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -116,9 +117,14 @@ function registry(): string {
  * the arguments to try: one list per value (each of `a|b|c`), with placeholders given real values.
  */
 function optionArgs(cell: string, values: Record<string, string>): string[][] {
-  const m = /^(?:-\w, )?(--[\w-]+)(?: (\S+))?$/.exec(cell);
+  const m = /^(?:-\w, )?(--[\w-]+)(?: (\S+)|\[=(\S+)\])?$/.exec(cell);
   if (m === null) throw new Error(`README option not understood: ${cell}`);
-  const [, name, value] = m;
+  const [, name, value, attached] = m;
+  // `--inspect[=HOST:PORT]`: the value after `=`.
+  if (attached !== undefined) {
+    if (values[attached] === undefined) throw new Error(`README names a value this test does not know: ${cell}`);
+    return [[`${name}=${values[attached]}`]];
+  }
   if (value === undefined) return [[name!]];
   if (value.includes('|')) return value.split('|').map((v) => [name!, v]);
   if (values[value] === undefined) throw new Error(`README names a value this test does not know: ${cell}`);
@@ -146,12 +152,14 @@ describe('README.md', () => {
 
   it('tc replay and tc trace: each option of their tables, each -o value parsing', async () => {
     const reg = registry();
-    const values = { DIR: reg, FILE: join(top, 'replay-status.json'), NAME: 'fd_write' };
-    const jobs: { args: string[]; check: (r: Result, what: string) => void }[] = [];
+    const values = { DIR: reg, FILE: join(top, 'replay-status.json'), NAME: 'fd_write', N: '0', FUNCTION: 'fd_write', 'HOST:PORT': '127.0.0.1:0' };
+    const jobs: { args: string[]; check: (r: Result, what: string) => void; debugged?: boolean }[] = [];
     for (const opt of firstCells(section('`tc replay')).flatMap((cell) => optionArgs(cell, values))) {
       jobs.push({
         args: ['replay', '--registry', reg, ...opt, id],
         check: (r, what) => expect(r.stdout.toString(), what).toBe(opt[0] === '--quiet' ? '' : 'Hello, World!\n'),
+        // It waits for a debugger: one attaches, and resumes each pause.
+        debugged: opt[0]!.startsWith('--inspect-brk'),
       });
     }
     for (const opt of firstCells(section('`tc trace')).flatMap((cell) => optionArgs(cell, values))) {
@@ -164,8 +172,8 @@ describe('README.md', () => {
         },
       });
     }
-    expect(jobs.map((j) => j.args.slice(3, -1).join(' '))).toEqual(expect.arrayContaining(['--quiet', '--output yaml', '--function fd_write']));
-    const results = await pool(jobs.map((j) => () => run(j.args)));
+    expect(jobs.map((j) => j.args.slice(3, -1).join(' '))).toEqual(expect.arrayContaining(['--quiet', '--output yaml', '--function fd_write', '--break-at 0', '--inspect=127.0.0.1:0', '--inspect-brk=127.0.0.1:0']));
+    const results = await pool(jobs.map((j) => () => (j.debugged ? debugRun(j.args).then((r) => ({ ...r, stdout: Buffer.from(r.stdout) })) : run(j.args))));
     jobs.forEach((j, i) => {
       const what = `tc ${j.args.join(' ')}: ${results[i]!.stderr}`;
       expect(results[i]!.status, what).toBe(0);

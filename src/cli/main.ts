@@ -102,6 +102,10 @@ export function program(): Command {
     .option('--trace', 'print one line per replayed host call to stderr')
     .option('-q, --quiet', "do not print the guest's stdout and stderr")
     .option('--exit-status-file <file>', 'at the end, write how the replay ended to FILE as one JSON object')
+    .option('--inspect [host:port]', "run the replay under Node's inspector, on --inspect=HOST:PORT (default 127.0.0.1:9229), for Chrome or VS Code to attach")
+    .option('--inspect-brk [host:port]', 'as --inspect, and wait for a debugger: it pauses just before the guest starts')
+    .option('--break-at <n>', "pause before record N's call, in the host import, the guest's WebAssembly frames below")
+    .option('--break-on <function>', 'pause before every call of this function (repeatable)', collect, [])
     .action(async (id: string, opts) => {
       const { replayCommand } = await import('./commands/replay.js');
       process.exitCode = await replayCommand(id, opts);
@@ -226,6 +230,16 @@ export function program(): Command {
 }
 
 /**
+ * `tc replay`'s `--inspect` and `--inspect-brk` take an address only after `=`, as Node's: alone, they
+ * must not take the next word (`tc replay --inspect 6f1c` means process 6f1c). Commander's optional
+ * values would, so they are given an empty one here (the default address).
+ */
+export function inspectFlags(argv: readonly string[]): string[] {
+  if (argv[0] !== 'replay') return [...argv];
+  return argv.map((a) => (a === '--inspect' || a === '--inspect-brk' ? `${a}=` : a));
+}
+
+/**
  * Run the command line `argv` (without node and the script). `writerThread`: the log-writing thread
  * of `tc run` that bin/tc.js started before loading this bundle (it takes ~30 ms to boot).
  */
@@ -233,7 +247,7 @@ export async function main(argv: string[], options: { writerThread?: Worker } = 
   earlyWriterThread = options.writerThread;
   rawArgv = argv;
   try {
-    await program().parseAsync(argv, { from: 'user' });
+    await program().parseAsync(inspectFlags(argv), { from: 'user' });
   } catch (e) {
     fail(e);
   }

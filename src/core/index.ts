@@ -25,6 +25,7 @@ export { PORTABLE_CODEC } from './portable-codec.js';
 export { loadModule, describeImports, type LoadedModule } from './module.js';
 export { ReplayDivergence, LogEndedError, ReplayedTrap, ReplayPaused, type DivergenceKind, type ReplayOptions } from './replayer.js';
 export { ProcExit, exitOutcome, type TrapInfo, type GuestOutcome } from './outcome.js';
+export { breakBeforeCall, tcBreak, tcStart, type Breakpoints } from './debug.js';
 export {
   bytesSource,
   LogCorruptError,
