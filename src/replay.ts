@@ -55,10 +55,19 @@ export function runtimeWarnings(m: Manifest): string[] {
 }
 
 /**
- * Check the breaks asked of a replay of process `id`: `breakAt` a record of its log, `breakOn`
- * functions of WASI. Throws UsageError.
+ * Check what a replay of process `options.id` is asked without replaying it: the process is there,
+ * `breakAt` is a record of its log, `breakOn` names functions of WASI. Returns its full id. Throws
+ * UnknownIdError, UsageError.
  */
-function checkBreaks(options: ReplayProcessOptions, registry: Registry, id: string, manifest: Manifest): void {
+export function checkReplay(options: Pick<ReplayProcessOptions, 'id' | 'registry' | 'breakAt' | 'breakOn'>): string {
+  const registry = new Registry(registryDir(options.registry));
+  const id = registry.resolveProcess(options.id);
+  checkBreaks(options, registry, id, registry.readManifest(id));
+  return id;
+}
+
+/** Check the breaks asked of a replay of process `id` (see {@link checkReplay}). Throws UsageError. */
+function checkBreaks(options: Pick<ReplayProcessOptions, 'breakAt' | 'breakOn'>, registry: Registry, id: string, manifest: Manifest): void {
   for (const f of options.breakOn ?? []) if (!Object.hasOwn(SYSCALL, f)) throw new UsageError(`--break-on ${f}: not a wasi_snapshot_preview1 function`);
   const at = options.breakAt;
   if (at === undefined) return;

@@ -154,6 +154,9 @@ describe('bad input', () => {
       [['--inspect=localhost:99999', id], 251, /^tc: --inspect=localhost:99999: expected \[HOST:\]PORT, as 127\.0\.0\.1:9229\n$/],
       [['--inspect-brk=a:b:1', id], 251, /^tc: --inspect-brk=a:b:1: expected \[HOST:\]PORT, as 127\.0\.0\.1:9229\n$/],
       [['--break-at', '1', 'ffffffff'], 250, /^tc: no process matches 'ffffffff'\n$/],
+      // Checked before the inspector opens and waits for a debugger.
+      [['--inspect-brk=127.0.0.1:0', '--break-at', '10', id], 251, /^tc: --break-at 10: process [0-9a-f-]{36} has 10 records \(0 to 9\)\n$/],
+      [['--inspect=127.0.0.1:0', '--break-on', 'exit', id], 251, /^tc: --break-on exit: not a wasi_snapshot_preview1 function\n$/],
     ];
     for (const [args, status, message] of cases) {
       const r = tc(['replay', '--registry', reg, ...args]);

@@ -14,7 +14,7 @@
  * ```
  */
 export { run, type RunOptions, type RunResult } from './run.js';
-export { replay, resolveProcess, type ReplayOptions, type ReplayResult } from './replay.js';
+export { checkReplay, replay, resolveProcess, type ReplayOptions, type ReplayResult } from './replay.js';
 export { openRegistry, TcRegistry, type AsciicastExport } from './registry.js';
 export { logRecords, readLog, type LogRecordsOptions } from './log.js';
 export type { OutputStream, TracedRecord } from './records.js';

@@ -4,7 +4,7 @@
 import type { TrapInfo } from '../core/outcome.js';
 import { FdStreams, STREAM_NAMES } from '../core/streams.js';
 import { Registry, registryDir } from '../registry/registry.js';
-import { replayProcess } from '../replay.js';
+import { checkReplay as checkReplayOptions, replayProcess } from '../replay.js';
 import { traced, type OutputStream, type TracedRecord } from './records.js';
 
 export interface ReplayOptions {
@@ -59,6 +59,15 @@ export async function replay(id: string, options: ReplayOptions = {}): Promise<R
     breakAtStart: options.breakAtStart,
   });
   return { id: r.id, exitCode: r.exitCode, ...(r.trap ? { trap: r.trap } : {}), records: r.records };
+}
+
+/**
+ * Check what {@link replay} would be asked, without replaying: process `id` (a unique prefix) is in
+ * the registry, `breakAt` is a record of its log, `breakOn` names WASI functions. Returns the full id.
+ * Throws UnknownIdError, UsageError.
+ */
+export function checkReplay(id: string, options: Pick<ReplayOptions, 'registry' | 'breakAt' | 'breakOn'> = {}): string {
+  return checkReplayOptions({ id, registry: options.registry, breakAt: options.breakAt, breakOn: options.breakOn });
 }
 
 /** The full id of process `prefix` (a unique prefix) in the registry. Throws UnknownIdError. */

@@ -31,16 +31,16 @@ export function parseInspectAddress(option: string, value: string | true): Inspe
 }
 
 /**
- * Open the inspector at `address` and say how to attach; with `wait`, block until a debugger has
- * attached (and told the process to run). Throws TcError when the inspector cannot listen there (Node
- * says why on stderr first).
+ * Open the inspector at `address` (asked for by `option`) and say how to attach; with `wait`, block
+ * until a debugger has attached (and told the process to run). Throws TcError when the inspector
+ * cannot listen there (Node says why on stderr first).
  */
-export function openInspector(address: InspectAddress, wait: boolean): void {
+export function openInspector(option: string, address: InspectAddress, wait: boolean): void {
   // Loaded only here (~10 ms), with require: the command's bundle is a script, without import().
   const inspector = createRequire(import.meta.url)('node:inspector') as typeof Inspector;
   inspector.open(address.port, address.host, false);
   const url = inspector.url();
-  if (url === undefined) throw new TcError(`--inspect: the inspector could not listen on ${address.host}:${address.port}`);
+  if (url === undefined) throw new TcError(`${option}: the inspector could not listen on ${address.host}:${address.port}`);
   const where = `${new URL(url).hostname}:${new URL(url).port}`;
   stderr(`tc: to debug the replay, attach Chrome (chrome://inspect, "Configure...": ${where}) or VS Code (an "attach" configuration, "port": ${new URL(url).port}: see README, "Debugging a replay")\n`);
   if (wait) {

@@ -2,7 +2,7 @@
  * `tc replay`: re-executes a recorded process against its log and ends as the recording did; a
  * divergence prints its report. With `--exit-status-file`, writes how it ended there too.
  */
-import { replay, resolveProcess } from '../../api/replay.js';
+import { checkReplay, replay } from '../../api/replay.js';
 import { streamNumber } from '../../api/records.js';
 import { LogEndedError, ReplayDivergence } from '../../core/replayer.js';
 import { formatRecord } from '../../core/trace.js';
@@ -39,16 +39,16 @@ export async function replayCommand(prefix: string, opts: ReplayCommandOptions):
   if (file !== undefined) checkExitStatusFile(file);
   const breakAt = opts.breakAt === undefined ? undefined : recordOffset(opts.breakAt);
   const breakOn = opts.breakOn ?? [];
+  const inspectOption = opts.inspectBrk !== undefined ? '--inspect-brk' : '--inspect';
   const inspect = opts.inspectBrk ?? opts.inspect;
-  if (inspect !== undefined) {
-    const address = parseInspectAddress(opts.inspectBrk !== undefined ? '--inspect-brk' : '--inspect', inspect);
-    // A pause asked for waits for someone to see it (as Node's --inspect-wait); --inspect alone does not wait.
-    openInspector(address, opts.inspectBrk !== undefined || breakAt !== undefined || breakOn.length > 0);
-  }
+  const address = inspect === undefined ? undefined : parseInspectAddress(inspectOption, inspect);
   let id: string | null = null;
   let status: ExitStatus;
   try {
-    id = resolveProcess(prefix, { registry: opts.registry });
+    // Everything checked before the inspector waits for a debugger.
+    id = checkReplay(prefix, { registry: opts.registry, breakAt, breakOn });
+    // A pause asked for waits for someone to see it (as Node's --inspect-wait); --inspect alone does not wait.
+    if (address !== undefined) openInspector(inspectOption, address, opts.inspectBrk !== undefined || breakAt !== undefined || breakOn.length > 0);
     const result = await replay(id, {
       registry: opts.registry,
       onOutput: opts.quiet ? undefined : (stream, bytes) => writeFd(stream === 'stdout' ? 1 : 2, bytes),
