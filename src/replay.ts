@@ -115,7 +115,8 @@ export async function replayProcess(options: ReplayProcessOptions): Promise<Repl
   const sources = segmentFiles(registry.logDir(id)).map((f) => fileSource(f.path));
   try {
     const finished = manifest.status === 'exited' || manifest.status === 'trapped';
-    const beforeCall = breakBeforeCall({ at: options.breakAt, on: options.breakOn as readonly SyscallName[] | undefined, recorded: recordedLines(registry.logDir(id)) });
+    let recorded: ((offset: number) => string) | undefined;
+    const beforeCall = breakBeforeCall({ at: options.breakAt, on: options.breakOn as readonly SyscallName[] | undefined, recorded: (offset) => (recorded ??= recordedLines(registry.logDir(id)))(offset) });
     const beforeStart = options.breakAtStart ? () => tcStart(`process ${id}, module ${manifest.module.name} (${manifest.module.digest})`) : undefined;
     const outcome = replayLog(module, { segments: sources, finished, codec: ZLIB, onOutput: options.onOutput, onRecord: options.onRecord, unknownImports, beforeCall, beforeStart });
     return { id, ...outcome };

@@ -8,12 +8,13 @@
  * making all of it differ. Two calls that align but answered differently (another result, other
  * output bytes) are `changed`; a call of one side alone is `removed` (a's) or `added` (b's).
  *
- * What the host answered (the result, and a successful call's outputs: a failed one's show what the
- * guest's memory held, as its trace line shows none) is compared as it is, except values that differ from run to run whatever
- * the program does, which are compared by kind (their size) unless `exact`: clock readings
- * (`clock_time_get`'s time), random bytes (`random_get`'s), and the host's identities and times of a
- * file (a filestat's dev, ino, atim, mtim, ctim; a directory entry's d_ino). The pointers args_get and
- * environ_get write are pointers: compared by kind always.
+ * What the host answered (the result, and a successful call's outputs: a failed call's outputs are
+ * what the guest's memory held, and its trace line shows none) is compared as it is, except values
+ * that differ from run to run whatever the program does, which are compared by kind (their size)
+ * unless `exact`: clock readings (`clock_time_get`'s time), random bytes (`random_get`'s), and the
+ * host's identities and times of a file (a filestat's dev, ino, atim, mtim, ctim; a directory entry's
+ * d_ino). The pointer lists args_get and environ_get write (where the guest keeps its strings) are
+ * compared by kind always.
  *
  * Signatures and answers are kept as strings (bytes of up to 64 as they are, longer ones by length and
  * SHA-1), so that two long logs take memory by their number of calls, not their bytes; the trace lines
@@ -26,7 +27,8 @@ import { RESULT_TRAP } from '../core/codec.js';
 import { writtenBytes } from '../core/streams.js';
 import { formatRecord } from '../core/trace.js';
 import { UsageError } from '../errors.js';
-import { SIZEOF, SYSCALL, type Output, type Syscall, type SyscallName } from '../wasi/syscalls.js';
+import { SIZEOF, SYSCALL, type Output, type Syscall } from '../wasi/syscalls.js';
+import { effectiveStatus } from './inspect.js';
 import type { Manifest, ProcessStatus } from './registry.js';
 
 /** A record as the library hands it out: with the host stream its write reached. */
@@ -198,7 +200,7 @@ function call(rec: DiffRecord, exact: boolean): Call {
   return { offset: rec.offset, time: rec.timestamp, fn: sc, key, answer };
 }
 
-/** What one side's first read gives: its calls, what reached its streams, its calls per function. */
+/** What one side's first read gives: its calls (of the functions compared) and what reached its streams. */
 interface Read {
   readonly calls: Call[];
   readonly output: { readonly stdout: Uint8Array; readonly stderr: Uint8Array };
@@ -249,7 +251,10 @@ function align(a: readonly Call[], b: readonly Call[], budget: number): { steps:
   const steps: Step[] = [];
   const pair = (i: number, j: number) => steps.push({ op: a[i]!.answer === b[j]!.answer ? 'same' : 'changed', i, j });
   let head = 0;
-  while (head < a.length && head < b.length && a[head]!.key === b[head]!.key) pair(head, head), head++;
+  while (head < a.length && head < b.length && a[head]!.key === b[head]!.key) {
+    pair(head, head);
+    head++;
+  }
   let tail = 0;
   while (tail < a.length - head && tail < b.length - head && a[a.length - 1 - tail]!.key === b[b.length - 1 - tail]!.key) tail++;
   const ka = a.slice(head, a.length - tail).map((c) => c.key);
@@ -376,7 +381,8 @@ export function diffProcesses(a: DiffSide, b: DiffSide, options: DiffOptions = {
   const side = (s: DiffSide, calls: number): DiffProcess => ({
     id: s.id,
     module: { name: s.manifest.module.name, digest: s.manifest.module.digest },
-    status: s.manifest.status,
+    // A recording whose tc is gone is incomplete, as tc get shows it.
+    status: effectiveStatus(s.manifest),
     exitCode: s.manifest.exitCode ?? null,
     calls,
   });
@@ -393,7 +399,7 @@ export function diffProcesses(a: DiffSide, b: DiffSide, options: DiffOptions = {
     firstDifference: first === null ? null : { a: shown('a', first.a), b: shown('b', first.b) },
     hunks,
     summary: {
-      calls: [...counts].filter(([, n]) => n.a + n.b > 0).map(([fn, n]) => ({ function: fn as SyscallName, a: n.a, b: n.b })),
+      calls: [...counts].filter(([, n]) => n.a + n.b > 0).map(([fn, n]) => ({ function: fn, a: n.a, b: n.b })),
       output: { stdout: streamDiff(ra.output.stdout, rb.output.stdout), stderr: streamDiff(ra.output.stderr, rb.output.stderr) },
       exitCode: { a: pa.exitCode, b: pb.exitCode },
     },
