@@ -82,8 +82,8 @@ export type Step =
   | { readonly random: number };
 
 /**
- * A module that makes the calls of `steps` in order (each from a function of its own, `$step<i>`,
- * named in the module's name section), then exits with `code` via proc_exit. The bytes it writes are
+ * A module that makes the calls of `steps` in order (each from a function of its own, `$step<i>`: a
+ * debugger sees the name when the module is compiled with `names`), then exits with `code` via proc_exit. The bytes it writes are
  * laid out in memory from `base` on (another base: another build of the same program).
  */
 export function stepsWat(steps: readonly Step[], code = 0, base = 4096): string {
@@ -93,7 +93,7 @@ export function stepsWat(steps: readonly Step[], code = 0, base = 4096): string 
   steps.forEach((s, i) => {
     let body: string;
     if ('write' in s) {
-      const bytes = typeof s.bytes === 'string' ? Buffer.from(s.bytes) : Buffer.from(s.bytes);
+      const bytes = typeof s.bytes === 'string' ? Buffer.from(s.bytes, 'utf8') : Buffer.from(s.bytes);
       data.push(`(data (i32.const ${at}) "${[...bytes].map((b) => `\\${b.toString(16).padStart(2, '0')}`).join('')}")`);
       body = `(i32.store (i32.const 0) (i32.const ${at}))
     (i32.store (i32.const 4) (i32.const ${bytes.length}))
