@@ -1,5 +1,5 @@
-// Bundle the CLI into dist/tc.cjs, each command into dist/commands/<name>.cjs (run, replay, trace, and
-// the registry commands together) and the log-writing thread of a recording into dist/writer.cjs
+// Bundle the CLI into dist/tc.cjs, each command into dist/commands/<name>.cjs (run, replay, trace, diff,
+// and the registry commands together) and the log-writing thread of a recording into dist/writer.cjs
 // (CommonJS, dependencies included), then record V8's code cache of each bundle the CLI loads in
 // <bundle>.cache by running the commands once (bin/tc.js loads a bundle with its cache: see
 // docs/RATIONALE.md, "Start-up"). The library is dist/lib.cjs (`tc-wasm`, src/api/index.ts) and the
@@ -27,7 +27,7 @@ const lazyChildProcess = {
 
 // Each command is a bundle of its own (dist/commands/<name>.cjs), loaded when it runs, with V8's code
 // cache of it, through the loader that bin/tc.js puts on globalThis (plain require without it).
-const COMMANDS = ['run', 'replay', 'trace', 'registry', 'view'];
+const COMMANDS = ['run', 'replay', 'trace', 'diff', 'registry', 'view'];
 const commandBundles = {
   name: 'command-bundles',
   setup(b) {
@@ -111,6 +111,7 @@ try {
   const id = run(['run', 'bench/c/hello.wasm']).split('\n')[0];
   run(['replay', '--quiet', id]);
   run(['trace', id]);
+  run(['diff', id, id]);
   run(['get', 'process']);
 } finally {
   rmSync(registry, { recursive: true, force: true });

@@ -28,6 +28,19 @@ export const EXIT = {
 } as const;
 
 /**
+ * The exit statuses of `tc diff`, diff(1)'s (and cmp(1)'s), not tc's own scheme: a script that diffs
+ * two recordings reads them as it reads diff's (README.md, "Exit codes").
+ */
+export const DIFF_EXIT = {
+  /** The processes made the same calls and ended the same way. */
+  SAME: 0,
+  /** They differ. */
+  DIFFERENT: 1,
+  /** Trouble: an unknown id, a bad option, a damaged log. */
+  TROUBLE: 2,
+} as const;
+
+/**
  * proc_exit statuses from this one up are not exit statuses (as wasmtime, which refuses them): the
  * shell could not tell 126-255 from its own codes and 256 and above wrap around. They trap.
  */

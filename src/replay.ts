@@ -3,14 +3,19 @@
  * the registry's module and segment files handed to the portable core (src/core/replay.ts), with zlib.
  */
 import { useNativeEqual } from './core/check.js';
-import type { LogRecord } from './core/codec.js';
+import { decodeRecord, type LogRecord } from './core/codec.js';
+import { breakBeforeCall, tcStart } from './core/debug.js';
 import { loadModule } from './core/module.js';
 import type { TrapInfo } from './core/outcome.js';
 import { replayLog } from './core/replay.js';
 import type { ReplayOptions } from './core/replayer.js';
-import { EXIT, TcError } from './errors.js';
+import { FdStreams } from './core/streams.js';
+import { formatRecord } from './core/trace.js';
+import { EXIT, TcError, UsageError } from './errors.js';
+import { logStats } from './registry/inspect.js';
 import { Registry, registryDir, type Manifest } from './registry/registry.js';
-import { fileSource, segmentFiles } from './log/files.js';
+import { fileSource, logCursor, segmentFiles } from './log/files.js';
+import { SYSCALL, type SyscallName } from './wasi/syscalls.js';
 import { ZLIB } from './log/zlib.js';
 import { VERSION } from './version.js';
 
@@ -25,6 +30,12 @@ export interface ReplayProcessOptions {
   readonly onRecord?: (record: LogRecord) => void;
   /** Called with a warning line (e.g. recorded by another tc/Node/V8 version). */
   readonly onWarning?: (message: string) => void;
+  /** Pause a debugger before record `breakAt`'s call (src/core/debug.ts): an offset in the log. */
+  readonly breakAt?: number;
+  /** Pause a debugger before every call of these functions. */
+  readonly breakOn?: readonly string[];
+  /** Pause a debugger just before the guest starts. */
+  readonly breakAtStart?: boolean;
 }
 
 export interface ReplayResult {
@@ -44,15 +55,57 @@ export function runtimeWarnings(m: Manifest): string[] {
 }
 
 /**
+ * Check what a replay of process `options.id` is asked without replaying it: the process is there,
+ * `breakAt` is a record of its log, `breakOn` names functions of WASI. Returns its full id. Throws
+ * UnknownIdError, UsageError.
+ */
+export function checkReplay(options: Pick<ReplayProcessOptions, 'id' | 'registry' | 'breakAt' | 'breakOn'>): string {
+  const registry = new Registry(registryDir(options.registry));
+  const id = registry.resolveProcess(options.id);
+  checkBreaks(options, registry, id, registry.readManifest(id));
+  return id;
+}
+
+/** Check the breaks asked of a replay of process `id` (see {@link checkReplay}). Throws UsageError. */
+function checkBreaks(options: Pick<ReplayProcessOptions, 'breakAt' | 'breakOn'>, registry: Registry, id: string, manifest: Manifest): void {
+  for (const f of options.breakOn ?? []) if (!Object.hasOwn(SYSCALL, f)) throw new UsageError(`--break-on ${f}: not a wasi_snapshot_preview1 function`);
+  const at = options.breakAt;
+  if (at === undefined) return;
+  if (!Number.isSafeInteger(at) || at < 0) throw new UsageError(`--break-at ${at}: expected a record offset (0 or more)`);
+  const records = manifest.records ?? logStats(registry.logDir(id)).records;
+  if (at >= records) throw new UsageError(`--break-at ${at}: process ${id} has ${records} record${records === 1 ? '' : 's'} (0 to ${records - 1})`);
+}
+
+/**
+ * The trace line of the record at an offset of the log in `logDir`, read as it is asked for (the
+ * offsets asked must not go back): what a pause shows of the call about to be replayed.
+ */
+function recordedLines(logDir: string): (offset: number) => string {
+  const cursor = logCursor(logDir);
+  const streams = new FdStreams();
+  let line = '';
+  return (offset) => {
+    while (cursor.offset < offset) {
+      const r = cursor.next();
+      if (r === null) return '(not in the log)';
+      const rec = decodeRecord(r, cursor.offset, cursor.previousTimestamp);
+      line = formatRecord(rec, streams.follow(rec));
+    }
+    return line;
+  };
+}
+
+/**
  * Replay process `id`. Resolves with the recorded exit code (or the reproduced trap).
  * Throws {@link ReplayDivergence} (exit 252) when the guest leaves the log, {@link LogEndedError}
- * (exit 253) when a recording that did not finish runs out of records, LogCorruptError on damage, and
- * TcError for an unknown id or a missing module.
+ * (exit 253) when a recording that did not finish runs out of records, LogCorruptError on damage,
+ * TcError for an unknown id or a missing module, and UsageError for a break that is not in the log.
  */
 export async function replayProcess(options: ReplayProcessOptions): Promise<ReplayResult> {
   const registry = new Registry(registryDir(options.registry));
   const id = registry.resolveProcess(options.id);
   const manifest = registry.readManifest(id);
+  checkBreaks(options, registry, id, manifest);
   for (const w of runtimeWarnings(manifest)) options.onWarning?.(w);
   const bytes = registry.getModule(manifest.module.digest);
   // The size is checked here; the full digest (a sha256 of the whole module, ~60 ms for flite's 21 MB)
@@ -62,7 +115,10 @@ export async function replayProcess(options: ReplayProcessOptions): Promise<Repl
   const sources = segmentFiles(registry.logDir(id)).map((f) => fileSource(f.path));
   try {
     const finished = manifest.status === 'exited' || manifest.status === 'trapped';
-    const outcome = replayLog(module, { segments: sources, finished, codec: ZLIB, onOutput: options.onOutput, onRecord: options.onRecord, unknownImports });
+    let recorded: ((offset: number) => string) | undefined;
+    const beforeCall = breakBeforeCall({ at: options.breakAt, on: options.breakOn as readonly SyscallName[] | undefined, recorded: (offset) => (recorded ??= recordedLines(registry.logDir(id)))(offset) });
+    const beforeStart = options.breakAtStart ? () => tcStart(`process ${id}, module ${manifest.module.name} (${manifest.module.digest})`) : undefined;
+    const outcome = replayLog(module, { segments: sources, finished, codec: ZLIB, onOutput: options.onOutput, onRecord: options.onRecord, unknownImports, beforeCall, beforeStart });
     return { id, ...outcome };
   } finally {
     for (const s of sources) s.close();

@@ -15,12 +15,13 @@ import {
   statSync,
 } from 'node:fs';
 import { randomUUID } from 'node:crypto';
+import { isatty } from 'node:tty';
 import type { Worker } from 'node:worker_threads';
 import { startWriterThread } from './writer-thread.js';
 import type { Preopen } from './host/host.js';
 import { describeImports, loadModule, trappingImports } from './core/module.js';
 import { EXIT, ModuleError, TcError, UsageError } from './errors.js';
-import { ProcessRemovedError, Registry, registryDir, sha256, storeModule, type DeferredModule, type Manifest, type ProcessStatus } from './registry/registry.js';
+import { ProcessRemovedError, Registry, registryDir, sha256, storeModule, type DeferredModule, type Manifest, type ProcessStatus, type TerminalSize } from './registry/registry.js';
 import { DEFAULT_LIMITS, type LogLimits } from './timemachine/log.js';
 import { DroppingSink, recordImports, type RecordObserver } from './timemachine/recorder.js';
 import { claimLog, createRing, ringSignal, RingWriter, warmUpRing } from './timemachine/ring.js';
@@ -193,6 +194,18 @@ async function runWith(options: RunOptions, worker: Worker | null): Promise<RunR
   return recordRun(options, spec, bytes, digest, worker);
 }
 
+/**
+ * `{ terminal }`, the size of the terminal behind host fd `fd` (the guest's stdout), when it is one
+ * and it is this process's stdout or stderr (Node knows the size of those; another fd's is not
+ * looked up): what a player of the recording sizes its screen by. Else nothing. The size is the one
+ * at the start: a terminal resized during the run is not followed.
+ */
+function terminalOf(fd: number): { terminal?: TerminalSize } {
+  if ((fd !== 1 && fd !== 2) || !isatty(fd)) return {};
+  const { columns, rows } = fd === 1 ? process.stdout : process.stderr;
+  return columns > 0 && rows > 0 ? { terminal: { columns, rows } } : {};
+}
+
 /** The signal number of SIGTERM (POSIX). */
 const SIGTERM = 15;
 
@@ -239,6 +252,7 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
       dirs: spec.dirs,
       runtime: { tc: VERSION, node: process.versions.node, v8: process.versions.v8 },
       pid: process.pid,
+      ...terminalOf(spec.stdio?.[1] ?? 1),
       status: 'recording',
       segments: [],
     };

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import YAML from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { program } from '../src/cli/main.js';
+import { debugRun } from './helpers/inspector.js';
 import { ROOT, splitId, TC, tc, tempDir } from './helpers/run.js';
 
 const README = fs.readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -116,9 +117,14 @@ function registry(): string {
  * the arguments to try: one list per value (each of `a|b|c`), with placeholders given real values.
  */
 function optionArgs(cell: string, values: Record<string, string>): string[][] {
-  const m = /^(?:-\w, )?(--[\w-]+)(?: (\S+))?$/.exec(cell);
+  const m = /^(?:-\w, )?(--[\w-]+)(?: (\S+)|\[=(\S+)\])?$/.exec(cell);
   if (m === null) throw new Error(`README option not understood: ${cell}`);
-  const [, name, value] = m;
+  const [, name, value, attached] = m;
+  // `--inspect[=HOST:PORT]`: the value after `=`.
+  if (attached !== undefined) {
+    if (values[attached] === undefined) throw new Error(`README names a value this test does not know: ${cell}`);
+    return [[`${name}=${values[attached]}`]];
+  }
   if (value === undefined) return [[name!]];
   if (value.includes('|')) return value.split('|').map((v) => [name!, v]);
   if (values[value] === undefined) throw new Error(`README names a value this test does not know: ${cell}`);
@@ -146,12 +152,14 @@ describe('README.md', () => {
 
   it('tc replay and tc trace: each option of their tables, each -o value parsing', async () => {
     const reg = registry();
-    const values = { DIR: reg, FILE: join(top, 'replay-status.json'), NAME: 'fd_write' };
-    const jobs: { args: string[]; check: (r: Result, what: string) => void }[] = [];
+    const values = { DIR: reg, FILE: join(top, 'replay-status.json'), NAME: 'fd_write', N: '0', FUNCTION: 'fd_write', 'HOST:PORT': '127.0.0.1:0' };
+    const jobs: { args: string[]; check: (r: Result, what: string) => void; debugged?: boolean }[] = [];
     for (const opt of firstCells(section('`tc replay')).flatMap((cell) => optionArgs(cell, values))) {
       jobs.push({
         args: ['replay', '--registry', reg, ...opt, id],
         check: (r, what) => expect(r.stdout.toString(), what).toBe(opt[0] === '--quiet' ? '' : 'Hello, World!\n'),
+        // It waits for a debugger: one attaches, and resumes each pause.
+        debugged: opt[0]!.startsWith('--inspect-brk'),
       });
     }
     for (const opt of firstCells(section('`tc trace')).flatMap((cell) => optionArgs(cell, values))) {
@@ -164,14 +172,28 @@ describe('README.md', () => {
         },
       });
     }
-    expect(jobs.map((j) => j.args.slice(3, -1).join(' '))).toEqual(expect.arrayContaining(['--quiet', '--output yaml', '--function fd_write']));
-    const results = await pool(jobs.map((j) => () => run(j.args)));
+    expect(jobs.map((j) => j.args.slice(3, -1).join(' '))).toEqual(expect.arrayContaining(['--quiet', '--output yaml', '--function fd_write', '--break-at 0', '--inspect=127.0.0.1:0', '--inspect-brk=127.0.0.1:0']));
+    const results = await pool(jobs.map((j) => () => (j.debugged ? debugRun(j.args).then((r) => ({ ...r, stdout: Buffer.from(r.stdout) })) : run(j.args))));
     jobs.forEach((j, i) => {
       const what = `tc ${j.args.join(' ')}: ${results[i]!.stderr}`;
       expect(results[i]!.status, what).toBe(0);
       j.check(results[i]!, what);
     });
     expectParses('json', fs.readFileSync(values.FILE, 'utf8'), 'replay --exit-status-file');
+  });
+
+  it('tc diff: each option of its table, each -o value parsing; a process against itself is the same (exit 0)', async () => {
+    const reg = registry();
+    const values = { N: '1', NAME: 'fd_write', DIR: reg };
+    const invocations = firstCells(section('`tc diff')).flatMap((cell) => optionArgs(cell, values));
+    expect(invocations.map((o) => o[0])).toEqual(expect.arrayContaining(['--context', '--function', '--exact', '--output']));
+    const results = await pool(invocations.map((opt) => () => run(['diff', '--registry', reg, ...opt, id, id.slice(0, 8)])));
+    invocations.forEach((opt, i) => {
+      const r = results[i]!;
+      const what = `tc diff ${opt.join(' ')}: ${r.stderr}`;
+      expect(r.status, what).toBe(0);
+      expectParses(opt[0] === '--output' ? opt[1]! : 'text', r.stdout.toString(), what);
+    });
   });
 
   it('registry commands: each command of the table in each -o format, and each of its optional flags', async () => {
@@ -181,7 +203,7 @@ describe('README.md', () => {
     const exportToStdoutIsText = section.includes('`tc export` to `-` prints the export itself, so it takes only `-o text` there');
     const commands = firstCells(section);
     expect(commands.length).toBeGreaterThanOrEqual(12);
-    const optional: Record<string, string> = { DURATION: '7d', N: '1' };
+    const optional: Record<string, string> = { DURATION: '7d', N: '1', WxH: '100x30' };
 
     interface Job {
       args: string[];
@@ -203,11 +225,10 @@ describe('README.md', () => {
       required.forEach((word, i) => {
         let ways: { args: string[]; input?: Buffer; magic?: string }[];
         if (word === '<id>' || word === '<id>...') ways = [{ args: [resource === 'module' ? (required[0] === 'rm' ? unused : moduleId) : id] }];
-        else if (word === '<file|->') ways = [{ args: [join(top, `out-${jobs.length}-${i}`)] }, { args: ['-'], magic: resource === 'module' ? '\0asm' : 'PK\x03\x04' }];
-        else if (word === '--html') ways = [{ args: [word] }];
+        else if (word === '<file|->') ways = [{ args: [join(top, `out-${jobs.length}-${i}`)] }, { args: ['-'], magic: resource === 'module' ? '\0asm' : required.includes('asciicast') ? '{"version":2,' : 'PK\x03\x04' }];
         else if (word === '<file>') ways = [{ args: [join(top, `out-${jobs.length}-${i}.html`)] }];
         else if (word === '<file.tcr|->') ways = [{ args: [tcr] }, { args: ['-'], input: fs.readFileSync(tcr) }];
-        else if (/^[a-z]+$/.test(word)) ways = [{ args: [word] }];
+        else if (/^(--)?[a-z]+$/.test(word)) ways = [{ args: [word] }];
         else throw new Error(`README names an argument this test does not know: ${word} in ${command}`);
         variants = variants.flatMap((v) => ways.map((w) => ({ args: [...v.args, ...w.args], input: w.input ?? v.input, magic: w.magic ?? v.magic })));
       });
@@ -224,6 +245,8 @@ describe('README.md', () => {
     }
     const walked = new Set(jobs.map((j) => j.args.slice(0, 2).join(' ')));
     expect([...walked]).toEqual(expect.arrayContaining(['get process', 'rm module', 'verify ' + id, 'gc --older-than', 'import -']));
+    const casts = jobs.filter((j) => j.args.includes('asciicast'));
+    for (const word of ['-', '--size', '--stderr-color']) expect(casts.some((j) => j.args.includes(word)), `asciicast with ${word}`).toBe(true);
     const results = await pool(
       jobs.map((j) => () => {
         const args = [...j.args];

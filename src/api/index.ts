@@ -14,8 +14,8 @@
  * ```
  */
 export { run, type RunOptions, type RunResult } from './run.js';
-export { replay, resolveProcess, type ReplayOptions, type ReplayResult } from './replay.js';
-export { openRegistry, TcRegistry } from './registry.js';
+export { checkReplay, replay, resolveProcess, type ReplayOptions, type ReplayResult } from './replay.js';
+export { openRegistry, TcRegistry, type AsciicastExport } from './registry.js';
 export { logRecords, readLog, type LogRecordsOptions } from './log.js';
 export type { OutputStream, TracedRecord } from './records.js';
 export { EXIT, ModuleError, TcError, UsageError } from '../errors.js';
@@ -25,6 +25,8 @@ export { ProcessRemovedError, RegistryError, UnknownIdError } from '../registry/
 export type { LogRecord } from '../core/codec.js';
 export type { TrapInfo } from '../core/outcome.js';
 export type { ExportResult, ImportResult, Sink } from '../registry/archive.js';
+export type { Asciicast, AsciicastEvent, AsciicastHeader, AsciicastMarker, AsciicastOptions } from '../registry/asciicast.js';
+export type { DiffCall, DiffEntry, DiffHunk, DiffOptions, DiffProcess, DiffResult, StreamDiff } from '../registry/diff.js';
 export type { GcOptions, GcResult } from '../registry/gc.js';
 export type { ModuleDescription, ProcessDescription, ProcessSummary } from '../registry/inspect.js';
 export type { ModuleInfo, ProcessStatus } from '../registry/registry.js';

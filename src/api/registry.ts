@@ -4,6 +4,8 @@
 import * as fs from 'node:fs';
 import { TcError } from '../errors.js';
 import { exportModule, exportProcess, importProcess, type ExportResult, type ImportResult, type Sink } from '../registry/archive.js';
+import { asciicast, asciicastLines, type AsciicastOptions } from '../registry/asciicast.js';
+import { diffProcesses, type DiffOptions, type DiffResult, type DiffSide } from '../registry/diff.js';
 import { collectGarbage, type GcOptions, type GcResult } from '../registry/gc.js';
 import { describeModule, describeProcess, listModules, listProcesses, type ModuleDescription, type ProcessDescription, type ProcessSummary } from '../registry/inspect.js';
 import { Registry, registryDir, type ModuleInfo } from '../registry/registry.js';
@@ -48,6 +50,32 @@ export class TcRegistry {
   exportProcess(id: string, dest: string | Sink): ExportResult {
     return exportTo(dest, (sink) => exportProcess(this.registry, id, sink));
   }
+  /**
+   * Export process `id` as an asciicast v2 file (src/registry/asciicast.ts): what reached its terminal,
+   * and when, for asciinema and its player. To `dest`, a file (written under a temporary name, then
+   * renamed) or a function given the bytes in order. Throws UnknownIdError, LogCorruptError.
+   */
+  exportAsciicast(id: string, dest: string | Sink, options: AsciicastOptions = {}): AsciicastExport {
+    const full = this.registry.resolveProcess(id);
+    const cast = asciicast(this.registry.readManifest(full), this.records(full), options);
+    return exportTo(dest, (sink) => {
+      let size = 0;
+      let chunk = '';
+      const flush = () => {
+        const bytes = Buffer.from(chunk, 'utf8');
+        if (bytes.length > 0) sink(bytes);
+        size += bytes.length;
+        chunk = '';
+      };
+      for (const line of asciicastLines(cast)) {
+        chunk += line;
+        if (chunk.length >= 1 << 16) flush();
+      }
+      flush();
+      const { width, height, duration } = cast.header;
+      return { kind: 'process', id: full, size, format: 'asciicast', width, height, duration, events: cast.events.length };
+    });
+  }
   /** Export module `id`'s exact bytes to `dest` (a file or a function). */
   exportModule(id: string, dest: string | Sink): ExportResult {
     return exportTo(dest, (sink) => exportModule(this.registry, id, sink));
@@ -80,6 +108,18 @@ export class TcRegistry {
   gc(options: GcOptions = {}): GcResult {
     return collectGarbage(this.registry, options);
   }
+  /**
+   * Compare processes `a` and `b` (unique prefixes): their calls aligned by function and params, where
+   * they first part, the hunks where they differ and a summary (src/registry/diff.ts). Throws
+   * UnknownIdError, UsageError (a bad option), LogCorruptError.
+   */
+  diff(a: string, b: string, options: DiffOptions = {}): DiffResult {
+    const side = (prefix: string): DiffSide => {
+      const id = this.registry.resolveProcess(prefix);
+      return { id, manifest: this.registry.readManifest(id), records: () => this.records(id) };
+    };
+    return diffProcesses(side(a), side(b), options);
+  }
   /** Check process `id` from end to end: manifest, module, every batch and record of its log. */
   verify(id: string): VerifyResult {
     return verifyProcess(this.registry, id);
@@ -99,6 +139,19 @@ export class TcRegistry {
   records(id: string, options: { readonly onUnfinished?: (records: number) => void } = {}): Generator<TracedRecord> {
     return logRecords(id, { registry: this.dir, ...options });
   }
+}
+
+/** What {@link TcRegistry.exportAsciicast} wrote. */
+export interface AsciicastExport extends ExportResult {
+  readonly kind: 'process';
+  readonly format: 'asciicast';
+  /** The terminal's columns and rows. */
+  readonly width: number;
+  readonly height: number;
+  /** Seconds from the start to the last record. */
+  readonly duration: number;
+  /** Events written (`o` and `m`). */
+  readonly events: number;
 }
 
 /** The registry in `dir` (default: $TC_REGISTRY, else ~/.tc). It is created when something is written to it. */

@@ -4,7 +4,7 @@
  * that exits the process.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { errorReport, EXIT, isTcError } from '../errors.js';
+import { DIFF_EXIT, errorReport, EXIT, isTcError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { stderr } from './io.js';
 import type { Worker } from 'node:worker_threads';
@@ -36,11 +36,13 @@ export function guestOptionNote(argv: readonly string[], guestArgs: readonly str
 
 /**
  * Report `e` and exit: a {@link TcError} as its one line and its exit code; tc's output closed by its
- * reader (OutputClosed) without a word, exit 141; anything else as one line, exit {@link EXIT.ERROR}.
+ * reader (OutputClosed) without a word, exit 141; a bad command line (commander said why) with
+ * {@link EXIT.USAGE}, or tc diff's {@link DIFF_EXIT.TROUBLE}; anything else as one line, exit
+ * {@link EXIT.ERROR}.
  */
 function fail(e: unknown): never {
   if (isTcError(e) && e.exitCode === EXIT.OUTPUT_CLOSED) process.exit(EXIT.OUTPUT_CLOSED);
-  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : EXIT.USAGE);
+  if (e instanceof CommanderError) process.exit(e.exitCode === 0 ? 0 : e.exitCode === DIFF_EXIT.TROUBLE ? DIFF_EXIT.TROUBLE : EXIT.USAGE);
   const { message, exitCode } = errorReport(e);
   say(`tc: ${message}\n`);
   process.exit(exitCode);
@@ -100,6 +102,10 @@ export function program(): Command {
     .option('--trace', 'print one line per replayed host call to stderr')
     .option('-q, --quiet', "do not print the guest's stdout and stderr")
     .option('--exit-status-file <file>', 'at the end, write how the replay ended to FILE as one JSON object')
+    .option('--inspect [host:port]', "run the replay under Node's inspector, on --inspect=HOST:PORT (default 127.0.0.1:9229), for Chrome or VS Code to attach")
+    .option('--inspect-brk [host:port]', 'as --inspect, and wait for a debugger: it pauses just before the guest starts')
+    .option('--break-at <n>', "pause before record N's call, in the host import, the guest's WebAssembly frames below")
+    .option('--break-on <function>', 'pause before every call of this function (repeatable)', collect, [])
     .action(async (id: string, opts) => {
       const { replayCommand } = await import('./commands/replay.js');
       process.exitCode = await replayCommand(id, opts);
@@ -114,6 +120,24 @@ export function program(): Command {
     .action(async (id: string, opts) => {
       const { traceCommand } = await import('./commands/trace.js');
       process.exitCode = traceCommand(id, opts);
+    });
+
+  p.command('diff')
+    .description('compare two processes: where their calls part, the differences, and a summary (exit 0 the same, 1 different, 2 trouble)')
+    .argument('<id-a>', 'process id (a unique prefix is enough)')
+    .argument('<id-b>', 'process id (a unique prefix is enough)')
+    .option('--context <n>', 'calls shown around each difference', String(3))
+    .option('--function <name>', 'compare only the calls of this function (repeatable)', collect, [])
+    .option('--exact', 'compare clock readings, random bytes and file identities and times by value too')
+    .addOption(registryOption())
+    .addOption(outputOption())
+    // A bad command line is trouble, as every other error of tc diff: exit 2, as diff(1).
+    .exitOverride((e) => {
+      throw e.exitCode === 0 ? e : new CommanderError(DIFF_EXIT.TROUBLE, e.code, e.message);
+    })
+    .action(async (a: string, b: string, opts) => {
+      const { diffCommand } = await import('./commands/diff.js');
+      process.exitCode = diffCommand(a, b, opts);
     });
 
   // registry commands
@@ -142,10 +166,13 @@ export function program(): Command {
       });
 
     p.command('export')
-      .description('write a module (its exact bytes) or a process (a self-contained .tcr recording) to a file')
+      .description('write a module (its exact bytes) or a process (a self-contained .tcr recording, or an asciicast of its terminal) to a file')
       .argument('<type>', 'process or module')
       .argument('<id>', 'process id or module digest (a unique prefix is enough)')
       .argument('[file]', 'output file, or - for stdout')
+      .addOption(new Option('--format <format>', 'what a process exports as: tcr (the recording) or asciicast (its terminal, for asciinema)').choices(['tcr', 'asciicast']).default('tcr'))
+      .option('--size <WxH>', "asciicast: the terminal's columns and rows (default: the recording's terminal, else 80x24)")
+      .option('--stderr-color', "asciicast: show stderr's output in red")
       .option('--html <file>', 'a process as one self-contained HTML file instead: the player, the recording and its notes, to open in a browser')
       .option('--no-module', 'with --html: leave the module out (the page plays the recording but cannot re-execute it)')
       .addOption(registryOption())
@@ -216,6 +243,16 @@ export function program(): Command {
 }
 
 /**
+ * `tc replay`'s `--inspect` and `--inspect-brk` take an address only after `=`, as Node's: alone, they
+ * must not take the next word (`tc replay --inspect 6f1c` means process 6f1c). Commander's optional
+ * values would, so they are given an empty one here (the default address).
+ */
+export function inspectFlags(argv: readonly string[]): string[] {
+  if (argv[0] !== 'replay') return [...argv];
+  return argv.map((a) => (a === '--inspect' || a === '--inspect-brk' ? `${a}=` : a));
+}
+
+/**
  * Run the command line `argv` (without node and the script). `writerThread`: the log-writing thread
  * of `tc run` that bin/tc.js started before loading this bundle (it takes ~30 ms to boot).
  */
@@ -223,7 +260,7 @@ export async function main(argv: string[], options: { writerThread?: Worker } = 
   earlyWriterThread = options.writerThread;
   rawArgv = argv;
   try {
-    await program().parseAsync(argv, { from: 'user' });
+    await program().parseAsync(inspectFlags(argv), { from: 'user' });
   } catch (e) {
     fail(e);
   }

@@ -10,6 +10,7 @@ import Table from 'cli-table3';
 import YAML from 'yaml';
 import { UsageError } from '../errors.js';
 import { absoluteTime, humanBytes, humanDuration, percent, relativeTime } from '../human.js';
+import type { AsciicastExport } from '../api/registry.js';
 import type { ImportResult, ExportResult } from '../registry/archive.js';
 import type { BatchStats, ModuleDescription, ModuleItem, ProcessDescription, ProcessSummary, SegmentStats } from '../registry/inspect.js';
 import type { ModuleInfo } from '../registry/registry.js';
@@ -209,8 +210,10 @@ export function moduleText(d: ModuleDescription): string {
 
 // --- tc export / import / rm / gc -----------------------------------------------------------------
 
-export const exportText = (r: ExportResult, dest: string): string =>
-  `exported ${r.kind} ${r.kind === 'module' ? shortDigest(r.id) : r.id} to ${dest} (${humanBytes(r.size)})\n`;
+export const exportText = (r: ExportResult | AsciicastExport, dest: string): string =>
+  'format' in r
+    ? `exported process ${r.id} to ${dest} as asciicast (${plural(r.events, 'event')}, ${r.width}x${r.height}, ${humanDuration(r.duration * 1e9)}, ${humanBytes(r.size)})\n`
+    : `exported ${r.kind} ${r.kind === 'module' ? shortDigest(r.id) : r.id} to ${dest} (${humanBytes(r.size)})\n`;
 
 /** `tc import` prints the process id. */
 export const importText = (r: ImportResult): string => `${r.id}\n`;

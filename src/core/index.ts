@@ -25,6 +25,7 @@ export { PORTABLE_CODEC } from './portable-codec.js';
 export { loadModule, describeImports, type LoadedModule } from './module.js';
 export { ReplayDivergence, LogEndedError, ReplayedTrap, ReplayPaused, type DivergenceKind, type ReplayOptions } from './replayer.js';
 export { ProcExit, exitOutcome, type TrapInfo, type GuestOutcome } from './outcome.js';
+export { breakBeforeCall, tcBreak, tcStart, type Breakpoints } from './debug.js';
 export {
   bytesSource,
   LogCorruptError,
@@ -42,7 +43,7 @@ export {
 } from './segment.js';
 export { RecordCursor, segmentBatches } from './cursor.js';
 export { ByteReader, decodeRecord, RecordDecodeError, RESULT_TRAP, type LogRecord } from './codec.js';
-export { FdStreams, NO_STREAM, STREAM_NAMES, type HostStream } from './streams.js';
+export { FdStreams, NO_STREAM, STREAM_NAMES, writtenBytes, type HostStream } from './streams.js';
 export { escapeBytes, formatCall, formatRecord, formatResult, recordJson } from './trace.js';
 export { crc32 } from './crc32.js';
 export { SYSCALL, SYSCALL_NAMES, SYSCALLS, WASI_MODULE, type Syscall, type SyscallName } from '../wasi/syscalls.js';

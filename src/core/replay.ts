@@ -34,6 +34,11 @@ export interface ReplayLogOptions {
   readonly beforeCall?: ReplayOptions['beforeCall'];
   /** Stop just before record `until`'s call: the outcome is then `paused`, with the guest's memory as it is. */
   readonly until?: number;
+  /**
+   * Called once the guest is instantiated, just before its `_start` is called (a debugger paused here
+   * can step into the guest from its first instruction). What it throws, the replay throws.
+   */
+  readonly beforeStart?: () => void;
 }
 
 /** How a replay ended: as the recording did, or paused before a record. */
@@ -75,6 +80,7 @@ export function replayLog(module: WebAssembly.Module, options: ReplayLogOptions)
   memory.bind(guestMemory);
   let exitCode = 0;
   let trap: TrapInfo | undefined;
+  options.beforeStart?.();
   try {
     (instance.exports._start as () => void)();
   } catch (e) {

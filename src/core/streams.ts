@@ -101,3 +101,14 @@ export class FdStreams {
     return NO_STREAM;
   }
 }
+
+/**
+ * The bytes a successful `fd_write` record wrote: the first `nwritten` (its output) of the bytes it
+ * was given (its input). For a write {@link FdStreams.follow} says reached a host stream, what reached it.
+ */
+export function writtenBytes(rec: Pick<LogRecord, 'inputs' | 'outputs'>): Uint8Array {
+  const input = rec.inputs[0] ?? new Uint8Array(0);
+  const out = rec.outputs[0];
+  const n = out !== undefined && out.length === 4 ? (out[0]! | (out[1]! << 8) | (out[2]! << 16) | (out[3]! << 24)) >>> 0 : input.length;
+  return input.subarray(0, Math.min(n, input.length));
+}

@@ -6,6 +6,7 @@ const STATUSES: readonly string[] = ['recording', 'exited', 'trapped', 'interrup
 
 export const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 export const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+const isSize = (v: unknown): boolean => Number.isSafeInteger(v) && (v as number) > 0;
 const isStrings = (v: unknown): boolean => Array.isArray(v) && v.every((s) => typeof s === 'string');
 const isTime = (v: unknown): boolean => typeof v === 'string' && !Number.isNaN(Date.parse(v));
 
@@ -35,6 +36,7 @@ export function manifestProblems(m: unknown, id: string, strict = true): string[
   if (!Array.isArray(m.dirs) || !m.dirs.every((d) => isObject(d) && typeof d.host === 'string' && typeof d.guest === 'string')) bad('dirs is not a list of { host, guest }');
   if (!isObject(m.runtime) || !['tc', 'node', 'v8'].every((k) => typeof (m.runtime as Record<string, unknown>)[k] === 'string')) bad('runtime is not { tc, node, v8 }');
   if (strict && !Number.isSafeInteger(m.pid)) bad('pid is missing or not a number');
+  if (m.terminal !== undefined && !(isObject(m.terminal) && isSize(m.terminal.columns) && isSize(m.terminal.rows))) bad('terminal is not { columns, rows }');
   if (typeof m.status !== 'string' || !STATUSES.includes(m.status)) bad(`bad status ${JSON.stringify(m.status)}`);
   if (m.exitCode !== undefined && !Number.isSafeInteger(m.exitCode)) bad('exitCode is not a number');
   if (m.trap !== undefined && typeof m.trap !== 'string') bad('trap is not a string');

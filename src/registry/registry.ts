@@ -30,6 +30,12 @@ export interface ModuleInfo {
  */
 export type ProcessStatus = 'recording' | 'exited' | 'trapped' | 'interrupted' | 'incomplete';
 
+/** A terminal's size, in characters. */
+export interface TerminalSize {
+  readonly columns: number;
+  readonly rows: number;
+}
+
 /** A process's manifest (processes/<uuid>/manifest.json). Times are ISO 8601 strings. */
 export interface Manifest {
   readonly version: 1;
@@ -46,6 +52,8 @@ export interface Manifest {
   readonly runtime: { readonly tc: string; readonly node: string; readonly v8: string };
   /** Host pid of the recording tc (to tell a killed recording from a running one). */
   readonly pid: number;
+  /** The size of the terminal the guest's stdout was, in characters, when it was one (absent otherwise). */
+  readonly terminal?: TerminalSize;
   status: ProcessStatus;
   exitCode?: number;
   /** The trap message when status is trapped. */

@@ -6,8 +6,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT, TC } from './run.js';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { ROOT, TC, tempDir } from './run.js';
 
 export const SCREENSHOTS = join(ROOT, 'test-output', 'screenshots');
 
@@ -18,11 +18,24 @@ export function chromiumPath(): string {
   return path;
 }
 
+/** Headless, sandbox off (tests run as root), nothing fetched from the network. */
+const ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
 export function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--enable-precise-memory-info'],
-  });
+  return chromium.launch({ executablePath: chromiumPath(), args: ARGS });
+}
+
+/** A browser with a profile of its own (a temporary directory, removed by `close`). */
+export async function launchChromium(): Promise<{ context: BrowserContext; close: () => Promise<void> }> {
+  const profile = tempDir('tc-chromium-');
+  const context = await chromium.launchPersistentContext(profile, { executablePath: chromiumPath(), headless: true, args: ARGS });
+  return {
+    context,
+    close: async () => {
+      await context.close();
+      fs.rmSync(profile, { recursive: true, force: true });
+    },
+  };
 }
 
 /** A running `tc view --no-browser --port 0 [args]`, and the URL it printed. */

@@ -5,19 +5,21 @@ import wabtInit from 'wabt';
 
 const wabt = await wabtInit();
 
-export function wat2wasm(text: string): Uint8Array {
+/** `text` as a module; with `names`, with a name section naming its functions and locals (for debuggers). */
+export function wat2wasm(text: string, options: { readonly names?: boolean } = {}): Uint8Array {
   const mod = wabt.parseWat('inline.wat', text);
   try {
-    return mod.toBinary({}).buffer;
+    if (options.names) mod.generateNames();
+    return mod.toBinary({ write_debug_names: options.names === true }).buffer;
   } finally {
     mod.destroy();
   }
 }
 
 /** Write the compiled module to `dir/name` and return its path. */
-export function writeWat(dir: string, name: string, text: string): string {
+export function writeWat(dir: string, name: string, text: string, options: { readonly names?: boolean } = {}): string {
   const path = join(dir, name);
-  fs.writeFileSync(path, wat2wasm(text));
+  fs.writeFileSync(path, wat2wasm(text, options));
   return path;
 }
 
@@ -67,4 +69,51 @@ export function tickerWat(text: string, times: number, spin: number): string {
         (br $spin)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $next)))))`;
+}
+
+/**
+ * One step of {@link stepsWat}: write `bytes` to guest fd `write`; renumber fd `renumber[0]` onto
+ * `renumber[1]`; read clock `clock` (0 realtime, 1 monotonic); draw `random` random bytes.
+ */
+export type Step =
+  | { readonly write: number; readonly bytes: string | Uint8Array }
+  | { readonly renumber: readonly [number, number] }
+  | { readonly clock: number }
+  | { readonly random: number };
+
+/**
+ * A module that makes the calls of `steps` in order (each from a function of its own, `$step<i>`: a
+ * debugger sees the name when the module is compiled with `names`), then exits with `code` via proc_exit. The bytes it writes are
+ * laid out in memory from `base` on (another base: another build of the same program).
+ */
+export function stepsWat(steps: readonly Step[], code = 0, base = 4096): string {
+  let at = base;
+  const data: string[] = [];
+  const funcs: string[] = [];
+  steps.forEach((s, i) => {
+    let body: string;
+    if ('write' in s) {
+      const bytes = typeof s.bytes === 'string' ? Buffer.from(s.bytes, 'utf8') : Buffer.from(s.bytes);
+      data.push(`(data (i32.const ${at}) "${[...bytes].map((b) => `\\${b.toString(16).padStart(2, '0')}`).join('')}")`);
+      body = `(i32.store (i32.const 0) (i32.const ${at}))
+    (i32.store (i32.const 4) (i32.const ${bytes.length}))
+    (drop (call $fd_write (i32.const ${s.write}) (i32.const 0) (i32.const 1) (i32.const 8)))`;
+      at += bytes.length;
+    } else if ('renumber' in s) body = `(drop (call $fd_renumber (i32.const ${s.renumber[0]}) (i32.const ${s.renumber[1]})))`;
+    else if ('clock' in s) body = `(drop (call $clock_time_get (i32.const ${s.clock}) (i64.const 1) (i32.const 16)))`;
+    else body = `(drop (call $random_get (i32.const 64) (i32.const ${s.random})))`;
+    funcs.push(`(func $step${i} ${body})`);
+  });
+  return `(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_renumber" (func $fd_renumber (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "clock_time_get" (func $clock_time_get (param i32 i64 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "random_get" (func $random_get (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") ${Math.max(1, Math.ceil((at + 1) / 65536))})
+  ${data.join('\n  ')}
+  ${funcs.join('\n  ')}
+  (func (export "_start")
+    ${steps.map((_, i) => `(call $step${i})`).join('\n    ')}
+    (call $proc_exit (i32.const ${code}))))`;
 }
