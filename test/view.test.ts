@@ -312,6 +312,8 @@ describe('tc export process --html', () => {
       [['process', renumber, 'x.tcr', '--no-module'], '--no-module goes with --html'],
       [['process', renumber], 'missing the output file'],
       [['process', 'ffffffff', '--html', file], 'ffffffff'],
+      [['process', renumber, '--html', file, '--format', 'asciicast'], 'one export at a time'],
+      [['process', renumber, '--html', file, '--size', '80x24'], '--size: only with --format asciicast'],
     ] as const) {
       const r = tc(['export', ...args, '--registry', registry]);
       expect(r.status).not.toBe(0);
