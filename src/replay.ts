@@ -8,7 +8,8 @@ import { loadModule } from './core/module.js';
 import type { TrapInfo } from './core/outcome.js';
 import { replayLog } from './core/replay.js';
 import type { ReplayOptions } from './core/replayer.js';
-import { EXIT, TcError } from './errors.js';
+import { EXIT, TcError, UsageError } from './errors.js';
+import { secretMatches } from './registry/secrets.js';
 import { Registry, registryDir, type Manifest } from './registry/registry.js';
 import { fileSource, segmentFiles } from './log/files.js';
 import { ZLIB } from './log/zlib.js';
@@ -25,6 +26,11 @@ export interface ReplayProcessOptions {
   readonly onRecord?: (record: LogRecord) => void;
   /** Called with a warning line (e.g. recorded by another tc/Node/V8 version). */
   readonly onWarning?: (message: string) => void;
+  /**
+   * Values of the recording's secrets, by name (README, "Secrets"): each is checked against the
+   * recorded hash, then put back where the log has its placeholder.
+   */
+  readonly secrets?: Readonly<Record<string, string | Uint8Array>>;
 }
 
 export interface ReplayResult {
@@ -58,13 +64,38 @@ export async function replayProcess(options: ReplayProcessOptions): Promise<Repl
   // The size is checked here; the full digest (a sha256 of the whole module, ~60 ms for flite's 21 MB)
   // is checked by tc verify and tc import.
   if (bytes.length !== manifest.module.size) throw new TcError(`module ${manifest.module.digest}: stored ${bytes.length} bytes, the manifest says ${manifest.module.size}`, EXIT.CORRUPT);
+  const values = checkSecrets(id, manifest, options.secrets ?? {});
   const { module, unknownImports } = await loadModule(bytes, manifest.module.name);
   const sources = segmentFiles(registry.logDir(id)).map((f) => fileSource(f.path));
   try {
     const finished = manifest.status === 'exited' || manifest.status === 'trapped';
-    const outcome = replayLog(module, { segments: sources, finished, codec: ZLIB, onOutput: options.onOutput, onRecord: options.onRecord, unknownImports });
+    const secrets = manifest.secrets === undefined ? undefined : { infos: manifest.secrets, values };
+    const outcome = replayLog(module, { segments: sources, finished, codec: ZLIB, onOutput: options.onOutput, onRecord: options.onRecord, unknownImports, secrets });
     return { id, ...outcome };
   } finally {
     for (const s of sources) s.close();
   }
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The values given for process `id`'s secrets, by name, once each is known to be the recorded one.
+ * Throws UsageError for a name the recording has no secret of, TcError for a value that is not the
+ * recorded one (its length or its salted hash differs).
+ */
+export function checkSecrets(id: string, manifest: Manifest, given: Readonly<Record<string, string | Uint8Array>>): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  const known = manifest.secrets ?? [];
+  for (const [name, v] of Object.entries(given)) {
+    const info = known.find((s) => s.name === name);
+    if (info === undefined) {
+      const list = known.length === 0 ? 'it has none' : `its secrets: ${known.map((s) => s.name).join(', ')}`;
+      throw new UsageError(`secret ${name}: process ${id} has no such secret (${list})`);
+    }
+    const value = typeof v === 'string' ? encoder.encode(v) : v;
+    if (!secretMatches(info, value)) throw new TcError(`secret ${name}: the value given is not the one recorded (${value.length === info.length ? 'its hash differs' : `${value.length} bytes, the recorded one has ${info.length}`})`);
+    out.set(name, value);
+  }
+  return out;
 }

@@ -16,7 +16,8 @@
 export { run, type RunOptions, type RunResult } from './run.js';
 export { replay, resolveProcess, type ReplayOptions, type ReplayResult } from './replay.js';
 export { openRegistry, TcRegistry } from './registry.js';
-export { logRecords, readLog, type LogRecordsOptions } from './log.js';
+export { logRecords, processSecrets, readLog, type LogRecordsOptions } from './log.js';
+export type { SecretInfo, SecretSource } from '../core/secrets.js';
 export type { OutputStream, TracedRecord } from './records.js';
 export { EXIT, ModuleError, TcError, UsageError } from '../errors.js';
 export { ReplayDivergence, LogEndedError } from '../core/replayer.js';

@@ -16,6 +16,14 @@ export interface ReplayOptions {
   readonly onRecord?: (record: TracedRecord) => void;
   /** A warning line (the recording was made by another tc, Node or V8 version). */
   readonly onWarning?: (message: string) => void;
+  /**
+   * Values of the recording's secrets, by name (`openRegistry().describeProcess(id).secrets` lists
+   * them): each is checked against its recorded hash (a wrong one throws TcError, an unknown name
+   * UsageError), then the replay goes exactly as the recording did. Without a secret's value, the
+   * guest gets its placeholder: a program that only passes it along replays to the end; a
+   * divergence names the secrets used before it (ReplayDivergence's `secretsUsed`).
+   */
+  readonly secrets?: Readonly<Record<string, string | Uint8Array>>;
 }
 
 /** How a replay ended: as the recording did. */
@@ -43,6 +51,7 @@ export async function replay(id: string, options: ReplayOptions = {}): Promise<R
     onOutput: onOutput === undefined ? undefined : (stream, bytes) => onOutput(STREAM_NAMES[stream] as OutputStream, bytes),
     onRecord: onRecord === undefined ? undefined : (rec) => onRecord(traced(rec, streams)),
     onWarning: options.onWarning,
+    secrets: options.secrets,
   });
   return { id: r.id, exitCode: r.exitCode, ...(r.trap ? { trap: r.trap } : {}), records: r.records };
 }

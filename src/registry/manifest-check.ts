@@ -1,4 +1,5 @@
 /** Checking a manifest's shape (processes/<uuid>/manifest.json, see src/registry/registry.ts). */
+import { secretProblems } from './secrets.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -41,6 +42,13 @@ export function manifestProblems(m: unknown, id: string, strict = true): string[
   if (m.records !== undefined && !isCount(m.records)) bad('records is not a count');
   if (!Array.isArray(m.segments) || !m.segments.every((s) => isObject(s) && isCount(s.index))) bad('segments is not a list of segment summaries');
   else if (strict && !m.segments.every((s, i) => (s as { index: number }).index === i)) bad('segments are not numbered from 0 without gaps');
+  if (m.secrets !== undefined) out.push(...secretProblems(m.secrets));
+  if (m.redaction !== undefined) {
+    const r = m.redaction;
+    if (!isObject(r) || typeof r.from !== 'string' || !UUID.test(r.from) || !['replays', 'diverges'].includes(r.verdict as string) || typeof r.message !== 'string' || (r.record !== undefined && !isCount(r.record))) {
+      bad('redaction is not { from, verdict, record?, message }');
+    }
+  }
   if (strict && (m.status === 'exited' || m.status === 'trapped') && out.length === 0) {
     if (m.exitCode === undefined) bad(`status ${m.status} without an exitCode`);
     if (m.records === undefined) bad(`status ${m.status} without a record count`);

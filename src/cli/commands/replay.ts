@@ -6,6 +6,9 @@ import { replay, resolveProcess } from '../../api/replay.js';
 import { streamNumber } from '../../api/records.js';
 import { LogEndedError, ReplayDivergence } from '../../core/replayer.js';
 import { formatRecord } from '../../core/trace.js';
+import { SecretMarks } from '../../core/secrets.js';
+import { processSecrets } from '../../api/log.js';
+import { UsageError } from '../../errors.js';
 import { stderr, writeFd } from '../io.js';
 import { checkExitStatusFile, errorStatus, writeExitStatus, type ExitStatus } from '../exit-status.js';
 
@@ -15,6 +18,35 @@ export interface ReplayCommandOptions {
   trace?: boolean;
   /** Write an {@link ExitStatus} here at the end. */
   exitStatusFile?: string;
+  /** `NAME=VALUE`. */
+  secret?: string[];
+  /** `NAME` (from tc's environment variable NAME) or `NAME=VAR`. */
+  secretEnv?: string[];
+}
+
+/**
+ * The secrets' values given on the command line: `--secret NAME=VALUE` (split at the first `=`) and
+ * `--secret-env NAME` or `NAME=VAR` (the value of tc's own environment variable VAR, default NAME;
+ * split at the last `=`). Throws UsageError for a malformed one or an unset variable.
+ */
+export function givenSecrets(opts: Pick<ReplayCommandOptions, 'secret' | 'secretEnv'>, env: NodeJS.ProcessEnv = process.env): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of opts.secret ?? []) {
+    const eq = v.indexOf('=');
+    // The value is not repeated: it may be the secret.
+    if (eq <= 0) throw new UsageError('--secret: expected NAME=VALUE');
+    out[v.slice(0, eq)] = v.slice(eq + 1);
+  }
+  for (const v of opts.secretEnv ?? []) {
+    const eq = v.lastIndexOf('=');
+    const name = eq < 0 ? v : v.slice(0, eq);
+    const variable = eq < 0 ? v : v.slice(eq + 1);
+    if (name === '' || variable === '') throw new UsageError(`--secret-env ${v}: expected NAME or NAME=VARIABLE`);
+    const value = env[variable];
+    if (value === undefined) throw new UsageError(`--secret-env ${v}: tc's environment has no ${variable}`);
+    out[name] = value;
+  }
+  return out;
 }
 
 /** `tc replay`: returns the exit code to exit with (the recorded one, or a divergence code). */
@@ -25,11 +57,14 @@ export async function replayCommand(prefix: string, opts: ReplayCommandOptions):
   let status: ExitStatus;
   try {
     id = resolveProcess(prefix, { registry: opts.registry });
+    const secrets = givenSecrets(opts);
+    const marks = opts.trace ? new SecretMarks(processSecrets(id, { registry: opts.registry })) : undefined;
     const result = await replay(id, {
       registry: opts.registry,
       onOutput: opts.quiet ? undefined : (stream, bytes) => writeFd(stream === 'stdout' ? 1 : 2, bytes),
-      onRecord: opts.trace ? (rec) => stderr(`${formatRecord(rec, streamNumber(rec))}\n`) : undefined,
+      onRecord: opts.trace ? (rec) => stderr(`${formatRecord(rec, streamNumber(rec), marks)}\n`) : undefined,
       onWarning: (w) => stderr(`tc: warning: ${w}\n`),
+      secrets,
     });
     if (result.trap) stderr(`tc: trap: ${result.trap.message}\n${result.trap.frames.map((f) => `    ${f}\n`).join('')}`);
     const trapped = result.trap !== undefined;
