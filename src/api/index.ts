@@ -15,6 +15,7 @@
  */
 export { run, type RunOptions, type RunResult } from './run.js';
 export { replay, resolveProcess, type ReplayOptions, type ReplayResult } from './replay.js';
+export { redact, type RedactOptions, type RedactResult } from './redact.js';
 export { openRegistry, TcRegistry } from './registry.js';
 export { logRecords, processSecrets, readLog, type LogRecordsOptions } from './log.js';
 export type { SecretInfo, SecretSource } from '../core/secrets.js';
@@ -28,7 +29,7 @@ export type { TrapInfo } from '../core/outcome.js';
 export type { ExportResult, ImportResult, Sink } from '../registry/archive.js';
 export type { GcOptions, GcResult } from '../registry/gc.js';
 export type { ModuleDescription, ProcessDescription, ProcessSummary } from '../registry/inspect.js';
-export type { ModuleInfo, ProcessStatus } from '../registry/registry.js';
+export type { ModuleInfo, ProcessStatus, Redaction } from '../registry/registry.js';
 export type { DeletedModule, DeletedProcess } from '../registry/remove.js';
 export type { VerifyResult } from '../registry/verify.js';
 export { AnnotationError, type Annotation } from '../registry/annotations.js';

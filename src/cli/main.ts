@@ -123,6 +123,19 @@ export function program(): Command {
       process.exitCode = traceCommand(id, opts);
     });
 
+  p.command('redact')
+    .description('write a new process with secrets taken out of a recording, and say whether it replays without them')
+    .argument('<process-id>', 'process id (a unique prefix is enough)')
+    .option('--env <name>', "an environment variable of the recording whose value is a secret (repeatable)", collect, [])
+    .option('--value <string>', 'a secret, as it is (repeatable)', collect, [])
+    .option('--file <guest-path>', 'a file the program read: its contents are a secret (repeatable)', collect, [])
+    .addOption(registryOption())
+    .addOption(outputOption())
+    .action(async (id: string, opts) => {
+      const { redactCommand } = await import('./commands/redact.js');
+      process.exitCode = await redactCommand(id, opts);
+    });
+
   // registry commands
   {
 
