@@ -172,6 +172,7 @@ export function secretValues(spec: SecretSpec, args: readonly string[], env: rea
   }
   for (const path of spec.files ?? []) {
     const host = hostPathOf(path, dirs);
+    if (path.split('/').includes('..')) throw new UsageError(`--secret-file ${path}: give the path without '..'`);
     if (host === null) throw new UsageError(`--secret-file ${path}: not under a directory the guest has (--dir)`);
     let bytes: Uint8Array;
     try {
