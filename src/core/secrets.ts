@@ -133,6 +133,8 @@ export class SecretScrubber {
   private readonly keep: number;
   private readonly hide: boolean;
   private readonly streams = new Map<number, History>();
+  /** The end of a blob as it was before it was hidden (the history takes the original data). */
+  private readonly before: Uint8Array;
   /** Replacements made (whole occurrences, and parts of split ones). */
   replaced = 0;
 
@@ -149,6 +151,7 @@ export class SecretScrubber {
         split: splitBytes(s.value.length),
       }));
     this.keep = Math.max(0, ...this.pairs.map((p) => p.value.length - 1));
+    this.before = new Uint8Array(this.keep);
   }
 
   /** Whether there is anything to replace. */
@@ -166,7 +169,12 @@ export class SecretScrubber {
     if (this.pairs.length === 0 || n === 0) return false;
     const h = stream >= 0 ? this.streams.get(stream) : undefined;
     // Hiding, the history takes the data as it was, before any change.
-    const before = stream >= 0 && commit && this.hide ? b.slice(Math.max(0, n - this.keep)) : null;
+    let before: Uint8Array | null = null;
+    if (stream >= 0 && commit && this.hide) {
+      const tail = b.subarray(Math.max(0, n - this.keep));
+      before = this.before.subarray(0, tail.length);
+      before.set(tail);
+    }
     let changed = false;
     let start = 0;
     // 1. The end of an occurrence that began in the stream's earlier data.
@@ -177,7 +185,8 @@ export class SecretScrubber {
       for (const s of this.pairs) {
         const len = s.value.length;
         for (let a = Math.min(len - 1, h.length); a > bestA; a--) {
-          if (!eqAt(h.bytes, h.length - a, s.value, 0, a)) continue;
+          // The chunk's first byte first: it rules out most places at once.
+          if (b[0] !== s.from[a] || !eqAt(h.bytes, h.length - a, s.value, 0, a)) continue;
           const m = Math.min(len - a, n);
           if (a + m < len && a + m < s.split) continue;
           if (!eqAt(b, 0, s.from, a, m)) continue;
@@ -219,7 +228,7 @@ export class SecretScrubber {
       let bestJ = 0;
       for (const s of this.pairs) {
         for (let j = Math.min(s.value.length - 1, n - end); j >= s.split && j > bestJ; j--) {
-          if (eqAt(b, n - j, s.from, 0, j)) {
+          if (b[n - j] === s.from[0] && eqAt(b, n - j, s.from, 0, j)) {
             best = s;
             bestJ = j;
             break;
@@ -261,33 +270,50 @@ export class SecretScrubber {
     const id = r[0]!;
     const sc = SYSCALLS[id];
     if (sc === undefined) throw new RangeError(`unknown function id ${id}`);
-    let p = 1;
-    const varint = (): number => {
-      let v = 0;
-      let mul = 1;
-      for (;;) {
-        if (p >= r.length) throw new RangeError('record truncated');
-        const c = r[p++]!;
-        v += (c & 0x7f) * mul;
-        if (c < 0x80) return v;
-        mul *= 0x80;
-      }
-    };
-    varint(); // timestamp delta
+    const ins = SCRUB_INPUTS[id]!;
+    const outs = SCRUB_OUTPUTS[id]!;
+    let p = this.varintEnd(r, 1); // timestamp delta
     let fd = -1;
     for (let i = 0; i < sc.params.length; i++) {
-      if (i === 0 && FIRST_IS_FD[id]) fd = varint();
-      else while (p < r.length && r[p++]! >= 0x80);
+      if (i === 0 && FIRST_IS_FD[id]) {
+        fd = this.value(r, p);
+        p = this.varintEnd(r, p);
+      } else p = this.varintEnd(r, p);
     }
-    const blob = (scrub: boolean, stream: number): void => {
-      const len = varint();
-      if (p + len > r.length) throw new RangeError('record truncated');
-      if (scrub) this.blob(r.subarray(p, p + len), stream);
-      p += len;
-    };
-    for (let i = 0; i < sc.inputs.length; i++) blob(SCRUB_INPUTS[id]![i]!, fd < 0 ? -1 : blobStream(sc, 'input', i, fd));
-    if (varint() === RESULT_TRAP) blob(true, -1);
-    for (let i = 0; i < sc.outputs.length; i++) blob(SCRUB_OUTPUTS[id]![i]!, fd < 0 ? -1 : blobStream(sc, 'output', i, fd));
+    for (let i = 0; i < ins.length; i++) p = this.blobAt(r, p, ins[i]!, fd < 0 ? -1 : blobStream(sc, 'input', i, fd));
+    const trap = this.value(r, p) === RESULT_TRAP;
+    p = this.varintEnd(r, p);
+    if (trap) p = this.blobAt(r, p, true, -1);
+    for (let i = 0; i < outs.length; i++) p = this.blobAt(r, p, outs[i]!, fd < 0 ? -1 : blobStream(sc, 'output', i, fd));
+  }
+
+  /** Where the varint at `r[p]` ends. */
+  private varintEnd(r: Uint8Array, p: number): number {
+    while (p < r.length && r[p]! >= 0x80) p++;
+    if (p >= r.length) throw new RangeError('record truncated');
+    return p + 1;
+  }
+
+  /** The value of the varint at `r[p]`. */
+  private value(r: Uint8Array, p: number): number {
+    let v = 0;
+    let mul = 1;
+    for (;;) {
+      if (p >= r.length) throw new RangeError('record truncated');
+      const c = r[p++]!;
+      v += (c & 0x7f) * mul;
+      if (c < 0x80) return v;
+      mul *= 0x80;
+    }
+  }
+
+  /** The blob at `r[p]` (a varint length, then the bytes), scrubbed when `scrub`; returns where it ends. */
+  private blobAt(r: Uint8Array, p: number, scrub: boolean, stream: number): number {
+    const len = this.value(r, p);
+    p = this.varintEnd(r, p);
+    if (p + len > r.length) throw new RangeError('record truncated');
+    if (scrub && len > 0) this.blob(r.subarray(p, p + len), stream);
+    return p + len;
   }
 
   /** `s` with every whole occurrence replaced (a manifest's args, environment, paths). */
