@@ -12,7 +12,7 @@
  */
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { unzipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { segmentBatches } from '../src/core/cursor.js';
@@ -311,6 +311,30 @@ describe('bad input: one line, a documented exit code, and nothing recorded is l
       expect(oneLine(r)).toBe(message);
     }
     expect(tree(registry)).toEqual(before);
+  });
+});
+
+describe('a manifest whose secrets are damaged', () => {
+  it('is refused by tc import before anything is written, and reported as damage by the registry', () => {
+    const file = join(tempDir(), 'rec.tcr');
+    expect(tc(['export', 'process', '--registry', registry, id, file]).status).toBe(0);
+    const entries = unzipSync(fs.readFileSync(file));
+    const m = JSON.parse(Buffer.from(entries['manifest.json']!).toString());
+    m.secrets[1].placeholder = 'too-short';
+    const bad = join(tempDir(), 'bad.tcr');
+    fs.writeFileSync(bad, zipSync({ ...entries, 'manifest.json': Buffer.from(JSON.stringify(m)) }));
+    const target = tempDir();
+    const r = tc(['import', '--registry', target, bad]);
+    expect(r.status).toBe(250);
+    expect(oneLine(r)).toBe(`tc: ${bad}: manifest.json: secret 1: bad placeholder\n`);
+    expect(fs.existsSync(join(target, 'processes'))).toBe(false);
+
+    const reg = tempDir();
+    fs.cpSync(registry, reg, { recursive: true });
+    fs.writeFileSync(join(reg, 'processes', id, 'manifest.json'), JSON.stringify(m));
+    const d = tc(['describe', 'process', '--registry', reg, id]);
+    expect(d.status).toBe(254);
+    expect(oneLine(d)).toBe(`tc: process ${id}: manifest is damaged (secret 1: bad placeholder)\n`);
   });
 });
 
