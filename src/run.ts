@@ -30,7 +30,7 @@ import { execute, GuestInterrupted, type GuestOutcome, type GuestSpec, type Trap
 import type { WriterJob, WriterMessage, WriterModule } from './writer.js';
 import { VERSION } from './version.js';
 import { WASI_MODULE } from './wasi/syscalls.js';
-import { MIN_SECRET_BYTES, SecretScrubber, type SecretInfo, type SecretValue } from './core/secrets.js';
+import { MIN_SECRET_BYTES, SecretScrubber, type SecretInfo, type SecretSpec, type SecretValue } from './core/secrets.js';
 import { checkNewSecrets, DEFAULT_SECRET_ENV, makeSecrets, type NewSecret } from './registry/secrets.js';
 
 export interface RunOptions {
@@ -101,19 +101,7 @@ export function parseEnv(values: readonly string[], hostEnv: NodeJS.ProcessEnv =
   return out;
 }
 
-/**
- * What to keep out of a recording (README, "Secrets"): the values of guest environment variables
- * (`env`, by name), guest arguments (`args`, by index into argv, 0 being the module), the contents of
- * files under a preopen (`files`, by guest path) and literal `values`. Unless `defaults` is false,
- * every environment variable whose name matches {@link DEFAULT_SECRET_ENV} is one too.
- */
-export interface SecretSpec {
-  readonly env?: readonly string[];
-  readonly args?: readonly number[];
-  readonly files?: readonly string[];
-  readonly values?: readonly string[];
-  readonly defaults?: boolean;
-}
+export type { SecretSpec };
 
 /** Bytes of a file given as a secret, at most. */
 const SECRET_FILE_MAX = 1 << 20;

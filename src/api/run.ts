@@ -8,8 +8,8 @@ import type { TrapInfo } from '../core/outcome.js';
 import { FdStreams } from '../core/streams.js';
 import { UsageError } from '../errors.js';
 import type { ProcessStatus } from '../registry/registry.js';
-import { parseDirs, runModule, type SecretSpec } from '../run.js';
-import type { SecretInfo } from '../core/secrets.js';
+import { parseDirs, runModule } from '../run.js';
+import type { SecretInfo, SecretSpec } from '../core/secrets.js';
 import { decode, traced, type TracedRecord } from './records.js';
 
 export interface RunOptions {

@@ -49,6 +49,21 @@ export interface SecretValue {
   readonly placeholder: Uint8Array;
 }
 
+/**
+ * What to keep out of a recording (`tc run`'s flags, the library's `run`): the values of guest
+ * environment variables (`env`, by name), guest arguments (`args`, by index into argv, 0 being the
+ * module), the contents of files under a preopen (`files`, by guest path) and literal `values`. Unless
+ * `defaults` is false, every environment variable whose name contains PASSWORD, TOKEN, SECRET,
+ * AUTHORIZATION, API_KEY or PRIVATE_KEY (any case) is one too.
+ */
+export interface SecretSpec {
+  readonly env?: readonly string[];
+  readonly args?: readonly number[];
+  readonly files?: readonly string[];
+  readonly values?: readonly string[];
+  readonly defaults?: boolean;
+}
+
 /** Secrets shorter than this (bytes) are refused: they could not be told from other data. */
 export const MIN_SECRET_BYTES = 4;
 
