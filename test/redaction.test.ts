@@ -184,6 +184,11 @@ describe('tc run with secrets', () => {
       { name: '/data/key.txt', source: 'file', length: 32 },
     ]);
 
+    const notRecorded = tc(['run', '--no-record', '--trace', '--env', `API_TOKEN=${TOKEN}`, ARGS_ENV]);
+    expect(notRecorded.status).toBe(0);
+    expect(notRecorded.stderr.toString()).toContain('environ_buf="API_TOKEN=‹secret API_TOKEN›\\x00"');
+    expect(leaks(notRecorded.stderr, 'run --no-record --trace')).toEqual([]);
+
     const reg = tempDir();
     const r = recordWithSecrets(reg, dataDir(), ['--trace']);
     const err = splitId(r.run.stderr).rest.toString();
@@ -458,6 +463,27 @@ describe('the player', () => {
       expect(r.identical).toBe(false);
       expect(r.divergence?.offset).toBe(30);
       expect(r.divergence?.report).toContain('the call follows uses of ‹secret /data/key.txt› (record 28), ‹secret API_TOKEN› (record 24) and ‹secret argv[1]› (record 24)');
+      await page.close();
+    } finally {
+      await view.stop();
+    }
+  });
+
+  it('says what tc redact found', async () => {
+    const reg = tempDir();
+    fs.cpSync(registry, reg, { recursive: true });
+    const r = tc(['redact', '--registry', reg, id, '--value', 'access granted']);
+    expect(r.status, r.stderr.toString()).toBe(0);
+    const [redacted, verdict] = r.stdout.toString().split('\n');
+    const view = await startView(['--registry', reg]);
+    try {
+      const page = await browser.newPage({ viewport: { width: 1400, height: 850 } });
+      const u = new URL(view.url);
+      u.pathname = `/p/${redacted}`;
+      await openPage(page, u.href);
+      const text = await page.evaluate(() => document.body.innerText);
+      expect(text).toContain(`Redacted from ${id}: ${verdict}.`);
+      expect(text).toContain('4 secrets kept out');
       await page.close();
     } finally {
       await view.stop();
