@@ -27,7 +27,7 @@ const lazyChildProcess = {
 
 // Each command is a bundle of its own (dist/commands/<name>.cjs), loaded when it runs, with V8's code
 // cache of it, through the loader that bin/tc.js puts on globalThis (plain require without it).
-const COMMANDS = ['run', 'replay', 'trace', 'diff', 'registry', 'view'];
+const COMMANDS = ['run', 'replay', 'trace', 'diff', 'registry', 'view', 'redact'];
 const commandBundles = {
   name: 'command-bundles',
   setup(b) {

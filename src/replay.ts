@@ -13,6 +13,8 @@ import { FdStreams } from './core/streams.js';
 import { formatRecord } from './core/trace.js';
 import { EXIT, TcError, UsageError } from './errors.js';
 import { logStats } from './registry/inspect.js';
+import { SecretMarks } from './core/secrets.js';
+import { secretMatches } from './registry/secrets.js';
 import { Registry, registryDir, type Manifest } from './registry/registry.js';
 import { fileSource, logCursor, segmentFiles } from './log/files.js';
 import { SYSCALL, type SyscallName } from './wasi/syscalls.js';
@@ -36,6 +38,11 @@ export interface ReplayProcessOptions {
   readonly breakOn?: readonly string[];
   /** Pause a debugger just before the guest starts. */
   readonly breakAtStart?: boolean;
+  /**
+   * Values of the recording's secrets, by name (README, "Secrets"): each is checked against the
+   * recorded hash, then put back where the log has its placeholder.
+   */
+  readonly secrets?: Readonly<Record<string, string | Uint8Array>>;
 }
 
 export interface ReplayResult {
@@ -80,7 +87,7 @@ function checkBreaks(options: Pick<ReplayProcessOptions, 'breakAt' | 'breakOn'>,
  * The trace line of the record at an offset of the log in `logDir`, read as it is asked for (the
  * offsets asked must not go back): what a pause shows of the call about to be replayed.
  */
-function recordedLines(logDir: string): (offset: number) => string {
+function recordedLines(logDir: string, marks: SecretMarks): (offset: number) => string {
   const cursor = logCursor(logDir);
   const streams = new FdStreams();
   let line = '';
@@ -89,7 +96,7 @@ function recordedLines(logDir: string): (offset: number) => string {
       const r = cursor.next();
       if (r === null) return '(not in the log)';
       const rec = decodeRecord(r, cursor.offset, cursor.previousTimestamp);
-      line = formatRecord(rec, streams.follow(rec));
+      line = formatRecord(rec, streams.follow(rec), marks);
     }
     return line;
   };
@@ -111,16 +118,41 @@ export async function replayProcess(options: ReplayProcessOptions): Promise<Repl
   // The size is checked here; the full digest (a sha256 of the whole module, ~60 ms for flite's 21 MB)
   // is checked by tc verify and tc import.
   if (bytes.length !== manifest.module.size) throw new TcError(`module ${manifest.module.digest}: stored ${bytes.length} bytes, the manifest says ${manifest.module.size}`, EXIT.CORRUPT);
+  const values = checkSecrets(id, manifest, options.secrets ?? {});
   const { module, unknownImports } = await loadModule(bytes, manifest.module.name);
   const sources = segmentFiles(registry.logDir(id)).map((f) => fileSource(f.path));
   try {
     const finished = manifest.status === 'exited' || manifest.status === 'trapped';
+    const secrets = manifest.secrets === undefined ? undefined : { infos: manifest.secrets, values };
     let recorded: ((offset: number) => string) | undefined;
-    const beforeCall = breakBeforeCall({ at: options.breakAt, on: options.breakOn as readonly SyscallName[] | undefined, recorded: (offset) => (recorded ??= recordedLines(registry.logDir(id)))(offset) });
+    const beforeCall = breakBeforeCall({ at: options.breakAt, on: options.breakOn as readonly SyscallName[] | undefined, recorded: (offset) => (recorded ??= recordedLines(registry.logDir(id), new SecretMarks(manifest.secrets ?? [])))(offset) });
     const beforeStart = options.breakAtStart ? () => tcStart(`process ${id}, module ${manifest.module.name} (${manifest.module.digest})`) : undefined;
-    const outcome = replayLog(module, { segments: sources, finished, codec: ZLIB, onOutput: options.onOutput, onRecord: options.onRecord, unknownImports, beforeCall, beforeStart });
+    const outcome = replayLog(module, { segments: sources, finished, codec: ZLIB, onOutput: options.onOutput, onRecord: options.onRecord, unknownImports, beforeCall, beforeStart, secrets });
     return { id, ...outcome };
   } finally {
     for (const s of sources) s.close();
   }
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * The values given for process `id`'s secrets, by name, once each is known to be the recorded one.
+ * Throws UsageError for a name the recording has no secret of, TcError for a value that is not the
+ * recorded one (its length or its salted hash differs).
+ */
+export function checkSecrets(id: string, manifest: Manifest, given: Readonly<Record<string, string | Uint8Array>>): Map<string, Uint8Array> {
+  const out = new Map<string, Uint8Array>();
+  const known = manifest.secrets ?? [];
+  for (const [name, v] of Object.entries(given)) {
+    const info = known.find((s) => s.name === name);
+    if (info === undefined) {
+      const list = known.length === 0 ? 'it has none' : `its secrets: ${known.map((s) => s.name).join(', ')}`;
+      throw new UsageError(`secret ${name}: process ${id} has no such secret (${list})`);
+    }
+    const value = typeof v === 'string' ? encoder.encode(v) : v;
+    if (!secretMatches(info, value)) throw new TcError(`secret ${name}: the value given is not the one recorded (${value.length === info.length ? 'its hash differs' : `${value.length} bytes, the recorded one has ${info.length}`})`);
+    out.set(name, value);
+  }
+  return out;
 }

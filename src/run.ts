@@ -31,6 +31,8 @@ import { execute, GuestInterrupted, type GuestOutcome, type GuestSpec, type Trap
 import type { WriterJob, WriterMessage, WriterModule } from './writer.js';
 import { VERSION } from './version.js';
 import { WASI_MODULE } from './wasi/syscalls.js';
+import { MIN_SECRET_BYTES, SecretScrubber, type SecretInfo, type SecretSpec, type SecretValue } from './core/secrets.js';
+import { checkNewSecrets, DEFAULT_SECRET_ENV, makeSecrets, type NewSecret } from './registry/secrets.js';
 
 export interface RunOptions {
   /** Path of the .wasm file. */
@@ -54,6 +56,12 @@ export interface RunOptions {
   readonly onRecord?: RecordObserver;
   /** Called with a one-line message when recording fails or the log-writing thread dies. */
   readonly onError?: (message: string) => void;
+  /** Values to keep out of the recording (see {@link SecretSpec}). */
+  readonly secrets?: SecretSpec;
+  /** Called with the secrets kept out of the recording (as its manifest has them), before the guest starts. */
+  readonly onSecrets?: (secrets: readonly SecretInfo[]) => void;
+  /** Called with a one-line note (an `--env` that looks secret but is too short to hide). */
+  readonly onNote?: (message: string) => void;
   readonly limits?: LogLimits;
   /** A log-writing thread started early with startWriterThread() (else runModule starts one). */
   readonly writerThread?: Worker;
@@ -91,6 +99,84 @@ export function parseEnv(values: readonly string[], hostEnv: NodeJS.ProcessEnv =
     if (eq >= 0) out.push(v);
     else if (hostEnv[name] !== undefined) out.push(`${name}=${hostEnv[name]}`);
   }
+  return out;
+}
+
+export type { SecretSpec };
+
+/** Bytes of a file given as a secret, at most. */
+const SECRET_FILE_MAX = 1 << 20;
+
+const encoder = new TextEncoder();
+
+/** The host path of guest path `path` under one of `dirs`, or null. */
+export function hostPathOf(path: string, dirs: readonly Preopen[]): string | null {
+  const parts = (p: string) => p.split('/').filter((c) => c !== '' && c !== '.');
+  const want = parts(path);
+  if (want.includes('..')) return null;
+  const absolute = path.startsWith('/');
+  for (const d of dirs) {
+    const base = parts(d.guest);
+    if (d.guest.startsWith('/') !== absolute || base.length > want.length || !base.every((c, i) => want[i] === c)) continue;
+    return [d.host, ...want.slice(base.length)].join('/');
+  }
+  return null;
+}
+
+/**
+ * The secrets `spec` names, with their values, for a guest with `args` (argv[0] included), `env`
+ * (`NAME=VALUE`) and `dirs`. Throws UsageError for a name, index or path that is not there, TcError
+ * for a file that cannot be read; notes (through `onNote`) an environment variable whose name looks
+ * secret but whose value is too short to hide.
+ */
+export function secretValues(spec: SecretSpec, args: readonly string[], env: readonly string[], dirs: readonly Preopen[], onNote?: (message: string) => void): NewSecret[] {
+  const out: NewSecret[] = [];
+  const envValue = (name: string): string | undefined => {
+    let value: string | undefined;
+    for (const e of env) if (e.slice(0, e.indexOf('=')) === name) value = e.slice(e.indexOf('=') + 1);
+    return value;
+  };
+  const explicit = new Set(spec.env ?? []);
+  for (const name of spec.env ?? []) {
+    const value = envValue(name);
+    if (value === undefined) throw new UsageError(`--secret-env ${name}: not in the guest's environment (pass it with --env)`);
+    out.push({ name, source: 'env', value: encoder.encode(value), flag: `--secret-env ${name}` });
+  }
+  if (spec.defaults !== false) {
+    for (const e of env) {
+      const name = e.slice(0, e.indexOf('='));
+      if (explicit.has(name) || !DEFAULT_SECRET_ENV.test(name) || out.some((s) => s.name === name)) continue;
+      const value = encoder.encode(envValue(name)!);
+      if (value.length === 0) continue;
+      if (value.length < MIN_SECRET_BYTES) {
+        onNote?.(`--env ${name} looks secret but has ${value.length} byte${value.length === 1 ? '' : 's'}, too few to hide: it is recorded as it is`);
+        continue;
+      }
+      out.push({ name, source: 'env', value, flag: `--env ${name}` });
+    }
+  }
+  for (const i of spec.args ?? []) {
+    if (!Number.isSafeInteger(i) || i < 0 || i >= args.length) throw new UsageError(`--secret-arg ${i}: the guest's argv has ${args.length} argument${args.length === 1 ? '' : 's'} (0 to ${args.length - 1}; 0 is the module)`);
+    out.push({ name: `argv[${i}]`, source: 'arg', value: encoder.encode(args[i]!), flag: `--secret-arg ${i}` });
+  }
+  for (const path of spec.files ?? []) {
+    const host = hostPathOf(path, dirs);
+    if (path.split('/').includes('..')) throw new UsageError(`--secret-file ${path}: give the path without '..'`);
+    if (host === null) throw new UsageError(`--secret-file ${path}: not under a directory the guest has (--dir)`);
+    let bytes: Uint8Array;
+    try {
+      if (statSync(host).size > SECRET_FILE_MAX) throw new Error(`larger than ${SECRET_FILE_MAX} bytes`);
+      bytes = readFileSync(host);
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      throw new TcError(`--secret-file ${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (e as Error).message}`);
+    }
+    // The line ends a key file ends with are not part of the key the program uses.
+    let end = bytes.length;
+    while (end > 0 && (bytes[end - 1] === 0x0a || bytes[end - 1] === 0x0d)) end--;
+    out.push({ name: path, source: 'file', value: bytes.subarray(0, end), flag: `--secret-file ${path}` });
+  }
+  (spec.values ?? []).forEach((v, i) => out.push({ name: `secret-${i + 1}`, source: 'value', value: encoder.encode(v), flag: `--secret (secret-${i + 1})` }));
   return out;
 }
 
@@ -161,6 +247,12 @@ function readModule(path: string, shared: boolean): Uint8Array {
 }
 
 async function runWith(options: RunOptions, worker: Worker | null): Promise<RunResult> {
+  const args = [options.module, ...(options.args ?? [])];
+  const env = [...(options.env ?? [])];
+  const dirs = [...(options.dirs ?? [])];
+  // A secret that is not there stops the run before anything is read or written.
+  const wanted = secretValues(options.secrets ?? {}, args, env, dirs, options.onNote);
+  checkNewSecrets(wanted);
   const bytes = readModule(options.module, worker !== null);
   // A module the log-writing thread will store: it hashes it from now on (once it is up), beside the compile.
   if (worker !== null && deferModule(bytes)) worker.postMessage({ hash: bytes } satisfies WriterModule);
@@ -169,29 +261,37 @@ async function runWith(options: RunOptions, worker: Worker | null): Promise<RunR
   // before the await adds its whole time to the compile's (docs/RATIONALE.md, "Start-up").
   const compiling = loadModule(bytes, options.module);
   const digest = worker === null || deferModule(bytes) ? undefined : sha256(bytes);
+  // The secrets' hashes are made on libuv's threads, beside the compile; only a recording keeps them.
+  const making = wanted.length === 0 ? null : makeSecrets(wanted, [], { hash: worker !== null });
+  // Awaited after the compile: until then a failure must not count as unhandled.
+  making?.catch(() => {});
   const { module, unknownImports } = await compiling;
+  const secrets = making === null ? null : await making;
   if (unknownImports.length > 0) {
     if (!options.trapUnknownImports) {
       throw new ModuleError(`${options.module}: unknown imports: ${describeImports(unknownImports)} (only ${WASI_MODULE} is provided; --trap-unknown-imports stubs them)`);
     }
     trappingImports(unknownImports); // throws for what cannot be stubbed
   }
-  const spec: GuestSpec = {
-    module,
-    args: [options.module, ...(options.args ?? [])],
-    env: [...(options.env ?? [])],
-    dirs: [...(options.dirs ?? [])],
-    stdio: options.stdio,
-  };
+  const spec: GuestSpec = { module, args, env, dirs, stdio: options.stdio };
+  if (secrets !== null) options.onSecrets?.(secrets.infos);
   if (worker === null) {
-    // Not recorded: traced through the recorder all the same, into a sink that keeps nothing.
+    // Not recorded: traced through the recorder all the same, into a sink that keeps nothing (and
+    // with the secrets hidden from the trace, as a recording's trace has them).
     const onRecord = options.onRecord;
+    const scrub = onRecord === undefined || secrets === null ? undefined : scrubber(secrets.values);
     const outcome = onRecord === undefined
       ? await execute(spec)
-      : await execute(spec, (host, memory, adapt) => recordImports(host, new DroppingSink(), memory, { onRecord, adapt }) as unknown as WebAssembly.ModuleImports);
+      : await execute(spec, (host, memory, adapt) => recordImports(host, new DroppingSink(), memory, { onRecord, adapt, scrub }) as unknown as WebAssembly.ModuleImports);
     return { ...outcome, ended: outcome.trap ? 'trapped' : 'exited', records: 0, status: outcome.trap ? 'trapped' : 'exited' };
   }
-  return recordRun(options, spec, bytes, digest, worker);
+  return recordRun(options, spec, bytes, digest, worker, secrets);
+}
+
+/** What hides `values` in each record on its way to the log (src/core/secrets.ts). */
+function scrubber(values: readonly SecretValue[]): (record: Uint8Array) => void {
+  const s = new SecretScrubber(values, 'hide');
+  return (record) => s.record(record);
 }
 
 /**
@@ -232,9 +332,12 @@ const WRITER_PATIENCE_MS = 2000;
  * marked incomplete) but not the guest. A process deleted while it is recorded (`tc rm --force`) stays
  * deleted: its log and manifest are not written again, and the guest runs on to its end.
  */
-async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array, digest: string | undefined, worker: Worker): Promise<RunResult> {
+async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array, digest: string | undefined, worker: Worker, secrets: { infos: SecretInfo[]; values: SecretValue[] } | null): Promise<RunResult> {
   const registry = new Registry(registryDir(options.registry));
   const limits = options.limits ?? DEFAULT_LIMITS;
+  // The manifest holds the placeholders where the guest's argv, environment and paths hold secrets.
+  const hide = secrets === null ? null : new SecretScrubber(secrets.values, 'hide');
+  const clean = (s: string): string => (hide === null ? s : hide.text(s));
   let manifest: Manifest;
   let logDir: string;
   let deferred: DeferredModule | undefined;
@@ -247,14 +350,15 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
       startTime: new Date().toISOString(),
       // A deferred module's digest is filled in by whoever writes the log, before its first batch.
       module: stored ?? { digest: digest ?? '', name, size: bytes.length },
-      args: spec.args,
-      env: spec.env,
-      dirs: spec.dirs,
+      args: spec.args.map(clean),
+      env: spec.env.map(clean),
+      dirs: spec.dirs.map((d) => ({ host: clean(d.host), guest: clean(d.guest) })),
       runtime: { tc: VERSION, node: process.versions.node, v8: process.versions.v8 },
       pid: process.pid,
       ...terminalOf(spec.stdio?.[1] ?? 1),
       status: 'recording',
       segments: [],
+      ...(secrets === null ? {} : { secrets: secrets.infos }),
     };
     logDir = registry.logDir(manifest.id);
     if (digest === undefined) {
@@ -321,7 +425,8 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   let status: ProcessStatus;
   let ended: GuestEnd;
   try {
-    outcome = await execute(spec, (host, memory, adapt) => recordImports(host, sink, memory, { onRecord: options.onRecord, adapt }) as unknown as WebAssembly.ModuleImports, {
+    const scrub = secrets === null ? undefined : scrubber(secrets.values);
+    outcome = await execute(spec, (host, memory, adapt) => recordImports(host, sink, memory, { onRecord: options.onRecord, adapt, scrub }) as unknown as WebAssembly.ModuleImports, {
       interruptible: true,
       beforeStart: () => {
         if (signal !== null) throw new GuestInterrupted('interrupted');
@@ -370,7 +475,7 @@ async function recordRun(options: RunOptions, spec: GuestSpec, bytes: Uint8Array
   manifest.records = log.records;
   manifest.status = status;
   manifest.exitCode = outcome.exitCode;
-  if (outcome.trap) manifest.trap = outcome.trap.message;
+  if (outcome.trap) manifest.trap = clean(outcome.trap.message);
   manifest.endTime = new Date().toISOString();
   try {
     registry.writeManifest({ ...manifest, module }, { update: true });

@@ -43,6 +43,15 @@ describe('imports go one way', () => {
     }
   });
 
+  it('redact: the registry, the log files and the log writer, over the core; never the host', async () => {
+    for (const entry of ['src/redact.ts', 'src/api/redact.ts', 'src/cli/commands/redact.ts']) {
+      const r = await reaches(entry);
+      expect(r, entry).not.toContain('host');
+      expect(r, entry).not.toContain('run.ts');
+      for (const yes of ['core', 'log', 'registry', 'timemachine']) expect(r, entry).toContain(yes);
+    }
+  });
+
   it('run: the host and the recorder, over the core', async () => {
     const r = await reaches('src/run.ts');
     for (const yes of ['core', 'host', 'timemachine']) expect(r).toContain(yes);

@@ -14,6 +14,9 @@ import { ROOT, splitId, TC, tc, tempDir } from './helpers/run.js';
 
 const README = fs.readFileSync(join(ROOT, 'README.md'), 'utf8');
 const HELLO = join(ROOT, 'wasm-fixtures/c/hello.wasm');
+/** The secret the template's recording keeps out (named secret-1), and the variable of tc's environment that holds it. */
+const SECRET = 'readme-secret-value';
+process.env.TC_README_SECRET = SECRET;
 
 /** The text under the `### ` heading that starts with `start`, up to the next heading. */
 function section(start: string): string {
@@ -90,7 +93,7 @@ let tcr: string;
 beforeAll(() => {
   top = tempDir();
   template = join(top, 'template');
-  const r = tc(['run', '--registry', template, HELLO]);
+  const r = tc(['run', '--registry', template, '--secret', SECRET, HELLO]);
   expect(r.status).toBe(0);
   id = splitId(r.stderr).id;
   const manifest = JSON.parse(fs.readFileSync(join(template, 'processes', id, 'manifest.json'), 'utf8'));
@@ -138,8 +141,11 @@ describe('README.md', () => {
     const work = join(top, 'work');
     fs.mkdirSync(work, { recursive: true });
     const reg = registry();
-    const values = { 'HOST[::GUEST]': `${work}::/work`, 'NAME=VALUE': 'A=1', DIR: reg, FILE: join(top, 'run-status.json') };
-    const invocations = [...rows.flatMap((cell) => optionArgs(cell, values)), ['--']];
+    fs.writeFileSync(join(work, 'key.txt'), 'a-key-of-some-length\n');
+    const values = { 'HOST[::GUEST]': `${work}::/work`, 'NAME=VALUE': 'A=1', DIR: reg, FILE: join(top, 'run-status.json'), NAME: 'A_NAME', INDEX: '0', GUEST_PATH: '/work/key.txt', VALUE: 'some-secret' };
+    // What an option needs besides itself: the variable a --secret-env names, the --dir of a --secret-file.
+    const needs: Record<string, string[]> = { '--secret-env': ['--env', 'A_NAME=a-value'], '--secret-file': ['--dir', `${work}::/work`] };
+    const invocations = [...rows.flatMap((cell) => optionArgs(cell, values)).map((o) => [...(needs[o[0]!] ?? []), ...o]), ['--']];
     const results = await pool(invocations.map((opt) => () => run(['run', '--registry', reg, ...opt, HELLO])));
     invocations.forEach((opt, i) => {
       const r = results[i]!;
@@ -152,7 +158,7 @@ describe('README.md', () => {
 
   it('tc replay and tc trace: each option of their tables, each -o value parsing', async () => {
     const reg = registry();
-    const values = { DIR: reg, FILE: join(top, 'replay-status.json'), NAME: 'fd_write', N: '0', FUNCTION: 'fd_write', 'HOST:PORT': '127.0.0.1:0' };
+    const values = { DIR: reg, FILE: join(top, 'replay-status.json'), NAME: 'fd_write', N: '0', FUNCTION: 'fd_write', 'HOST:PORT': '127.0.0.1:0', 'NAME=VALUE': `secret-1=${SECRET}`, 'NAME[=VAR]': 'secret-1=TC_README_SECRET' };
     const jobs: { args: string[]; check: (r: Result, what: string) => void; debugged?: boolean }[] = [];
     for (const opt of firstCells(section('`tc replay')).flatMap((cell) => optionArgs(cell, values))) {
       jobs.push({
@@ -193,6 +199,28 @@ describe('README.md', () => {
       const what = `tc diff ${opt.join(' ')}: ${r.stderr}`;
       expect(r.status, what).toBe(0);
       expectParses(opt[0] === '--output' ? opt[1]! : 'text', r.stdout.toString(), what);
+    });
+  });
+
+  it('tc redact: each option of its table, each -o value parsing', async () => {
+    const work = join(top, 'redact-data');
+    fs.mkdirSync(work, { recursive: true });
+    fs.writeFileSync(join(work, 'key.txt'), 'a-key-read-by-the-program\n');
+    const reg = registry();
+    const rec = tc(['run', '--registry', reg, '--dir', `${work}::/data`, '--no-default-secrets', '--env', 'API_TOKEN=a-token-value', join(ROOT, 'wasm-fixtures/c/secrets.wasm'), 'a-password']);
+    expect(rec.status, rec.stderr.toString()).toBe(0);
+    const source = splitId(rec.stderr).id;
+    const values = { NAME: 'API_TOKEN', STRING: 'a-password', GUEST_PATH: '/data/key.txt', DIR: reg };
+    const rows = firstCells(section('`tc redact'));
+    const jobs = rows.flatMap((cell) => optionArgs(cell, values)).map((opt) => ({ opt, format: opt[0] === '--output' ? opt[1]! : 'text' }));
+    expect(jobs.map((j) => j.opt[0])).toEqual(expect.arrayContaining(['--env', '--value', '--file', '--output', '--registry']));
+    const results = await pool(jobs.map((j) => () => run(['redact', '--registry', reg, ...(j.opt[0] === '--env' ? [] : ['--value', 'a-password']), ...j.opt, source])));
+    jobs.forEach((j, i) => {
+      const r = results[i]!;
+      const what = `tc redact ${j.opt.join(' ')}: ${r.stderr}`;
+      expect(r.status, what).toBe(0);
+      expectParses(j.format, r.stdout.toString(), what);
+      if (j.format === 'text') expect(r.stdout.toString(), what).toMatch(/^[0-9a-f-]{36}\n(replays|diverges) /);
     });
   });
 

@@ -15,8 +15,10 @@
  */
 export { run, type RunOptions, type RunResult } from './run.js';
 export { checkReplay, replay, resolveProcess, type ReplayOptions, type ReplayResult } from './replay.js';
+export { redact, type RedactOptions, type RedactResult } from './redact.js';
 export { openRegistry, TcRegistry, type AsciicastExport } from './registry.js';
-export { logRecords, readLog, type LogRecordsOptions } from './log.js';
+export { logRecords, processSecrets, readLog, type LogRecordsOptions } from './log.js';
+export type { SecretInfo, SecretSource } from '../core/secrets.js';
 export type { OutputStream, TracedRecord } from './records.js';
 export { EXIT, ModuleError, TcError, UsageError } from '../errors.js';
 export { ReplayDivergence, LogEndedError } from '../core/replayer.js';
@@ -29,7 +31,7 @@ export type { Asciicast, AsciicastEvent, AsciicastHeader, AsciicastMarker, Ascii
 export type { DiffCall, DiffEntry, DiffHunk, DiffOptions, DiffProcess, DiffResult, StreamDiff } from '../registry/diff.js';
 export type { GcOptions, GcResult } from '../registry/gc.js';
 export type { ModuleDescription, ProcessDescription, ProcessSummary } from '../registry/inspect.js';
-export type { ModuleInfo, ProcessStatus } from '../registry/registry.js';
+export type { ModuleInfo, ProcessStatus, Redaction } from '../registry/registry.js';
 export type { DeletedModule, DeletedProcess } from '../registry/remove.js';
 export type { VerifyResult } from '../registry/verify.js';
 export { AnnotationError, type Annotation } from '../registry/annotations.js';

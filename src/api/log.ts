@@ -5,6 +5,7 @@ import { FdStreams } from '../core/streams.js';
 import { Registry, registryDir } from '../registry/registry.js';
 import { logCursor } from '../log/files.js';
 import { traced, type TracedRecord } from './records.js';
+import type { SecretInfo } from '../core/secrets.js';
 
 export interface LogRecordsOptions {
   /** Registry directory (default: $TC_REGISTRY, else ~/.tc). */
@@ -35,4 +36,13 @@ export function* logRecords(id: string, options: LogRecordsOptions = {}): Genera
 /** The records of process `id`, as {@link logRecords} gives them, for `for await`. */
 export async function* readLog(id: string, options: LogRecordsOptions = {}): AsyncGenerator<TracedRecord> {
   yield* logRecords(id, options);
+}
+
+/**
+ * The secrets kept out of process `id`'s recording (a unique prefix), as its manifest lists them:
+ * names, sources, lengths and placeholders, never values (README, "Secrets"). Throws UnknownIdError.
+ */
+export function processSecrets(id: string, options: { readonly registry?: string } = {}): readonly SecretInfo[] {
+  const registry = new Registry(registryDir(options.registry));
+  return registry.readManifest(registry.resolveProcess(id)).secrets ?? [];
 }

@@ -26,6 +26,14 @@ export interface ReplayOptions {
   readonly breakOn?: readonly string[];
   /** Pause a debugger just before the guest's `_start`, once its module is loaded. */
   readonly breakAtStart?: boolean;
+  /**
+   * Values of the recording's secrets, by name (`openRegistry().describeProcess(id).secrets` lists
+   * them): each is checked against its recorded hash (a wrong one throws TcError, an unknown name
+   * UsageError), then the replay goes exactly as the recording did. Without a secret's value, the
+   * guest gets its placeholder: a program that only passes it along replays to the end; a
+   * divergence names the secrets used before it (ReplayDivergence's `secretsUsed`).
+   */
+  readonly secrets?: Readonly<Record<string, string | Uint8Array>>;
 }
 
 /** How a replay ended: as the recording did. */
@@ -57,6 +65,7 @@ export async function replay(id: string, options: ReplayOptions = {}): Promise<R
     breakAt: options.breakAt,
     breakOn: options.breakOn,
     breakAtStart: options.breakAtStart,
+    secrets: options.secrets,
   });
   return { id: r.id, exitCode: r.exitCode, ...(r.trap ? { trap: r.trap } : {}), records: r.records };
 }

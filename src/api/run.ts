@@ -9,6 +9,7 @@ import { FdStreams } from '../core/streams.js';
 import { UsageError } from '../errors.js';
 import type { ProcessStatus } from '../registry/registry.js';
 import { parseDirs, runModule } from '../run.js';
+import type { SecretInfo, SecretSpec } from '../core/secrets.js';
 import { decode, traced, type TracedRecord } from './records.js';
 
 export interface RunOptions {
@@ -33,6 +34,20 @@ export interface RunOptions {
   readonly trapUnknownImports?: boolean;
   /** The module's name when `module` is bytes (default `module.wasm`). */
   readonly name?: string;
+  /**
+   * Values to keep out of the recording (README, "Secrets"): each occurrence in the log is replaced
+   * by a placeholder of its length. `env`: names of guest environment variables; `args`: indexes
+   * into argv (0 is the module); `files`: guest paths under one of `dirs`, whose contents (without
+   * their final line ends) are the secret; `values`: the values themselves. Environment variables
+   * named like `*TOKEN*`, `*PASSWORD*`, `*SECRET*`, `*AUTHORIZATION*`, `*API_KEY*`, `*PRIVATE_KEY*`
+   * are secrets too unless `defaults` is false. Throws UsageError for a name, index or path that is
+   * not there, or a secret of fewer than 4 bytes.
+   */
+  readonly secrets?: SecretSpec;
+  /** The secrets kept out of the recording (names, lengths, placeholders: never values), before the guest starts. */
+  readonly onSecrets?: (secrets: readonly SecretInfo[]) => void;
+  /** A note that does not stop anything (an environment variable that looks secret but is too short to hide). */
+  readonly onNote?: (message: string) => void;
   /** Each record as it is made, and the host stream its write reached. */
   readonly onRecord?: (record: TracedRecord) => void;
   /** A problem that does not stop the guest (the log could not be written on, say), as one line. */
@@ -92,6 +107,9 @@ export async function run(module: string | Uint8Array, options: RunOptions = {})
       stdio: [options.stdin ?? 0, options.stdout ?? 1, options.stderr ?? 2],
       onError: options.onWarning,
       onStart: options.onStart,
+      secrets: options.secrets,
+      onSecrets: options.onSecrets,
+      onNote: options.onNote,
       writerThread: options.writerThread,
       onRecord: onRecord === undefined ? undefined : (bytes, offset, prev) => onRecord(traced(decode(bytes, offset, prev), streams)),
     });

@@ -18,7 +18,7 @@ let earlyWriterThread: Worker | undefined;
 let rawArgv: readonly string[] = [];
 
 /** tc run's own long options: after the module they go to the guest (as in wasmtime), which is seldom what was meant. */
-const RUN_OPTIONS = ['--dir', '--env', '--registry', '--no-record', '--trap-unknown-imports', '--trace', '--exit-status-file'];
+const RUN_OPTIONS = ['--dir', '--env', '--registry', '--no-record', '--trap-unknown-imports', '--trace', '--exit-status-file', '--secret-env', '--secret-arg', '--secret-file', '--secret', '--no-default-secrets'];
 
 /**
  * The note `tc run` prints when the guest's arguments hold one of its own options: the first of
@@ -87,6 +87,11 @@ export function program(): Command {
     .option('--trap-unknown-imports', 'start even with non-WASI imports; they trap when called')
     .option('--trace', 'print one line per host call to stderr')
     .option('--exit-status-file <file>', 'at the end, write how the run ended to FILE as one JSON object')
+    .option('--secret-env <name>', "keep this guest environment variable's value out of the recording (repeatable)", collect, [])
+    .option('--secret-arg <index>', "keep the guest's argv[INDEX] out of the recording (0 is the module; repeatable)", collect, [])
+    .option('--secret-file <guest-path>', 'keep the contents of this file (under a --dir) out of the recording (repeatable)', collect, [])
+    .option('--secret <value>', 'keep this value out of the recording (repeatable)', collect, [])
+    .option('--no-default-secrets', 'do not treat --env names like *TOKEN*, *PASSWORD*, *SECRET*, *API_KEY* as secrets')
     .passThroughOptions()
     .addHelpText('after', "\nOptions after <module> are passed to the guest (as wasmtime does); put tc's options before the module.")
     .action(async (module: string, args: string[], opts) => {
@@ -106,6 +111,8 @@ export function program(): Command {
     .option('--inspect-brk [host:port]', 'as --inspect, and wait for a debugger: it pauses just before the guest starts')
     .option('--break-at <n>', "pause before record N's call, in the host import, the guest's WebAssembly frames below")
     .option('--break-on <function>', 'pause before every call of this function (repeatable)', collect, [])
+    .option('--secret <name=value>', "a secret's value, checked against the recording's hash (repeatable)", collect, [])
+    .option('--secret-env <name[=var]>', "a secret's value from tc's environment variable NAME (or VAR) (repeatable)", collect, [])
     .action(async (id: string, opts) => {
       const { replayCommand } = await import('./commands/replay.js');
       process.exitCode = await replayCommand(id, opts);
@@ -138,6 +145,19 @@ export function program(): Command {
     .action(async (a: string, b: string, opts) => {
       const { diffCommand } = await import('./commands/diff.js');
       process.exitCode = diffCommand(a, b, opts);
+    });
+
+  p.command('redact')
+    .description('write a new process with secrets taken out of a recording, and say whether it replays without them')
+    .argument('<process-id>', 'process id (a unique prefix is enough)')
+    .option('--env <name>', "an environment variable of the recording whose value is a secret (repeatable)", collect, [])
+    .option('--value <string>', 'a secret, as it is (repeatable)', collect, [])
+    .option('--file <guest-path>', 'a file the program read: its contents are a secret (repeatable)', collect, [])
+    .addOption(registryOption())
+    .addOption(outputOption())
+    .action(async (id: string, opts) => {
+      const { redactCommand } = await import('./commands/redact.js');
+      process.exitCode = await redactCommand(id, opts);
     });
 
   // registry commands

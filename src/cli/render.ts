@@ -172,6 +172,8 @@ export function processText(d: ProcessDescription, now: Date = new Date()): stri
   out += `Args:\n${list(d.args)}`;
   out += `Env:\n${list(d.env)}`;
   if (d.dirs.length) out += `Dirs:\n${list(d.dirs.map((x) => (x.host === x.guest ? x.host : `${x.host} -> ${x.guest}`)))}`;
+  if (d.secrets?.length) out += `Secrets:\n${list(d.secrets.map((x) => `${x.name} (${x.source}, ${plural(x.length, 'byte')})`))}`;
+  if (d.redaction) out += `Redacted: from ${d.redaction.from}: ${d.redaction.message}\n`;
   out += `Status:   ${statusText(d)}\n`;
   const lowerBound = d.endTime === undefined ? ' (until the last record)' : '';
   out += `Duration: ${d.duration === undefined ? '(unknown)' : humanDuration(d.duration) + lowerBound}\n`;

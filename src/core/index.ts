@@ -45,6 +45,7 @@ export { RecordCursor, segmentBatches } from './cursor.js';
 export { ByteReader, decodeRecord, RecordDecodeError, RESULT_TRAP, type LogRecord } from './codec.js';
 export { FdStreams, NO_STREAM, STREAM_NAMES, writtenBytes, type HostStream } from './streams.js';
 export { escapeBytes, formatCall, formatRecord, formatResult, recordJson } from './trace.js';
+export { SecretMarks, SecretScrubber, secretLabel, secretUses, type SecretInfo, type SecretRun, type SecretSource, type SecretValue } from './secrets.js';
 export { crc32 } from './crc32.js';
 export { SYSCALL, SYSCALL_NAMES, SYSCALLS, WASI_MODULE, type Syscall, type SyscallName } from '../wasi/syscalls.js';
 export { errno, errnoName, ERRNO_NAMES } from '../wasi/errno.js';

@@ -4,7 +4,7 @@
  */
 import { EXIT, isTcError } from '../errors.js';
 import { WASI_MODULE } from '../wasi/syscalls.js';
-import type { LogRecord } from './codec.js';
+import { decodeRecord, type LogRecord } from './codec.js';
 import { RecordCursor, segmentBatches } from './cursor.js';
 import { MemoryViews } from './memory.js';
 import { trappingImports } from './module.js';
@@ -13,6 +13,7 @@ import { ReplayDivergence, replayImports, ReplayedTrap, ReplayPaused, type Repla
 import type { SyscallName } from '../wasi/syscalls.js';
 import type { Codec, SegmentSource } from './segment.js';
 import { instantiateWasi } from './split.js';
+import { placeholderBytes, SecretMarks, SecretScrubber, secretUses, type SecretInfo, type SecretValue } from './secrets.js';
 
 export interface ReplayLogOptions {
   /** The log's segments, in order: their bytes, or sources of them. */
@@ -39,6 +40,14 @@ export interface ReplayLogOptions {
    * can step into the guest from its first instruction). What it throws, the replay throws.
    */
   readonly beforeStart?: () => void;
+  /**
+   * The recording's secrets (its manifest's `secrets`), and the values of those this replay is given,
+   * by name (checked by the caller against their hashes). With values, the replay swaps them for
+   * their placeholders where the guest reads and writes them, and goes exactly as the recording did.
+   * Without, the guest gets the placeholders; a divergence then names the secrets it had used
+   * (ReplayDivergence's `secretsUsed`).
+   */
+  readonly secrets?: { readonly infos: readonly SecretInfo[]; readonly values?: ReadonlyMap<string, Uint8Array> };
 }
 
 /** How a replay ended: as the recording did, or paused before a record. */
@@ -72,9 +81,17 @@ export function replayLog(module: WebAssembly.Module, options: ReplayLogOptions)
       if (offset >= until) throw new ReplayPaused(offset, name, [...args]);
     };
   const stubs = trappingImports(options.unknownImports ?? []);
+  const infos = options.secrets?.infos ?? [];
+  const given: SecretValue[] = [];
+  for (const info of infos) {
+    const value = options.secrets?.values?.get(info.name);
+    if (value !== undefined) given.push({ name: info.name, value, placeholder: placeholderBytes(info.placeholder) });
+  }
+  const secrets = given.length === 0 ? undefined : { hide: new SecretScrubber(given, 'hide'), restore: new SecretScrubber(given, 'restore') };
+  const marks = infos.length === 0 ? undefined : new SecretMarks(infos);
   const instance = instantiateWasi(module, (adapt) => ({
     ...stubs,
-    [WASI_MODULE]: replayImports(cursor, memory, { finished, onOutput: options.onOutput, onRecord: options.onRecord, beforeCall, adapt }) as unknown as WebAssembly.ModuleImports,
+    [WASI_MODULE]: replayImports(cursor, memory, { finished, onOutput: options.onOutput, onRecord: options.onRecord, beforeCall, adapt, secrets, marks }) as unknown as WebAssembly.ModuleImports,
   }));
   const guestMemory = instance.exports.memory as WebAssembly.Memory;
   memory.bind(guestMemory);
@@ -86,6 +103,7 @@ export function replayLog(module: WebAssembly.Module, options: ReplayLogOptions)
   } catch (e) {
     if (e instanceof ProcExit) ({ exitCode, trap } = exitOutcome(e.code, e));
     else if (e instanceof ReplayPaused) return { exitCode: -1, records: e.offset, paused: { offset: e.offset, fn: e.fn, args: e.args }, memory: guestMemory };
+    else if (e instanceof ReplayDivergence) throw withSecretsUsed(e, options, infos.filter((i) => !given.some((g) => g.name === i.name)));
     else if (isTcError(e)) throw e;
     else {
       trap = { message: e instanceof ReplayedTrap ? e.message : ((e as Error)?.message ?? String(e)), frames: wasmFrames(e) };
@@ -94,7 +112,27 @@ export function replayLog(module: WebAssembly.Module, options: ReplayLogOptions)
   }
   const records = cursor.offset + 1;
   if (finished && cursor.next() !== null) {
-    throw new ReplayDivergence('unconsumed records', cursor.offset, null, null, `(the guest ended but the log goes on)`);
+    const e = new ReplayDivergence('unconsumed records', cursor.offset, null, null, `(the guest ended but the log goes on)`);
+    throw withSecretsUsed(e, options, infos.filter((i) => !given.some((g) => g.name === i.name)));
   }
   return { exitCode, ...(trap ? { trap } : {}), records, memory: guestMemory };
+}
+
+/**
+ * `e`, naming the secrets among `missing` (the recording's, less those the replay was given) whose
+ * placeholders the records before the divergence held: read again from the log, from its start.
+ */
+function withSecretsUsed(e: ReplayDivergence, options: ReplayLogOptions, missing: readonly SecretInfo[]): ReplayDivergence {
+  if (missing.length === 0 || e.offset === 0) return e;
+  function* before(): Generator<LogRecord> {
+    const cursor = new RecordCursor(segmentBatches(options.segments, {}, options.codec));
+    for (let r = cursor.next(); r !== null && cursor.offset < e.offset; r = cursor.next()) yield decodeRecord(r, cursor.offset, cursor.previousTimestamp);
+  }
+  try {
+    const used = secretUses(before(), new SecretMarks(missing));
+    return used.length === 0 ? e : e.after(used);
+  } catch {
+    // The log cannot be read again up to there: the report stays as it is.
+    return e;
+  }
 }

@@ -19,7 +19,8 @@ import { FAST, FAST_SPLIT } from './replay-paths.js';
 import type { RecordCursor } from './cursor.js';
 import type { ImportFn, MemoryViews } from './memory.js';
 import { formatCall, formatRecord } from './trace.js';
-import { FD_TABLE_CALLS, FdStreams } from './streams.js';
+import { FD_TABLE_CALLS, FdStreams, NO_STREAM } from './streams.js';
+import { blobStream, FIRST_IS_FD, scrubbed, type SecretMarks, type SecretScrubber } from './secrets.js';
 
 /** What kind of divergence stopped a replay. */
 export type DivergenceKind = 'unexpected syscall' | 'unexpected param' | 'unexpected bytes' | 'end of log' | 'unconsumed records';
@@ -34,9 +35,20 @@ export class ReplayDivergence extends TcError {
     readonly expected: string | null,
     /** Trace line of the call the guest made, when there is one. */
     readonly actual: string | null,
-    detail: string,
+    readonly detail: string,
+    /**
+     * The secrets this replay was not given whose placeholders the guest had received or passed
+     * before this call, each with the last record that held one, latest first: the guest's path
+     * may depend on their values.
+     */
+    readonly secretsUsed: readonly { readonly name: string; readonly record: number }[] = [],
   ) {
-    super(`replay diverged at record ${offset}: ${kind}${detail ? ` ${detail}` : ''}`, EXIT.DIVERGED);
+    super(`replay diverged at record ${offset}: ${kind}${detail ? ` ${detail}` : ''}${afterSecrets(secretsUsed)}`, EXIT.DIVERGED);
+  }
+
+  /** The same divergence, following uses of secrets this replay was not given (see {@link secretsUsed}). */
+  after(secretsUsed: readonly { readonly name: string; readonly record: number }[]): ReplayDivergence {
+    return new ReplayDivergence(this.kind, this.offset, this.expected, this.actual, this.detail, secretsUsed);
   }
 
   /** The multi-line report printed on stderr. */
@@ -46,6 +58,14 @@ export class ReplayDivergence extends TcError {
     if (this.actual !== null) lines.push(`  actual:   ${this.actual}`);
     return `${lines.join('\n')}\n`;
   }
+}
+
+/** `; the call follows a use of ‹secret NAME› (record N), replayed without its value`, or nothing. */
+function afterSecrets(used: readonly { readonly name: string; readonly record: number }[]): string {
+  if (used.length === 0) return '';
+  const list = used.map((u) => `‹secret ${u.name}› (record ${u.record})`);
+  const names = list.length === 1 ? list[0] : `${list.slice(0, -1).join(', ')} and ${list[list.length - 1]}`;
+  return `; the call follows ${used.length === 1 ? 'a use' : 'uses'} of ${names}, replayed without ${used.length === 1 ? 'its value' : 'their values'}`;
 }
 
 /** The log ends before the guest does, because the recording never finished. */
@@ -79,6 +99,15 @@ export interface ReplayOptions {
    * {@link ReplayPaused} to stop the replay there. Every call then takes the general path.
    */
   readonly beforeCall?: (offset: number, name: SyscallName, args: readonly (number | bigint)[]) => void;
+  /**
+   * Secrets the replay was given (src/core/secrets.ts): `restore` puts their values where the log
+   * has their placeholders, in what the replay writes into guest memory; `hide` puts placeholders
+   * where the guest passes their values, before comparing with the log. Every call then takes the
+   * general path.
+   */
+  readonly secrets?: { readonly hide: SecretScrubber; readonly restore: SecretScrubber };
+  /** The recording's secrets, to show `‹secret NAME›` in divergence reports instead of their placeholders. */
+  readonly marks?: SecretMarks;
 }
 
 /**
@@ -118,27 +147,31 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
   const scratch = new ByteWriter(1 << 12);
   const paramBytes = new ByteWriter(16);
   const out = {} as Record<SyscallName, ImportFn>;
-  const { onOutput, onRecord, beforeCall } = options;
+  const { onOutput, onRecord, beforeCall, secrets, marks } = options;
+  const hide = secrets?.hide;
+  const restore = secrets?.restore;
   const streams = options.streams ?? new FdStreams();
 
-  /** The call the guest made, as a trace line. */
+  /** The call the guest made, as a trace line (with the secrets it was given hidden again). */
   const actualCall = (sc: Syscall, a: Args): string => {
     const params = sc.params.map((p, i) => normalizeParam(p.type, a[i]!));
     scratch.pos = 0;
     const m = memory.current();
-    const blobs = sc.inputs.map((inp) => {
+    const blobs = sc.inputs.map((inp, i) => {
       scratch.pos = 0;
       compileInput(sc, inp)(scratch, m, a);
-      return new ByteReader(scratch.buf.slice(0, scratch.pos)).blob();
+      const b = new ByteReader(scratch.buf.slice(0, scratch.pos)).blob();
+      if (hide !== undefined && scrubbed(sc, 'input', i)) hide.blob(b, FIRST_IS_FD[sc.id] ? blobStream(sc, 'input', i, Number(a[0]) >>> 0) : -1, false);
+      return b;
     });
-    return formatCall(sc, params, blobs);
+    return formatCall(sc, params, blobs, marks);
   };
 
   const expectedAt = (start: number): string => {
     const r = new ByteReader(cursorBuf());
     r.pos = start;
     try {
-      return formatRecord(decodeRecord(r, cursor.offset, cursor.previousTimestamp));
+      return formatRecord(decodeRecord(r, cursor.offset, cursor.previousTimestamp), NO_STREAM, marks);
     } catch {
       return '(undecodable record)';
     }
@@ -155,6 +188,10 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
     const isWrite = sc.name === 'fd_write';
     const isExit = sc.name === 'proc_exit';
     const changesTable = FD_TABLE_CALLS.has(id);
+    // Which blobs a secret may be in (src/core/secrets.ts), and whether the fd is the first param.
+    const hideInput = sc.inputs.map((_, i) => hide !== undefined && scrubbed(sc, 'input', i));
+    const restoreOutput = sc.outputs.map((_, i) => restore !== undefined && scrubbed(sc, 'output', i));
+    const firstIsFd = FIRST_IS_FD[id]!;
     // One reused argument array per function (host calls do not nest): no allocation per call.
     const args: (number | bigint)[] = new Array(n).fill(0);
     const general = function replayed(a0?: number | bigint, a1?: number | bigint, a2?: number | bigint, a3?: number | bigint, a4?: number | bigint, a5?: number | bigint, a6?: number | bigint, a7?: number | bigint, a8?: number | bigint): number | void {
@@ -198,23 +235,37 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
         r.pos = at + paramBytes.pos;
       }
       const m = memory.current();
+      const fd = firstIsFd ? Number(a[0]) >>> 0 : -1;
       let written: Uint8Array | null = null;
       for (let i = 0; i < inputs.length; i++) {
         const want = r.blob();
         scratch.pos = 0;
         inputs[i]!(scratch, m, a as Args);
         const rs = new ByteReader(scratch.buf.subarray(0, scratch.pos));
-        if (!equalBytes(want, rs.blob())) {
+        const got = rs.blob();
+        let raw: Uint8Array | null = null;
+        if (hideInput[i]) {
+          // The guest passes the secret's value: the log has its placeholder.
+          raw = got.slice();
+          hide!.blob(got, fd < 0 ? -1 : blobStream(sc, 'input', i, fd));
+        }
+        if (!equalBytes(want, got)) {
           throw new ReplayDivergence('unexpected bytes', cursor.offset, expectedAt(start), actualCall(sc, a), sc.inputs[i]!.name);
         }
-        written = want;
+        written = raw ?? want;
       }
       const result = r.varint();
-      const trap = result === RESULT_TRAP ? new TextDecoder().decode(r.blob()) : null;
+      let trap = result === RESULT_TRAP ? new TextDecoder().decode(r.blob()) : null;
+      if (trap !== null && restore !== undefined) trap = restore.text(trap);
       let first: Uint8Array | null = null;
       for (let i = 0; i < applies.length; i++) {
-        const b = r.blob();
+        let b = r.blob();
         if (i === 0) first = b;
+        if (restoreOutput[i]) {
+          // The log has the placeholder: the guest gets the value, as it did when recorded.
+          b = b.slice();
+          restore!.blob(b, fd < 0 ? -1 : blobStream(sc, 'output', i, fd));
+        }
         applies[i]!(b, m, a as Args);
       }
       if (onRecord !== undefined) {
@@ -231,8 +282,9 @@ export function replayImports(cursor: RecordCursor, memory: MemoryViews, options
       if (isExit) throw new ProcExit(a[0] as number);
       return result;
     };
-    // Traced and hooked replays take the general path, which decodes every record anyway.
-    if (onRecord !== undefined || beforeCall !== undefined) {
+    // Traced and hooked replays take the general path, which decodes every record anyway; so do
+    // replays given secrets, which change what they compare and apply.
+    if (onRecord !== undefined || beforeCall !== undefined || secrets !== undefined) {
       out[sc.name] = general;
       continue;
     }

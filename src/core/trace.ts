@@ -5,12 +5,15 @@
  *
  * Shown: the scalar params no input or output refers to, then the inputs; after the result, the
  * outputs (only on success). Flags print as witx names joined by `|`, errno as `E` + witx name.
+ * Given the {@link SecretMarks} of a recording's secrets, a placeholder prints as `‹secret NAME›`
+ * (part of one as `‹secret NAME[from:to]›`) instead of its bytes.
  */
 import { errnoName } from '../wasi/errno.js';
 import { ADVICE, CLOCKID, FDFLAGS, FILETYPE, FSTFLAGS, LOOKUPFLAGS, OFLAGS, RIFLAGS, SDFLAGS, WHENCE } from '../wasi/layout.js';
 import { SIZEOF, type Input, type Output, type OutputType, type ScalarType, type Syscall } from '../wasi/syscalls.js';
 import { RESULT_TRAP, type LogRecord } from './codec.js';
 import { NO_STREAM, STREAM_NAMES } from './streams.js';
+import { secretLabel, type SecretMarks } from './secrets.js';
 
 /** Bytes shown in a preview before `...`. */
 export const PREVIEW_BYTES = 32;
@@ -65,11 +68,25 @@ export function formatScalar(type: ScalarType, v: number | bigint): string {
   }
 }
 
-/** Escape bytes for a preview: printable ASCII as is, \n \r \t \\ \" and \xNN otherwise. */
-export function escapeBytes(b: Uint8Array, max = PREVIEW_BYTES): string {
+/**
+ * Escape bytes for a preview: printable ASCII as is, \n \r \t \\ \" and \xNN otherwise; the first
+ * `max` bytes, then `...`. A secret's placeholder (with `marks`) prints as `‹secret NAME›`, whole
+ * when it starts within the first `max` bytes.
+ */
+export function escapeBytes(b: Uint8Array, max = PREVIEW_BYTES, marks?: SecretMarks): string {
   let s = '';
   const n = Math.min(b.length, max);
-  for (let i = 0; i < n; i++) {
+  const runs = marks === undefined || marks.empty ? [] : marks.find(b);
+  let r = 0;
+  let i = 0;
+  for (; i < n; i++) {
+    const run = runs[r];
+    if (run !== undefined && run.start === i) {
+      s += secretLabel(run.name, run.from, run.to, run.length);
+      i = run.end - 1;
+      r++;
+      continue;
+    }
     const c = b[i]!;
     if (c === 0x0a) s += '\\n';
     else if (c === 0x0d) s += '\\r';
@@ -79,18 +96,19 @@ export function escapeBytes(b: Uint8Array, max = PREVIEW_BYTES): string {
     else if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
     else s += `\\x${c.toString(16).padStart(2, '0')}`;
   }
-  return `"${s}"${b.length > max ? '...' : ''}`;
+  return `"${s}"${b.length > Math.max(i, max) ? '...' : ''}`;
 }
 
-const bytesPreview = (b: Uint8Array) => `[${b.length} bytes ${escapeBytes(b)}]`;
+const bytesPreview = (b: Uint8Array, marks?: SecretMarks) => `[${b.length} bytes ${escapeBytes(b, PREVIEW_BYTES, marks)}]`;
 const dv = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength);
 
-export function formatInput(input: Input, b: Uint8Array): string {
+/** An input as a trace shows it. */
+export function formatInput(input: Input, b: Uint8Array, marks?: SecretMarks): string {
   switch (input.kind) {
     case 'string':
-      return escapeBytes(b, 256);
+      return escapeBytes(b, 256, marks);
     case 'ciovecs':
-      return bytesPreview(b);
+      return bytesPreview(b, marks);
     case 'subscriptions': {
       const v = dv(b);
       const subs: string[] = [];
@@ -131,26 +149,27 @@ function formatFixed(type: OutputType, b: Uint8Array): string {
   }
 }
 
-export function formatOutput(output: Output, b: Uint8Array): string {
+/** An output as a trace shows it. */
+export function formatOutput(output: Output, b: Uint8Array, marks?: SecretMarks): string {
   switch (output.kind) {
     case 'fixed':
       return formatFixed(output.type, b);
     case 'iovecs':
-      return bytesPreview(b);
+      return bytesPreview(b, marks);
     case 'buffer':
-      if (output.entries === 'string') return escapeBytes(b, 256);
+      if (output.entries === 'string') return escapeBytes(b, 256, marks);
       if (output.entries === 'dirents') {
         const v = dv(b);
         const names: string[] = [];
         let p = 0;
         while (p + SIZEOF.dirent <= b.length) {
           const len = v.getUint32(p + 16, true);
-          names.push(escapeBytes(b.subarray(p + SIZEOF.dirent, p + SIZEOF.dirent + len), 64));
+          names.push(escapeBytes(b.subarray(p + SIZEOF.dirent, p + SIZEOF.dirent + len), 64, marks));
           p += SIZEOF.dirent + len;
         }
         return `[${b.length} bytes: ${names.join(', ')}]`;
       }
-      return bytesPreview(b);
+      return bytesPreview(b, marks);
     case 'events': {
       const v = dv(b);
       const evs: string[] = [];
@@ -161,7 +180,7 @@ export function formatOutput(output: Output, b: Uint8Array): string {
       return `[${evs.join(', ')}]`;
     }
     case 'strings':
-      return output.part === 'list' ? `[${b.length / 4} pointers]` : escapeBytes(b, 256);
+      return output.part === 'list' ? `[${b.length / 4} pointers]` : escapeBytes(b, 256, marks);
   }
 }
 
@@ -179,31 +198,32 @@ function hidden(sc: Syscall): Set<string> {
 }
 
 /** The result as a trace shows it: `ESUCCESS`, `ENOENT`, or `trap: <message>`. */
-export function formatResult(rec: Pick<LogRecord, 'result' | 'trap'>): string {
-  return rec.result === RESULT_TRAP ? `trap: ${rec.trap ?? ''}` : errnoName(rec.result);
+export function formatResult(rec: Pick<LogRecord, 'result' | 'trap'>, marks?: SecretMarks): string {
+  return rec.result === RESULT_TRAP ? `trap: ${marks === undefined ? (rec.trap ?? '') : marks.text(rec.trap ?? '')}` : errnoName(rec.result);
 }
 
 /** The call part of a trace line: `name(params, inputs)`. */
-export function formatCall(sc: Syscall, params: readonly (number | bigint)[], inputs: readonly Uint8Array[]): string {
+export function formatCall(sc: Syscall, params: readonly (number | bigint)[], inputs: readonly Uint8Array[], marks?: SecretMarks): string {
   const h = hidden(sc);
   const parts: string[] = [];
   sc.params.forEach((p, i) => {
     if (!h.has(p.name)) parts.push(`${p.name}=${formatScalar(p.type, params[i]!)}`);
   });
-  sc.inputs.forEach((inp, i) => parts.push(`${inp.name}=${formatInput(inp, inputs[i]!)}`));
+  sc.inputs.forEach((inp, i) => parts.push(`${inp.name}=${formatInput(inp, inputs[i]!, marks)}`));
   return `${sc.name}(${parts.join(', ')})`;
 }
 
 /**
  * One trace line for a record (no newline). `stream`: the host stream the record's write reached, as
- * `FdStreams.follow` tells it (1 stdout, 2 stderr), marked at the end as ` [stdout]`.
+ * `FdStreams.follow` tells it (1 stdout, 2 stderr), marked at the end as ` [stdout]`; `marks`: the
+ * recording's secrets, shown as `‹secret NAME›` where their placeholders are.
  */
-export function formatRecord(rec: LogRecord, stream: number = NO_STREAM): string {
-  const call = formatCall(rec.syscall, rec.params, rec.inputs);
+export function formatRecord(rec: LogRecord, stream: number = NO_STREAM, marks?: SecretMarks): string {
+  const call = formatCall(rec.syscall, rec.params, rec.inputs, marks);
   if (!rec.syscall.returnsErrno && rec.result !== RESULT_TRAP) return call;
-  let line = `${call} = ${formatResult(rec)}`;
+  let line = `${call} = ${formatResult(rec, marks)}`;
   if (rec.result === 0 && rec.syscall.outputs.length > 0) {
-    line += ` (${rec.syscall.outputs.map((o, i) => `${o.name}=${formatOutput(o, rec.outputs[i]!)}`).join(', ')})`;
+    line += ` (${rec.syscall.outputs.map((o, i) => `${o.name}=${formatOutput(o, rec.outputs[i]!, marks)}`).join(', ')})`;
   }
   if (stream === 1 || stream === 2) line += ` [${STREAM_NAMES[stream]}]`;
   return line;
@@ -212,18 +232,18 @@ export function formatRecord(rec: LogRecord, stream: number = NO_STREAM): string
 /**
  * A record as JSON-ready data (`tc trace -o json`): byte fields as escaped previews. A failed call
  * (an errno, a trap) has no `outputs`, as its trace line shows none. `stream` (`stdout`, `stderr`) on
- * a write that reached that host stream, as in {@link formatRecord}.
+ * a write that reached that host stream, and `marks`, as in {@link formatRecord}.
  */
-export function recordJson(rec: LogRecord, stream: number = NO_STREAM): Record<string, unknown> {
+export function recordJson(rec: LogRecord, stream: number = NO_STREAM, marks?: SecretMarks): Record<string, unknown> {
   const sc = rec.syscall;
   return {
     offset: rec.offset,
     time: rec.timestamp,
     function: sc.name,
     params: Object.fromEntries(sc.params.map((p, i) => [p.name, typeof rec.params[i] === 'bigint' ? rec.params[i]!.toString() : rec.params[i]])),
-    result: formatResult(rec),
-    inputs: Object.fromEntries(sc.inputs.map((inp, i) => [inp.name, { size: rec.inputs[i]!.length, preview: formatInput(inp, rec.inputs[i]!) }])),
-    ...(rec.result === 0 ? { outputs: Object.fromEntries(sc.outputs.map((o, i) => [o.name, { size: rec.outputs[i]!.length, preview: formatOutput(o, rec.outputs[i]!) }])) } : {}),
+    result: formatResult(rec, marks),
+    inputs: Object.fromEntries(sc.inputs.map((inp, i) => [inp.name, { size: rec.inputs[i]!.length, preview: formatInput(inp, rec.inputs[i]!, marks) }])),
+    ...(rec.result === 0 ? { outputs: Object.fromEntries(sc.outputs.map((o, i) => [o.name, { size: rec.outputs[i]!.length, preview: formatOutput(o, rec.outputs[i]!, marks) }])) } : {}),
     ...(stream === 1 || stream === 2 ? { stream: STREAM_NAMES[stream] } : {}),
   };
 }

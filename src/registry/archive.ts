@@ -16,8 +16,9 @@ import { TcError } from '../errors.js';
 import { segmentFileName } from '../core/segment.js';
 import { readSegment, segmentFiles } from '../log/files.js';
 import { isLive } from './inspect.js';
-import { PROCESS_ID, RegistryError, sha256, type Manifest, type ModuleInfo, type Registry } from './registry.js';
+import { PROCESS_ID, RegistryError, sha256, type Manifest, type ModuleInfo, type Redaction, type Registry } from './registry.js';
 import { tempPath } from './store.js';
+import { redactionProblems } from './manifest-check.js';
 import { LogCorruptError, LogTruncatedError } from '../core/segment.js';
 import { ANNOTATIONS_ENTRY, annotationsFile, checkAnnotations, readAnnotations, type Annotation } from './annotations.js';
 
@@ -133,6 +134,10 @@ export interface ImportResult {
   readonly segments: number;
   /** False when the registry held this recording already (nothing was written). */
   readonly imported: boolean;
+  /** Names of the secrets kept out of the recording (its manifest's), when it has some. */
+  readonly secrets?: readonly string[];
+  /** What `tc redact` found, when it made this recording (its manifest's `redaction`). */
+  readonly redaction?: Redaction;
 }
 
 const fail = (source: string, why: string): never => {
@@ -158,6 +163,8 @@ function checkManifest(source: string, bytes: Uint8Array): Manifest {
   if (!Array.isArray(m.segments) || m.segments.some((s) => !Number.isInteger(s?.index) || s.index < 0)) bad('bad segments');
   if (!['recording', 'exited', 'trapped', 'interrupted', 'incomplete'].includes(m.status)) bad(`bad status ${JSON.stringify(m.status)}`);
   if (m.records !== undefined && !Number.isInteger(m.records)) bad('bad records');
+  const extra = redactionProblems(m as unknown as Record<string, unknown>);
+  if (extra.length > 0) bad(extra.join('; '));
   return m;
 }
 
@@ -245,7 +252,15 @@ export function importProcess(registry: Registry, bytes: Uint8Array, source: str
     }
   }
   const manifest = archivedManifest(m);
-  const result = (imported: boolean): ImportResult => ({ id: m.id, module: manifest.module, records, segments: logs.length, imported });
+  const result = (imported: boolean): ImportResult => ({
+    id: m.id,
+    module: manifest.module,
+    records,
+    segments: logs.length,
+    imported,
+    ...(m.secrets === undefined ? {} : { secrets: m.secrets.map((x) => x.name) }),
+    ...(m.redaction === undefined ? {} : { redaction: m.redaction }),
+  });
 
   const already = () => {
     if (!sameRecording(registry, m.id, m, logs)) throw new ArchiveError(`${source}: process ${m.id} is in the registry already, with a different recording`);

@@ -14,6 +14,8 @@ import { readSegment, segmentFiles } from '../log/files.js';
 import { RegistryError, type Manifest, type ModuleInfo, type ProcessStatus, type Registry } from './registry.js';
 import { formatExternType, wasmInfo, WasmParseError, type Limits } from './wasm-info.js';
 import { LogCorruptError, LogTruncatedError, type BatchInfo } from '../core/segment.js';
+import { SecretMarks, type SecretSource } from '../core/secrets.js';
+import type { Redaction } from './registry.js';
 
 /** True when host process `pid` exists (`process.kill(pid, 0)`; EPERM means it exists). */
 export function isAlive(pid: number | undefined): boolean {
@@ -241,6 +243,10 @@ export interface ProcessDescription extends LogStats {
    * (a lower bound); undefined when neither is known.
    */
   readonly duration?: number;
+  /** The secrets kept out of the recording (`args`, `env`, `dirs` and `trap` show `‹secret NAME›` where they were). */
+  readonly secrets?: readonly { readonly name: string; readonly source: SecretSource; readonly length: number }[];
+  /** A process `tc redact` made: from which, and whether it replays without its secrets. */
+  readonly redaction?: Redaction;
 }
 
 /** Describe process `prefix` (a unique id prefix). Throws UnknownIdError, RegistryError. */
@@ -252,19 +258,24 @@ export function describeProcess(registry: Registry, prefix: string, options: { v
   let duration: number | undefined;
   if (m.endTime !== undefined) duration = Math.max(0, Date.parse(m.endTime) - Date.parse(m.startTime)) * 1e6;
   else if (log.records > 0) duration = lastTs;
+  // Placeholders show as ‹secret NAME›.
+  const marks = new SecretMarks(m.secrets ?? []);
+  const shown = (t: string) => marks.text(t);
   return {
     id,
     startTime: m.startTime,
     ...(m.endTime === undefined ? {} : { endTime: m.endTime }),
     runtime: m.runtime,
     module: m.module,
-    args: m.args,
-    env: options.verbose ? m.env : m.env.map((e) => e.split('=', 1)[0]!),
-    dirs: m.dirs,
+    args: m.args.map(shown),
+    env: options.verbose ? m.env.map(shown) : m.env.map((e) => e.split('=', 1)[0]!),
+    dirs: m.dirs.map((d) => ({ host: shown(d.host), guest: shown(d.guest) })),
     pid: m.pid,
     status: effectiveStatus(m),
     ...(m.exitCode === undefined ? {} : { exitCode: m.exitCode }),
-    ...(m.trap === undefined ? {} : { trap: m.trap }),
+    ...(m.trap === undefined ? {} : { trap: shown(m.trap) }),
+    ...(m.secrets === undefined ? {} : { secrets: m.secrets.map((x) => ({ name: x.name, source: x.source, length: x.length })) }),
+    ...(m.redaction === undefined ? {} : { redaction: m.redaction }),
     ...(duration === undefined ? {} : { duration }),
     records: log.records,
     batches: log.batches,

@@ -1,4 +1,5 @@
 /** Checking a manifest's shape (processes/<uuid>/manifest.json, see src/registry/registry.ts). */
+import { secretProblems } from './secrets.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const DIGEST = /^sha256:[0-9a-f]{64}$/;
@@ -43,10 +44,21 @@ export function manifestProblems(m: unknown, id: string, strict = true): string[
   if (m.records !== undefined && !isCount(m.records)) bad('records is not a count');
   if (!Array.isArray(m.segments) || !m.segments.every((s) => isObject(s) && isCount(s.index))) bad('segments is not a list of segment summaries');
   else if (strict && !m.segments.every((s, i) => (s as { index: number }).index === i)) bad('segments are not numbered from 0 without gaps');
+  out.push(...redactionProblems(m));
   if (strict && (m.status === 'exited' || m.status === 'trapped') && out.length === 0) {
     if (m.exitCode === undefined) bad(`status ${m.status} without an exitCode`);
     if (m.records === undefined) bad(`status ${m.status} without a record count`);
     if (m.endTime === undefined) bad(`status ${m.status} without an endTime`);
+  }
+  return out;
+}
+
+/** Problems of a manifest's `secrets` and `redaction` (both optional): see src/registry/registry.ts. */
+export function redactionProblems(m: Record<string, unknown>): string[] {
+  const out = m.secrets === undefined ? [] : secretProblems(m.secrets);
+  const r = m.redaction;
+  if (r !== undefined && (!isObject(r) || typeof r.from !== 'string' || !UUID.test(r.from) || !['replays', 'diverges'].includes(r.verdict as string) || typeof r.message !== 'string' || (r.record !== undefined && !isCount(r.record)))) {
+    out.push('redaction is not { from, verdict, record?, message }');
   }
   return out;
 }

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import type { SegmentSummary } from '../timemachine/log.js';
+import type { SecretInfo } from '../core/secrets.js';
 import { DirStore, RegistryError, type Store } from './store.js';
 import { manifestProblems } from './manifest-check.js';
 import { EXIT } from '../errors.js';
@@ -61,6 +62,26 @@ export interface Manifest {
   /** Total records, once the recording ended. */
   records?: number;
   segments: SegmentSummary[];
+  /**
+   * The secrets kept out of the log and of this manifest (their placeholders stand in for them in
+   * `args`, `env`, `dirs`, `trap` and the log): never their values. Absent when there are none.
+   */
+  readonly secrets?: readonly SecretInfo[];
+  /** Set on a process `tc redact` made: where from, and whether it replays without its secrets. */
+  redaction?: Redaction;
+}
+
+/**
+ * What `tc redact` found when it replayed the process it made, without the secrets: it `replays` to
+ * the end (or to where an unfinished recording ends), or `diverges` at `record`. `message` says it in
+ * one line.
+ */
+export interface Redaction {
+  /** The process it was made from. */
+  readonly from: string;
+  readonly verdict: 'replays' | 'diverges';
+  readonly record?: number;
+  readonly message: string;
 }
 
 /** An id that matches no process/module, or more than one. Lists the candidates. */

@@ -51,6 +51,12 @@ export interface RecorderOptions {
    */
   readonly now?: () => number;
   readonly onRecord?: RecordObserver;
+  /**
+   * Called with each record's bytes before anything else sees them (before `onRecord`, before they
+   * reach the sink's reader): what replaces secrets by their placeholders, in place (see
+   * src/core/secrets.ts). `clock_time_get` records, which hold no data, keep their fast path.
+   */
+  readonly scrub?: (record: Uint8Array) => void;
   /** Give functions that take an i64 an adapter where one helps (see src/core/split.ts). Default true. */
   readonly adapt?: boolean;
 }
@@ -244,6 +250,13 @@ export function recordImports(host: WasiHost, sink: RecordSink, memory: MemoryVi
   };
   const now = options.now;
   const clock: CallClock = now === undefined ? host.clock : { hold: now, release: () => {} };
+  // The generated code calls one observer: the scrubber first, so that a trace shows what the log gets.
+  const { onRecord, scrub } = options;
+  const observer: RecordObserver | undefined =
+    scrub === undefined ? onRecord : onRecord === undefined ? (bytes) => scrub(bytes) : (bytes, offset, prev) => {
+      scrub(bytes);
+      onRecord(bytes, offset, prev);
+    };
   // Each wrapper is generated when it is first looked up: instantiation looks up only the functions
   // the module imports.
   const out = {} as Record<SyscallName, ImportFn>;
@@ -254,8 +267,8 @@ export function recordImports(host: WasiHost, sink: RecordSink, memory: MemoryVi
       get: () => {
         if (fn === undefined) {
           const make = new Function(...HELPER_NAMES, 'S', 'M', 'h', 'C', 'Z', 'O', 'ProcExit', 'RESULT_TRAP', recorderSource(sc));
-          fn = make(...HELPER_VALUES, sink, memory, host.imports[sc.name], clock, sizes, options.onRecord, ProcExit, RESULT_TRAP) as ImportFn;
-          if (sc.name === 'clock_time_get' && options.onRecord === undefined && options.adapt !== false) {
+          fn = make(...HELPER_VALUES, sink, memory, host.imports[sc.name], clock, sizes, observer, ProcExit, RESULT_TRAP) as ImportFn;
+          if (sc.name === 'clock_time_get' && onRecord === undefined && options.adapt !== false) {
             fn = splitI64(coreParams(sc), recordClockTimeGet(sink, memory, clock, host.clock, fn)) as unknown as ImportFn;
           }
         }

@@ -31,6 +31,7 @@ import { ANNOTATIONS_ENTRY, checkAnnotations, type Annotation } from '../registr
 import { MANIFEST_ENTRY, MODULE_ENTRY } from '../registry/archive.js';
 import type { ProcessSummary } from '../registry/inspect.js';
 import { PROCESS_ID, type Manifest } from '../registry/registry.js';
+import { SecretMarks } from '../core/secrets.js';
 import { segmentFileName } from '../core/segment.js';
 import { pageHtml, type PlayerAssets } from './page.js';
 
@@ -283,7 +284,7 @@ function summary(a: Archive) {
     startTime: m.startTime,
     endTime: m.endTime,
     module: m.module,
-    args: m.args,
+    args: m.args.map((x) => new SecretMarks(m.secrets ?? []).text(x)),
     status: m.status,
     exitCode: m.exitCode,
     records: m.records ?? 0,
@@ -295,7 +296,8 @@ function summary(a: Archive) {
 function withManifest(registry: TcRegistry, p: ProcessSummary) {
   try {
     const m = registry.registry.readManifest(p.id);
-    return { ...p, args: m.args, ...(m.endTime ? { endTime: m.endTime } : {}) };
+    const marks = new SecretMarks(m.secrets ?? []);
+    return { ...p, args: m.args.map((x) => marks.text(x)), ...(m.endTime ? { endTime: m.endTime } : {}) };
   } catch {
     return p;
   }

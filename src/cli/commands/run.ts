@@ -8,6 +8,8 @@ import { run, type RunResult } from '../../api/run.js';
 import { streamNumber } from '../../api/records.js';
 import { parseEnv } from '../../run.js';
 import { formatRecord } from '../../core/trace.js';
+import { SecretMarks } from '../../core/secrets.js';
+import { UsageError } from '../../errors.js';
 import { stderr } from '../io.js';
 import { checkExitStatusFile, errorStatus, writeExitStatus, type ExitStatus } from '../exit-status.js';
 
@@ -22,6 +24,12 @@ export interface RunCommandOptions {
   exitStatusFile?: string;
   /** A note for stderr, after the process id (`tc: note: ...`): tc's own options given after the module. */
   note?: string;
+  secretEnv?: string[];
+  secretArg?: string[];
+  secretFile?: string[];
+  secret?: string[];
+  /** false with --no-default-secrets. */
+  defaultSecrets?: boolean;
   writerThread?: Worker;
 }
 
@@ -51,6 +59,14 @@ export async function runCommand(module: string, args: string[], opts: RunComman
     if (opts.note !== undefined) stderr(`tc: note: ${opts.note}\n`);
   };
   if (!opts.record) note();
+  const secretArgs = (opts.secretArg ?? []).map((v) => {
+    if (!/^\d+$/.test(v)) throw new UsageError(`--secret-arg ${v}: expected an index into the guest's argv (0 is the module)`);
+    return Number(v);
+  });
+  let marks: SecretMarks | undefined;
+  // Notes come after the process id, which is the first line on stderr.
+  const notes: string[] = [];
+  const say = (message: string) => stderr(`tc: note: ${message}\n`);
   try {
     result = await run(module, {
       args,
@@ -64,12 +80,16 @@ export async function runCommand(module: string, args: string[], opts: RunComman
         id = started;
         stderr(`${started}\n`);
         note();
+        for (const n of notes.splice(0)) say(n);
       },
       onWarning: (message) => {
         problem = message;
         stderr(`tc: ${message}\n`);
       },
-      onRecord: opts.trace ? (rec) => stderr(`${formatRecord(rec, streamNumber(rec))}\n`) : undefined,
+      secrets: { env: opts.secretEnv, args: secretArgs, files: opts.secretFile, values: opts.secret, defaults: opts.defaultSecrets !== false },
+      onSecrets: (secrets) => (marks = new SecretMarks(secrets)),
+      onNote: (message) => (opts.record && id === null ? notes.push(message) : say(message)),
+      onRecord: opts.trace ? (rec) => stderr(`${formatRecord(rec, streamNumber(rec), marks)}\n`) : undefined,
     });
   } catch (e) {
     if (file !== undefined) writeExitStatus(file, errorStatus(e, id));

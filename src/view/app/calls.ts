@@ -102,7 +102,7 @@ export class CallList {
           if (f.fn >= 0 && d.ids[k] !== f.fn) continue;
           if (f.kind >= 0 && d.kinds[k] !== f.kind) continue;
           if (inFile && !inFile.has(first + k)) continue;
-          if (needle && !formatRecord(this.store.record(first + k), d.streams[k] || -1).toLowerCase().includes(needle)) continue;
+          if (needle && !formatRecord(this.store.record(first + k), d.streams[k] || -1, this.store.marks).toLowerCase().includes(needle)) continue;
           out.push(first + k);
         }
       }
@@ -163,7 +163,7 @@ export class CallList {
       const rec = this.shown === null ? r : this.shown[r]!;
       const d = this.store.record(rec);
       const stream = this.store.stream(rec);
-      const line = formatRecord(d, stream || -1);
+      const line = formatRecord(d, stream || -1, this.store.marks);
       const el = h(
         'div',
         { class: `row${rec === this.selected ? ' selected' : ''}${d.result !== 0 && d.syscall.returnsErrno ? ' failed' : ''}`, style: `top:${r * ROW + offset}px`, 'data-record': rec, title: line },
@@ -196,10 +196,10 @@ export function recordDetail(store: RecordStore, n: number, actions: HTMLElement
       'table',
       { class: 'params' },
       ...sc.params.map((p, i) => h('tr', {}, h('th', {}, p.name), h('td', {}, formatScalar(p.type, rec.params[i]!)), h('td', { class: 'muted' }, p.type))),
-      sc.returnsErrno || rec.trap !== undefined ? h('tr', {}, h('th', {}, 'result'), h('td', { class: failed ? 'err' : '' }, formatResult(rec)), h('td', { class: 'muted' }, failed ? `errno ${rec.result}` : '')) : null,
+      sc.returnsErrno || rec.trap !== undefined ? h('tr', {}, h('th', {}, 'result'), h('td', { class: failed ? 'err' : '' }, formatResult(rec, store.marks)), h('td', { class: 'muted' }, failed ? `errno ${rec.result}` : '')) : null,
       stream ? h('tr', {}, h('th', {}, 'reached'), h('td', {}, stream === 1 ? 'stdout' : 'stderr'), h('td', {})) : null,
     ),
-    ...sc.inputs.map((inp, i) => bytesBlock(`in ${inp.name}`, formatInput(inp, rec.inputs[i]!), rec.inputs[i]!)),
-    ...(failed ? [] : sc.outputs.map((o, i) => bytesBlock(`out ${o.name}`, formatOutput(o, rec.outputs[i]!), rec.outputs[i]!))),
+    ...sc.inputs.map((inp, i) => bytesBlock(`in ${inp.name}`, formatInput(inp, rec.inputs[i]!, store.marks), rec.inputs[i]!)),
+    ...(failed ? [] : sc.outputs.map((o, i) => bytesBlock(`out ${o.name}`, formatOutput(o, rec.outputs[i]!, store.marks), rec.outputs[i]!))),
   );
 }

@@ -4,6 +4,7 @@
  * by kind over time, the files the guest used), and records are decoded only when shown, a batch at a
  * time, from the compressed segments kept as they came. Memory then stays near the log's own size.
  */
+import { SecretMarks } from '../../core/secrets.js';
 import { ByteReader, decodeRecord, RESULT_TRAP, RecordScanner, type LogRecord } from '../../core/codec.js';
 import { PORTABLE_CODEC } from '../../core/portable-codec.js';
 import { bytesSource, segmentFrames, unpackBatch, type BatchInfo, type Frame, type SegmentSource } from '../../core/segment.js';
@@ -307,6 +308,8 @@ export class RecordStore {
   constructor(
     segments: readonly Uint8Array[],
     readonly index: LogIndex,
+    /** The recording's secrets: records show `‹secret NAME›` where their placeholders are. */
+    readonly marks: SecretMarks = new SecretMarks([]),
   ) {
     this.srcs = sources(segments);
     this.budget = segments.reduce((n, s) => n + s.length, 0);

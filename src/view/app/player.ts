@@ -8,6 +8,7 @@
  */
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
+import { SecretMarks, secretLabel } from '../../core/secrets.js';
 import type { Annotation } from '../../registry/annotations.js';
 import type { Manifest } from '../../registry/registry.js';
 import { EXIT } from '../../errors.js';
@@ -72,6 +73,8 @@ export class Player {
   private readonly index: LogIndex;
   private readonly store: RecordStore;
   private readonly term: Terminal;
+  /** The recording's secrets, shown as `‹secret NAME›`. */
+  private readonly marks: SecretMarks;
   private readonly fit = new FitAddon();
   private readonly timeline: Timeline;
   private readonly calls: CallList;
@@ -108,7 +111,8 @@ export class Player {
   ) {
     this.notes = annotations;
     this.index = indexLog(segments);
-    this.store = new RecordStore(segments, this.index);
+    this.marks = new SecretMarks(manifest.secrets ?? []);
+    this.store = new RecordStore(segments, this.index, this.marks);
     const index = this.index;
 
     this.term = new Terminal({ convertEol: true, scrollback: 100_000, fontSize: 13, screenReaderMode: true, disableStdin: true, cursorBlink: false, theme: { background: '#0d1117', foreground: '#e6edf3' } });
@@ -125,9 +129,10 @@ export class Player {
       'header',
       { class: 'bar' },
       backend.mode === 'file' ? null : h('a', { href: `/${location.search}`, class: 'link', title: 'every recording' }, '← library'),
-      h('span', { class: 'title' }, h('strong', {}, m.module.name), ' ', h('span', { class: 'args' }, m.args.slice(1).join(' '))),
+      h('span', { class: 'title' }, h('strong', {}, m.module.name), ' ', h('span', { class: 'args' }, m.args.slice(1).map((a) => this.marks.text(a)).join(' '))),
       h('span', { class: `status ${m.status}` }, exit),
       h('span', { class: 'muted' }, `${count(index.records)} records · ${humanDuration(span)} · ${m.id}`),
+      m.secrets?.length ? h('span', { class: 'secrets', title: `kept out of the recording: ${m.secrets.map((x) => x.name).join(', ')}` }, `${m.secrets.length} secret${m.secrets.length === 1 ? '' : 's'} kept out`) : null,
       h('span', { class: 'spacer-flex' }),
       exportUrl ? h('a', { href: exportUrl, download: `${m.id}.tcr`, class: 'button' }, 'Download .tcr') : null,
       h('button', { onclick: () => void this.reexecute(), title: 'x' }, 'Re-execute'),
@@ -197,7 +202,11 @@ export class Player {
     const side = h('div', { class: 'side' }, h('div', { class: 'tabs', role: 'tablist' }, ...Object.values(this.tabs).map((t) => t.tab)), ...Object.values(this.tabs).map((t) => t.pane), this.detailPane);
 
     this.dialog = h('div', { class: 'dialog', hidden: true, role: 'dialog' });
-    const warnings = [index.cut ? `The log ends inside a batch (${index.cut}): shown up to there.` : null, m.status === 'recording' || m.status === 'incomplete' ? 'This recording did not finish.' : null].filter(Boolean);
+    const warnings = [
+      index.cut ? `The log ends inside a batch (${index.cut}): shown up to there.` : null,
+      m.status === 'recording' || m.status === 'incomplete' ? 'This recording did not finish.' : null,
+      m.redaction ? `Redacted from ${m.redaction.from}: ${m.redaction.message}.` : null,
+    ].filter(Boolean);
     this.element = h(
       'div',
       { class: 'player' },
@@ -278,7 +287,8 @@ export class Player {
     for (; this.shown < target; this.shown++) this.writeChunk(outs[this.shown]!.stream, outs[this.shown]!.bytes);
   }
 
-  private writeChunk(stream: number, bytes: Uint8Array): void {
+  private writeChunk(stream: number, raw: Uint8Array): void {
+    const bytes = this.labelled(raw);
     if (stream === 2) {
       this.term.write('\x1b[31m');
       this.term.write(bytes);
@@ -289,8 +299,29 @@ export class Player {
   /** What the terminal received (without the colour it gives stderr). */
   terminalText(): string {
     const d = decoder();
-    if (this.showing === 'reexec') return this.reexecChunks.map(([, b]) => d.decode(b, { stream: true })).join('') + d.decode();
-    return this.index.outputs.slice(0, this.shown).map((c) => d.decode(c.bytes, { stream: true })).join('') + d.decode();
+    if (this.showing === 'reexec') return this.reexecChunks.map(([, b]) => d.decode(this.labelled(b), { stream: true })).join('') + d.decode();
+    return this.index.outputs.slice(0, this.shown).map((c) => d.decode(this.labelled(c.bytes), { stream: true })).join('') + d.decode();
+  }
+
+  /** `bytes` with `‹secret NAME›` where a secret's placeholder is. */
+  private labelled(bytes: Uint8Array): Uint8Array {
+    if (this.marks.empty) return bytes;
+    const runs = this.marks.find(bytes);
+    if (runs.length === 0) return bytes;
+    const parts: Uint8Array[] = [];
+    let at = 0;
+    for (const r of runs) {
+      parts.push(bytes.subarray(at, r.start), new TextEncoder().encode(secretLabel(r.name, r.from, r.to, r.length)));
+      at = r.end;
+    }
+    parts.push(bytes.subarray(at));
+    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let p = 0;
+    for (const part of parts) {
+      out.set(part, p);
+      p += part.length;
+    }
+    return out;
   }
 
   // --- playback ------------------------------------------------------------------------------------
@@ -571,7 +602,7 @@ export class Player {
     let result: RunResult;
     try {
       result = await this.reexec.run(
-        { module, name: m.module.name, segments: this.segments, finished: m.status === 'exited' || m.status === 'trapped', ...(until === undefined ? {} : { until }) },
+        { module, name: m.module.name, segments: this.segments, finished: m.status === 'exited' || m.status === 'trapped', ...(until === undefined ? {} : { until }), ...(m.secrets ? { secrets: [...m.secrets] } : {}) },
         {
           onProgress: (b) => {
             progress.value = b;

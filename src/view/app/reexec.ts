@@ -5,6 +5,7 @@
  */
 import workerSource from 'tc:worker-source';
 import type { RunResult } from './worker.js';
+import type { SecretInfo } from '../../core/secrets.js';
 
 export type { RunResult };
 
@@ -14,6 +15,8 @@ export interface RunRequest {
   readonly segments: readonly Uint8Array[];
   readonly finished: boolean;
   readonly until?: number;
+  /** The recording's secrets (its manifest's): a divergence names those used before it. */
+  readonly secrets?: readonly SecretInfo[];
 }
 
 export interface RunCallbacks {

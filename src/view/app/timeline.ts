@@ -174,7 +174,7 @@ export class Timeline {
     const n = this.recordAtX(e.offsetX);
     const rec = this.store.record(n);
     const t = this.store.time(n) - this.store.index.start;
-    this.tip.textContent = `#${n}  ${humanDuration(t)}  ${formatRecord(rec, this.store.stream(n) || -1)}`;
+    this.tip.textContent = `#${n}  ${humanDuration(t)}  ${formatRecord(rec, this.store.stream(n) || -1, this.store.marks)}`;
     this.tip.hidden = false;
     this.tip.style.left = `${Math.min(e.offsetX + 12, this.width() - 360)}px`;
   }

@@ -4,7 +4,7 @@
  * batch at a time), of what reached the terminal, and of how the replay ended, and may read the guest's
  * memory once a replay paused before a record.
  *
- * Messages in:  { type: 'run', module: Uint8Array, name, segments: Uint8Array[], finished, until? }
+ * Messages in:  { type: 'run', module: Uint8Array, name, segments: Uint8Array[], finished, until?, secrets? }
  *               { type: 'memory', address, length, tag }
  * Messages out: { type: 'progress', batches } | { type: 'output', chunks: [stream, bytes][] }
  *               | { type: 'done', result } | { type: 'memory', tag, bytes | error }
@@ -18,6 +18,7 @@ import { LogEndedError, ReplayDivergence } from '../../core/replayer.js';
 import type { Codec } from '../../core/segment.js';
 import { formatCall } from '../../core/trace.js';
 import { isTcError } from '../../errors.js';
+import { SecretMarks, type SecretInfo } from '../../core/secrets.js';
 import { SYSCALL, type SyscallName } from '../../wasi/syscalls.js';
 
 /** How a re-execution ended (posted as `done`). */
@@ -44,7 +45,8 @@ const scope = self as unknown as WorkerScope;
 let memory: WebAssembly.Memory | null = null;
 let compiled: { bytes: Uint8Array; loaded: Awaited<ReturnType<typeof loadModule>> } | null = null;
 
-async function run(msg: { module: Uint8Array; name: string; segments: Uint8Array[]; finished: boolean; until?: number }): Promise<RunResult> {
+async function run(msg: { module: Uint8Array; name: string; segments: Uint8Array[]; finished: boolean; until?: number; secrets?: SecretInfo[] }): Promise<RunResult> {
+  const infos = msg.secrets ?? [];
   if (compiled === null || compiled.bytes !== msg.module) compiled = { bytes: msg.module, loaded: await loadModule(msg.module, msg.name) };
   const { module, unknownImports } = compiled.loaded;
   let pending: [number, Uint8Array][] = [];
@@ -71,6 +73,8 @@ async function run(msg: { module: Uint8Array; name: string; segments: Uint8Array
       unknownImports,
       onOutput: (stream, bytes) => pending.push([stream, bytes.slice()]),
       ...(msg.until === undefined ? {} : { until: msg.until }),
+      // Without their values: the guest gets the placeholders, and a divergence names the secrets.
+      ...(infos.length === 0 ? {} : { secrets: { infos } }),
     });
     flush();
     memory = outcome.memory;
@@ -83,7 +87,7 @@ async function run(msg: { module: Uint8Array; name: string; segments: Uint8Array
         return new ByteReader(w.buf.subarray(0, w.pos)).blob().slice();
       });
       const args = outcome.paused.args;
-      return { records: outcome.records, paused: { offset: outcome.paused.offset, fn: outcome.paused.fn, args: args.map(String), call: formatCall(sc, args, inputs), inputs, memorySize: memory.buffer.byteLength } };
+      return { records: outcome.records, paused: { offset: outcome.paused.offset, fn: outcome.paused.fn, args: args.map(String), call: formatCall(sc, args, inputs, new SecretMarks(infos)), inputs, memorySize: memory.buffer.byteLength } };
     }
     return { records: outcome.records, exitCode: outcome.exitCode, ...(outcome.trap ? { trap: outcome.trap.message } : {}) };
   } catch (e) {
