@@ -33,9 +33,11 @@ demo: build
 	@echo '$$ tc describe process <id>'
 	@node bin/tc.js describe process --registry .demo/registry "$$(head -1 .demo/id)"
 
-## Debian packages the tests need, installed when missing: Chromium for the browser tests.
+## Debian packages the tests need, installed when missing: Chromium for the browser tests; Ceph's
+## object gateway, monitor and OSD for the S3-compatible server of the remote tests (scripts/rgw.sh).
 test-deps:
 	@command -v chromium >/dev/null || { echo 'installing chromium (browser tests)'; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+	@command -v radosgw >/dev/null && command -v ceph-mon >/dev/null && command -v ceph-osd >/dev/null || { echo 'installing radosgw ceph-mon ceph-osd (the S3 server of the remote tests)'; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends radosgw ceph-mon ceph-osd >/dev/null; }
 
 test: build test-deps
 	npx vitest run
