@@ -1,6 +1,6 @@
 /**
- * tc as a library, on Node: run a WASI preview1 module and record it, replay a recording, and read the
- * registry as data. The `tc` command is a thin shell over these functions: it formats what they return
+ * tc as a library, on Node: run a WASI preview1 module and record it, replay a recording, read the
+ * registry as data, and share recordings through S3-compatible storage (push, pull, a bucket as data). The `tc` command is a thin shell over these functions: it formats what they return
  * and prints it; they throw typed errors ({@link TcError} and its kinds, each with the exit code the
  * command uses) and never exit the process.
  *
@@ -17,6 +17,7 @@ export { run, type RunOptions, type RunResult } from './run.js';
 export { replay, resolveProcess, type ReplayOptions, type ReplayResult } from './replay.js';
 export { openRegistry, TcRegistry } from './registry.js';
 export { logRecords, readLog, type LogRecordsOptions } from './log.js';
+export { addRemote, openRemote, pull, push, remotes, removeRemote, TcRemote, type PushOptions, type RemoteOptions, type TransferOptions } from './remote.js';
 export type { OutputStream, TracedRecord } from './records.js';
 export { EXIT, ModuleError, TcError, UsageError } from '../errors.js';
 export { ReplayDivergence, LogEndedError } from '../core/replayer.js';
@@ -30,3 +31,7 @@ export type { ModuleDescription, ProcessDescription, ProcessSummary } from '../r
 export type { ModuleInfo, ProcessStatus } from '../registry/registry.js';
 export type { DeletedModule, DeletedProcess } from '../registry/remove.js';
 export type { VerifyResult } from '../registry/verify.js';
+export { RemoteError, type Remote, type RemoteConfig } from '../remote/remotes.js';
+export { PullDamageError, type PulledProcess } from '../remote/pull.js';
+export { StillRecordingError, TooLargeError, type PushedProcess, type PushResult } from '../remote/push.js';
+export type { TransferProgress } from '../remote/s3.js';

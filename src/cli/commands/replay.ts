@@ -15,6 +15,11 @@ export interface ReplayCommandOptions {
   trace?: boolean;
   /** Write an {@link ExitStatus} here at the end. */
   exitStatusFile?: string;
+  /**
+   * With `--remote`: get process `prefix` from the bucket into the registry (unless it is there) and
+   * give its full id (see `pullForReplay` in src/cli/commands/pull.ts, loaded only then).
+   */
+  fetch?: (prefix: string) => Promise<string>;
 }
 
 /** `tc replay`: returns the exit code to exit with (the recorded one, or a divergence code). */
@@ -24,7 +29,7 @@ export async function replayCommand(prefix: string, opts: ReplayCommandOptions):
   let id: string | null = null;
   let status: ExitStatus;
   try {
-    id = resolveProcess(prefix, { registry: opts.registry });
+    id = opts.fetch === undefined ? resolveProcess(prefix, { registry: opts.registry }) : await opts.fetch(prefix);
     const result = await replay(id, {
       registry: opts.registry,
       onOutput: opts.quiet ? undefined : (stream, bytes) => writeFd(stream === 'stdout' ? 1 : 2, bytes),
