@@ -1,0 +1,326 @@
+/**
+ * Remotes: tc push, tc pull, tc replay --remote and the registry commands with --remote, against a
+ * real S3-compatible server (Ceph's RGW on 127.0.0.1, test/helpers/rgw.ts), through bin/tc.js; and
+ * the faults: a server stopped in the middle of a push, wrong credentials, a missing bucket, objects
+ * damaged in the bucket, a pull killed half way, two pushes of one recording at once.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { createHash, randomFillSync } from 'node:crypto';
+import * as fs from 'node:fs';
+import { join } from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { addRemote, push } from '../src/api/remote.js';
+import { Filter } from '../src/format/tc/format/filter.js';
+import { Registry, type Manifest } from '../src/registry/registry.js';
+import { encodeBatch, segmentFileName, type SegmentSummary } from '../src/timemachine/log.js';
+import { SYSCALL } from '../src/wasi/syscalls.js';
+import { humanBytes } from '../src/cli/render.js';
+import { createBucket, rgwScript, s3Client, s3Server, type S3Server } from './helpers/rgw.js';
+import { FLITE, ROOT, snapshot, splitId, tc, tcAsync, tempDir, type Spawned } from './helpers/run.js';
+
+const HELLO = join(ROOT, 'wasm-fixtures/c/hello.wasm');
+const CAT = join(ROOT, 'wasm-fixtures/c/stdin_cat.wasm');
+const READ = join(ROOT, 'bench/c/read.wasm');
+const MiB = 1024 * 1024;
+
+let server: S3Server;
+
+beforeAll(async () => {
+  server = await s3Server();
+});
+
+// --- helpers ---------------------------------------------------------------------------------------
+
+/** `tc args...`, expecting exit 0 and nothing on stderr (no progress bar on a pipe); its stdout. */
+function ok(args: string[], env?: Record<string, string>): string {
+  const r = tc(args, { env });
+  expect(r.stderr.toString(), `tc ${args.join(' ')}`).toBe('');
+  expect(r.status, `tc ${args.join(' ')}`).toBe(0);
+  return r.stdout.toString();
+}
+
+/** `tc args...`, expecting it to fail with `status` and one line on stderr; that line. */
+function fails(args: string[], status: number, env?: Record<string, string>): string {
+  const r = tc(args, { env });
+  const err = r.stderr.toString();
+  expect(r.status, `tc ${args.join(' ')}: ${err}`).toBe(status);
+  expect(err.split('\n'), err).toHaveLength(2); // one line and its newline
+  expect(r.stdout.toString()).toBe('');
+  return err;
+}
+
+/** A new registry with remote `team`: `s3://<bucket>/<prefix>` at the server (or `endpoint`). */
+function registryWithRemote(bucket: string, prefix = 'tc', endpoint = server.endpoint): string {
+  const reg = tempDir('tc-reg-');
+  ok(['remote', 'add', '--registry', reg, 'team', `s3://${bucket}/${prefix}`, '--endpoint', endpoint, '--path-style']);
+  return reg;
+}
+
+/** Record `args` (tc run's, module included) into `registry`; the process id. */
+function record(registry: string, args: string[]): string {
+  const r = tc(['run', '--registry', registry, ...args]);
+  expect(r.status, r.stderr.toString()).toBe(0);
+  return splitId(r.stderr).id;
+}
+
+/** The objects of `bucket`: key -> { size, etag, modified }. */
+async function objects(bucket: string): Promise<Record<string, { size: number; etag: string; modified: number }>> {
+  const out: Record<string, { size: number; etag: string; modified: number }> = {};
+  let token: string | undefined;
+  do {
+    const page = await s3Client(server).send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) out[o.Key!] = { size: o.Size!, etag: o.ETag!, modified: o.LastModified!.getTime() };
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token !== undefined);
+  return out;
+}
+
+async function getObject(bucket: string, key: string): Promise<Buffer> {
+  const r = await s3Client(server).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Buffer.from(await r.Body!.transformToByteArray());
+}
+
+async function putObject(bucket: string, key: string, body: Uint8Array): Promise<void> {
+  await s3Client(server).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+}
+
+/** The sha256 of `bytes` (large contents are compared by it: a failed comparison prints two lines). */
+const sha = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/** Every file and directory of a registry but its remotes: relative path -> sha256 of the content, or `<dir>`. */
+function registryFiles(registry: string): Record<string, string> {
+  if (!fs.existsSync(registry)) return {};
+  const files = snapshot(registry);
+  delete files['remotes.json'];
+  return Object.fromEntries(Object.entries(files).map(([k, v]) => [k, v === '<dir>' ? v : sha(Buffer.from(v, 'base64'))]));
+}
+
+/** stdout, stderr and exit status of `tc replay <id>` in `registry`. */
+function replayed(registry: string, id: string): { status: number; stdout: string; stderr: string } {
+  const r = tc(['replay', '--registry', registry, id]);
+  return { status: r.status, stdout: r.stdout.toString('base64'), stderr: r.stderr.toString() };
+}
+
+/** A file of `size` random bytes in a new directory; the directory. */
+function randomFile(size: number): string {
+  const dir = tempDir('tc-in-');
+  const fd = fs.openSync(join(dir, 'input.bin'), 'w');
+  const chunk = Buffer.alloc(MiB);
+  for (let n = 0; n < size; n += MiB) fs.writeSync(fd, randomFillSync(chunk), 0, Math.min(MiB, size - n));
+  fs.closeSync(fd);
+  return dir;
+}
+
+/** Set the manifest's start time of process `id` in `registry` (as if it had been recorded then). */
+function backdate(registry: string, id: string, startTime: string): void {
+  const file = join(registry, 'processes', id, 'manifest.json');
+  const m = JSON.parse(fs.readFileSync(file, 'utf8')) as Manifest;
+  fs.writeFileSync(file, `${JSON.stringify({ ...m, startTime, ...(m.endTime ? { endTime: startTime } : {}) }, null, 2)}\n`);
+}
+
+/** A pid that is not alive: a child that has exited. */
+const deadPid = (() => spawnSync(process.execPath, ['-e', '']).pid!)();
+
+/**
+ * A recording killed in its third segment, written into `registry` directly with the log's encoder:
+ * three segments of sched_yield records, the last batch cut short, no totals in the manifest.
+ */
+function writeKilledRecording(registry: string, id: string): number {
+  const reg = new Registry(registry);
+  const wasm = fs.readFileSync(HELLO);
+  const module = reg.putModule(wasm, 'hello.wasm');
+  const log = reg.logDir(id);
+  fs.mkdirSync(log, { recursive: true });
+  const segments: SegmentSummary[] = [];
+  let offset = 0;
+  for (let index = 0; index < 3; index++) {
+    const n = 1000 * (index + 1);
+    const records = new Uint8Array(Array.from({ length: n }, () => [SYSCALL.sched_yield.id, 0, 0]).flat());
+    const [h, p] = encodeBatch({ segment: index, batch: 0, firstOffset: offset, firstTimestamp: 0, lastTimestamp: 0, recordCount: n }, records, 6, Filter.TimestampOffset);
+    let file = Buffer.concat([h, p]);
+    if (index === 2) file = file.subarray(0, file.length - 2);
+    else offset += n;
+    fs.writeFileSync(join(log, segmentFileName(index)), file);
+    segments.push({ index, records: n, batches: 1, size: file.length, uncompressedSize: 3 * n, compressedSize: p.length, firstTimestamp: 0, lastTimestamp: 0 });
+  }
+  reg.writeManifest({
+    version: 1,
+    id,
+    startTime: new Date().toISOString(),
+    module,
+    args: ['hello.wasm'],
+    env: [],
+    dirs: [],
+    runtime: { tc: '0.1.0', node: process.versions.node, v8: process.versions.v8 },
+    pid: deadPid,
+    status: 'recording',
+    segments,
+  });
+  return offset;
+}
+
+// --- tests -----------------------------------------------------------------------------------------
+
+describe('tc remote', () => {
+  it('adds, lists and removes remotes, kept in the registry without credentials; bad names and URLs are refused', () => {
+    const reg = tempDir('tc-reg-');
+    expect(ok(['remote', 'ls', '--registry', reg])).toBe('NAME  URL  ENDPOINT  REGION  PATH STYLE\n');
+    expect(ok(['remote', 'add', '--registry', reg, 'team', 's3://recordings/ci/tc', '--endpoint', 'http://127.0.0.1:9000', '--path-style', '--region', 'eu-west-3'])).toBe(
+      'added remote team (s3://recordings/ci/tc)\n',
+    );
+    ok(['remote', 'add', '--registry', reg, 'aws', 's3://other-bucket']);
+    expect(JSON.parse(ok(['remote', 'ls', '--registry', reg, '-o', 'json']))).toEqual([
+      { name: 'aws', url: 's3://other-bucket', pathStyle: false },
+      { name: 'team', url: 's3://recordings/ci/tc', endpoint: 'http://127.0.0.1:9000', region: 'eu-west-3', pathStyle: true },
+    ]);
+    expect(ok(['remote', 'ls', '--registry', reg]).split('\n')[2]).toMatch(/^team +s3:\/\/recordings\/ci\/tc +http:\/\/127\.0\.0\.1:9000 +eu-west-3 +yes$/);
+    expect(fs.statSync(join(reg, 'remotes.json')).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(join(reg, 'remotes.json'), 'utf8')).not.toMatch(/key|secret|token/i);
+
+    expect(fails(['remote', 'add', '--registry', reg, 'team', 's3://x-bucket'], 250)).toBe('tc: remote team exists already (s3://recordings/ci/tc); tc remote rm team first\n');
+    expect(fails(['remote', 'add', '--registry', reg, 'b', 'http://bucket/x'], 251)).toBe('tc: remote url http://bucket/x: expected s3://bucket or s3://bucket/prefix\n');
+    expect(fails(['remote', 'add', '--registry', reg, 'b', 's3://Bad_Bucket'], 251)).toMatch(/'Bad_Bucket' is not a bucket name/);
+    expect(fails(['remote', 'add', '--registry', reg, 'b', 's3://bucket/a//b'], 251)).toMatch(/the prefix has an empty, '\.' or '\.\.' part/);
+    expect(fails(['remote', 'add', '--registry', reg, '-x', 's3://bucket'], 251)).toMatch(/unknown option '-x'/);
+    expect(fails(['remote', 'add', '--registry', reg, 'a/b', 's3://bucket'], 251)).toMatch(/^tc: remote name 'a\/b': expected letters/);
+    expect(fails(['remote', 'add', '--registry', reg, 'b', 's3://bucket', '--endpoint', 'ftp://x'], 251)).toBe('tc: --endpoint ftp://x: expected an http:// or https:// URL\n');
+    expect(fails(['remote', 'rm', '--registry', reg, 'nope'], 250)).toBe('tc: no remote nope (remotes: aws, team)\n');
+    expect(fails(['push', '--all', '--registry', reg], 250)).toBe('tc: which remote? this registry has aws, team: choose one with --remote\n');
+    expect(fails(['get', 'process', '--remote', 'nope', '--registry', reg], 250)).toBe('tc: no remote nope (remotes: aws, team)\n');
+
+    expect(ok(['remote', 'rm', '--registry', reg, 'aws'])).toBe('removed remote aws (s3://other-bucket)\n');
+    expect(ok(['remote', 'rm', '--registry', reg, 'team', '-o', 'yaml'])).toMatch(/^name: team\nurl: s3:\/\/recordings\/ci\/tc\n/);
+    expect(fails(['push', '--all', '--registry', reg], 250)).toBe('tc: no remote: tc remote add NAME s3://bucket/prefix, or --remote s3://bucket/prefix\n');
+    fs.writeFileSync(join(reg, 'remotes.json'), '{"remotes": [');
+    expect(fails(['remote', 'ls', '--registry', reg], 250)).toMatch(/remotes\.json is damaged/);
+  });
+});
+
+describe('tc push and tc pull', () => {
+  it('a recording pushed from one registry and pulled into an empty one replays identically; the bucket holds the registry layout (flite: its 21 MB module goes up in parts)', async () => {
+    const bucket = await createBucket(server, 'share');
+    const reg1 = registryWithRemote(bucket);
+    const out = tempDir('tc-out-');
+    const id = record(reg1, ['--dir', `${out}::/out`, FLITE, '-t', 'Recorded here, replayed there.', '-o', '/out/x.wav']);
+
+    expect(ok(['push', id.slice(0, 8), '--registry', reg1])).toMatch(new RegExp(`^pushed ${id} \\(\\d.* MiB, with its module flite.wasm\\)\\n$`));
+    const manifest = JSON.parse(fs.readFileSync(join(reg1, 'processes', id, 'manifest.json'), 'utf8')) as Manifest;
+    const hex = manifest.module.digest.slice(7);
+    const bucketObjects = await objects(bucket);
+    expect(Object.keys(bucketObjects).sort()).toEqual([`tc/modules/${hex}`, `tc/modules/${hex}.json`, `tc/processes/${id}/log/00000000`, `tc/processes/${id}/manifest.json`]);
+    for (const key of Object.keys(bucketObjects)) expect(sha(await getObject(bucket, key)), key).toBe(sha(fs.readFileSync(join(reg1, key.slice(3)))));
+    expect(bucketObjects[`tc/modules/${hex}`]!.etag).toMatch(/-3"$/); // 21.5 MB in three parts of 8 MiB
+
+    const reg2 = registryWithRemote(bucket);
+    expect(ok(['pull', id.slice(0, 8), '--registry', reg2])).toMatch(new RegExp(`^pulled ${id} \\(.*, with its module flite.wasm\\)\\n$`));
+    expect(registryFiles(reg2)).toEqual(registryFiles(reg1));
+    const there = replayed(reg2, id);
+    expect(there).toEqual(replayed(reg1, id));
+    expect(there.status).toBe(0);
+    expect(ok(['trace', '--registry', reg2, id])).toBe(ok(['trace', '--registry', reg1, id]));
+
+    // Pulling again changes nothing; so does pushing again.
+    const files = registryFiles(reg2);
+    expect(ok(['pull', id, '--registry', reg2])).toBe(`${id}: in the registry already\n`);
+    expect(registryFiles(reg2)).toEqual(files);
+    expect(ok(['push', id, '--registry', reg2])).toBe(`${id}: in s3://${bucket}/tc at ${server.endpoint} already\n`);
+    expect(await objects(bucket)).toEqual(bucketObjects);
+  });
+
+  it('a large segment goes up in parts and comes down streamed; pushing twice changes nothing; tc replay --remote pulls on demand', async () => {
+    const bucket = await createBucket(server, 'large');
+    const reg1 = registryWithRemote(bucket, 'team/recordings');
+    const id = record(reg1, ['--dir', `${randomFile(20 * MiB)}::/in`, READ, '/in/input.bin']);
+    const segment = fs.statSync(join(reg1, 'processes', id, 'log', '00000000')).size;
+    expect(segment).toBeGreaterThan(20 * MiB);
+
+    const pushed = JSON.parse(ok(['push', id, '--registry', reg1, '-o', 'json']));
+    expect(pushed).toMatchObject({ remote: `s3://${bucket}/team/recordings at ${server.endpoint}`, processes: [{ id, pushed: true, moduleUploaded: true }], skipped: [] });
+    const before = await objects(bucket);
+    expect(before[`team/recordings/processes/${id}/log/00000000`]).toMatchObject({ size: segment, etag: expect.stringMatching(/-3"$/) });
+    expect(JSON.parse(ok(['push', id, '--registry', reg1, '-o', 'json'])).processes).toEqual([{ ...pushed.processes[0], pushed: false, moduleUploaded: false, bytes: 0 }]);
+    expect(await objects(bucket)).toEqual(before);
+
+    // tc replay --remote: pulled into the registry the first time, taken from it the next.
+    const reg2 = registryWithRemote(bucket, 'team/recordings');
+    for (let i = 0; i < 2; i++) {
+      const r = tc(['replay', '--registry', reg2, '--remote', 'team', id.slice(0, 6)]);
+      expect([r.status, r.stdout.toString(), r.stderr.toString()]).toEqual([0, `read ${20 * MiB} bytes\n`, '']);
+    }
+    expect(registryFiles(reg2)).toEqual(registryFiles(reg1));
+    expect(ok(['verify', '--registry', reg2, id])).toMatch(/^ok: /);
+    // With a URL for --remote, the endpoint comes from the environment.
+    const reg3 = tempDir('tc-reg-');
+    const r = tc(['replay', '--registry', reg3, '--remote', `s3://${bucket}/team/recordings`, '--quiet', id], { env: { AWS_ENDPOINT_URL_S3: server.endpoint } });
+    expect([r.status, r.stdout.toString(), r.stderr.toString()]).toEqual([0, '', '']);
+  });
+
+  it('a recording that did not finish (three segments, the last batch cut short) goes up and comes down as it is', async () => {
+    const bucket = await createBucket(server, 'killed');
+    const reg1 = registryWithRemote(bucket);
+    const id = 'dddddddd-4444-4444-8444-444444444444';
+    const records = writeKilledRecording(reg1, id);
+    expect(ok(['push', id, '--registry', reg1])).toMatch(/^pushed /);
+    const pushed = JSON.parse((await getObject(bucket, `tc/processes/${id}/manifest.json`)).toString()) as Manifest;
+    expect(pushed.status).toBe('incomplete'); // its recorder is gone: as tc export writes it
+    const [row] = JSON.parse(ok(['get', 'process', '--remote', 'team', '--registry', reg1, '-o', 'json']));
+    const [local] = JSON.parse(ok(['get', 'process', '--registry', reg1, '-o', 'json']));
+    // The same row, but for the manifest's size: "recording" went up as "incomplete".
+    expect(row).toEqual({ ...local, size: local.size + 1 });
+    expect(row).toMatchObject({ id, status: 'incomplete', records });
+
+    const reg2 = registryWithRemote(bucket);
+    ok(['pull', id, '--registry', reg2]);
+    for (const s of ['00000000', '00000001', '00000002']) {
+      expect(sha(fs.readFileSync(join(reg2, 'processes', id, 'log', s)))).toBe(sha(fs.readFileSync(join(reg1, 'processes', id, 'log', s))));
+    }
+    expect(JSON.parse(ok(['describe', 'process', id, '--registry', reg2, '-o', 'json']))).toMatchObject({ status: 'incomplete', records, segments: [{}, {}, {}] });
+  });
+
+  it('refuses a process being recorded (tc push --all skips it), and one larger than --max-size, naming its size; pushes those started within --since', async () => {
+    const bucket = await createBucket(server, 'refuse');
+    const reg = registryWithRemote(bucket);
+    const done = record(reg, [HELLO]);
+    const old = record(reg, [HELLO]);
+    backdate(reg, old, new Date(Date.now() - 3 * 86400_000).toISOString());
+
+    const live = spawn(process.execPath, [join(ROOT, 'bin/tc.js'), 'run', '--registry', reg, CAT], { stdio: ['pipe', 'ignore', 'pipe'] });
+    let liveId = '';
+    live.stderr.on('data', (b: Buffer) => (liveId ||= b.toString().split('\n')[0]!));
+    while (!(liveId && fs.existsSync(join(reg, 'processes', liveId, 'manifest.json')))) await new Promise((r) => setTimeout(r, 20));
+    try {
+      expect(fails(['push', liveId, '--registry', reg], 250)).toBe(`tc: process ${liveId} is still being recorded (pid ${live.pid}); push it once it has ended\n`);
+      expect(fails(['push', done, liveId, '--registry', reg], 250)).toMatch(/still being recorded/);
+      expect(await objects(bucket)).toEqual({}); // nothing went up
+
+      // --max-size: the process's size as tc get process shows it (manifest and log).
+      const size = (JSON.parse(ok(['get', 'process', '--registry', reg, '-o', 'json'])) as { id: string; size: number }[]).find((p) => p.id === done)!.size;
+      expect(fails(['push', done, '--registry', reg, '--max-size', String(size - 1)], 250)).toBe(
+        `tc: process ${done} is ${size} B, more than --max-size ${size - 1} (${size - 1} B); nothing was pushed\n`,
+      );
+      expect(fails(['push', '--all', '--registry', reg, '--max-size', '0.5KB'], 250)).toMatch(/more than --max-size 0\.5KB \(512 B\); nothing was pushed\n$/);
+      expect(fails(['push', done, '--registry', reg, '--max-size', '10 MiBs'], 251)).toBe('tc: --max-size 10 MiBs: expected a size like 100MB, 1.5GB or 512KB (powers of 1024)\n');
+      expect(await objects(bucket)).toEqual({});
+
+      // --since: only the processes that started within it; the live one is skipped.
+      const sizes = new Map((JSON.parse(ok(['get', 'process', '--registry', reg, '-o', 'json'])) as { id: string; size: number }[]).map((p) => [p.id, p.size]));
+      const since = JSON.parse(ok(['push', '--since', '1d', '--registry', reg, '--max-size', '1MiB', '-o', 'json']));
+      // Its bytes: manifest, log and module.
+      expect(since.processes.map((p: { id: string; pushed: boolean; bytes: number }) => [p.id, p.pushed, p.bytes])).toEqual([[done, true, sizes.get(done)! + fs.statSync(HELLO).size]]);
+      expect(since.skipped).toEqual([{ id: liveId, reason: 'still being recorded' }]);
+      expect(Object.keys(await objects(bucket)).filter((k) => k.endsWith('manifest.json'))).toEqual([`tc/processes/${done}/manifest.json`]);
+      // --all: the oldest first; the one there already is left as it is.
+      expect(ok(['push', '--all', '--registry', reg])).toBe(
+        `pushed ${old} (${humanBytes(sizes.get(old)!)})\n${done}: in s3://${bucket}/tc at ${server.endpoint} already\nskipped ${liveId}: still being recorded\n`,
+      );
+    } finally {
+      live.stdin.end();
+      await new Promise((r) => live.on('close', r));
+    }
+    expect(fails(['push', '--since', '2x', '--registry', reg], 251)).toBe('tc: --since 2x: expected a duration like 30s, 10m, 2h, 7d\n');
+    expect(fails(['push', '--registry', reg], 251)).toBe('tc: which processes? give their ids, or --all, or --since DURATION\n');
+    expect(fails(['push', done, '--all', '--registry', reg], 251)).toBe('tc: give process ids, or --all / --since, not both\n');
+    expect(fails(['push', 'ffff', '--registry', reg], 250)).toBe("tc: no process matches 'ffff'\n");
+  });
+});
