@@ -8,7 +8,7 @@
  * leaves nothing that `tc get` shows.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, TcError } from '../errors.js';
 import { segmentFileName } from '../core/segment.js';
@@ -108,6 +108,15 @@ function localText(registry: Registry, id: string): string | undefined {
   }
 }
 
+/** Remove directory `dir` if it is empty (another writer may have put something there since). */
+function removeIfEmpty(dir: string): void {
+  try {
+    rmdirSync(dir);
+  } catch {
+    // not empty, or gone: left as it is
+  }
+}
+
 /** Pull one planned process (see the file comment). */
 async function pullOne(registry: Registry, bucket: Bucket, plan: Plan, onBytes: OnBytes): Promise<{ pulled: boolean; records: number }> {
   const { id, manifest } = plan;
@@ -117,6 +126,9 @@ async function pullOne(registry: Registry, bucket: Bucket, plan: Plan, onBytes: 
   const tmp = tempPath(join(processes, id));
   const hex = manifest.module.digest.slice(7);
   const moduleTmp = plan.module ? tempPath(join(modules, hex)) : undefined;
+  // The directories this pull makes, removed again (when empty) if it fails: the registry is left as it was.
+  const made = [processes, modules].filter((d) => !existsSync(d));
+  let pulled = false;
   try {
     mkdirSync(join(tmp, 'log'), { recursive: true, mode: 0o700 });
     if (moduleTmp !== undefined) {
@@ -152,12 +164,14 @@ async function pullOne(registry: Registry, bucket: Bucket, plan: Plan, onBytes: 
       if (localText(registry, id) !== plan.text) throw new RemoteError(`${source} is in the registry already, with a different recording`);
       return { pulled: false, records };
     }
-    return { pulled: true, records };
+    pulled = true;
+    return { pulled, records };
   } catch (e) {
     if (e instanceof TcError) throw e;
     throw new RegistryError(`registry ${registry.root}: ${(e as Error).message}`);
   } finally {
     rmSync(tmp, { recursive: true, force: true });
     if (moduleTmp !== undefined) rmSync(moduleTmp, { force: true });
+    if (!pulled) for (const d of made) removeIfEmpty(d);
   }
 }
