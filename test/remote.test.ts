@@ -324,3 +324,200 @@ describe('tc push and tc pull', () => {
     expect(fails(['push', 'ffff', '--registry', reg], 250)).toBe("tc: no process matches 'ffff'\n");
   });
 });
+
+describe('the registry commands with --remote', () => {
+  it('list, describe and delete in the bucket as in a registry, and tc gc --remote applies retention, deleting the modules no process uses', async () => {
+    const bucket = await createBucket(server, 'list');
+    const reg = registryWithRemote(bucket);
+    const recent = record(reg, [HELLO]);
+    const old = record(reg, [join(ROOT, 'wasm-fixtures/wat/hello.wasm')]);
+    const older = record(reg, [HELLO]);
+    backdate(reg, old, new Date(Date.now() - 40 * 86400_000).toISOString());
+    backdate(reg, older, new Date(Date.now() - 50 * 86400_000).toISOString());
+    ok(['push', '--all', '--registry', reg]);
+    const remote = ['--remote', 'team', '--registry', reg];
+
+    // As the registry shows them: the rows, the descriptions (with -v: every batch), the modules.
+    for (const format of ['json', 'yaml']) {
+      expect(ok(['get', 'process', ...remote, '-o', format])).toBe(ok(['get', 'process', '--registry', reg, '-o', format]));
+      expect(ok(['get', 'module', ...remote, '-o', format])).toBe(ok(['get', 'module', '--registry', reg, '-o', format]));
+      expect(ok(['describe', 'process', recent.slice(0, 8), '-v', ...remote, '-o', format])).toBe(ok(['describe', 'process', recent, '-v', '--registry', reg, '-o', format]));
+    }
+    const moduleId = JSON.parse(ok(['get', 'module', '--registry', reg, '-o', 'json']))[0].digest.slice(7, 15);
+    expect(ok(['describe', 'module', moduleId, ...remote])).toBe(ok(['describe', 'module', moduleId, '--registry', reg]));
+    expect(ok(['get', 'process', ...remote]).split('\n')[0]).toMatch(/^PROCESS ID +START +MODULE +EXIT +RECORDS +SIZE$/);
+    expect(ok(['get', ...remote])).toBe(ok(['get', '--registry', reg]));
+    expect(fails(['describe', 'process', 'ffff', ...remote], 250)).toBe("tc: no process matches 'ffff'\n");
+
+    // A module a process uses is refused; rm deletes a process (its manifest first) and leaves its module.
+    const users = [old].sort().join(', ');
+    const watModule = JSON.parse(ok(['describe', 'process', old, '--registry', reg, '-o', 'json'])).module.digest.slice(7);
+    expect(fails(['rm', 'module', watModule.slice(0, 10), ...remote], 250)).toBe(`tc: module ${watModule.slice(0, 12)} is used by process ${users} in s3://${bucket}/tc at ${server.endpoint}; remove those first (or tc gc --remote)\n`);
+    expect(ok(['rm', 'process', older.slice(0, 8), ...remote])).toBe(`${older}\n`);
+    expect(Object.keys(await objects(bucket)).filter((k) => k.includes(older))).toEqual([]);
+    expect(JSON.parse(ok(['get', 'process', ...remote, '-o', 'json'])).map((p: { id: string }) => p.id).sort()).toEqual([recent, old].sort());
+
+    // Retention: a dry run deletes nothing; then the process older than 30 days goes, and its module with it.
+    const dry = JSON.parse(ok(['gc', '--older-than', '30d', '--dry-run', ...remote, '-o', 'json']));
+    expect(dry).toMatchObject({ dryRun: true, processes: [{ id: old }], modules: [{ digest: `sha256:${watModule}` }], live: [] });
+    expect(Object.keys(await objects(bucket)).some((k) => k.includes(old))).toBe(true);
+    const gc = ok(['gc', '--older-than', '30d', ...remote]);
+    expect(gc).toMatch(new RegExp(`^deleted process ${old} \\(.*\\)\\ndeleted module ${watModule.slice(0, 12)} hello.wasm \\(.*\\)\\nfreed .*: 1 process, 1 module\\n$`));
+    expect(Object.keys(await objects(bucket)).sort()).toEqual(
+      [`tc/processes/${recent}/manifest.json`, `tc/processes/${recent}/log/00000000`, ...Object.keys(await objects(bucket)).filter((k) => k.startsWith('tc/modules/'))].sort(),
+    );
+    expect(JSON.parse(ok(['get', 'module', ...remote, '-o', 'json'])).map((m: { name: string }) => m.name)).toEqual(['hello.wasm']);
+    expect(ok(['gc', '--keep', '1', ...remote])).toBe('freed 0 B: 0 processes, 0 modules\n');
+    expect(fails(['gc', '--older-than', 'soon', ...remote], 251)).toBe('tc: --older-than soon: expected a duration like 30s, 10m, 2h, 7d\n');
+    // The registry itself was not touched.
+    expect(JSON.parse(ok(['get', 'process', '--registry', reg, '-o', 'json']))).toHaveLength(3);
+  });
+});
+
+describe('faults', () => {
+  it('the server stopped in the middle of a push: a clear error, the bucket shows no process, and pushing again completes', async () => {
+    const bucket = await createBucket(server, 'stopped');
+    const reg = registryWithRemote(bucket);
+    const out = tempDir('tc-out-');
+    const id = record(reg, ['--dir', `${out}::/out`, FLITE, '-t', 'Interrupted.', '-o', '/out/x.wav']);
+    // A gateway of its own over the same cluster, stopped (by its pid) once the first 8 MiB part is up.
+    const gateway = await rgwScript('gateway', server.cluster);
+    addRemote('doomed', `s3://${bucket}/tc`, { registry: reg, endpoint: gateway.endpoint, pathStyle: true });
+    let stopped = 0;
+    const failure = await push([id], {
+      registry: reg,
+      remote: 'doomed',
+      onProgress: (p) => {
+        if (stopped === 0 && p.bytes > 0) {
+          stopped = p.bytes;
+          process.kill(Number(gateway.pid), 'SIGKILL');
+        }
+      },
+    }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(stopped).toBeGreaterThan(0);
+    expect(failure?.message).toMatch(new RegExp(`^s3://${bucket}/tc at ${gateway.endpoint}: the server cannot be reached or went away \\((ECONNREFUSED|ECONNRESET|EPIPE)\\) writing `));
+    expect(fails(['push', id, '--remote', 'doomed', '--registry', reg], 250)).toMatch(/^tc: s3:\/\/.* at http:\/\/127\.0\.0\.1:\d+: the server cannot be reached or went away \(ECONNREFUSED\) reading processes\/.*\/manifest\.json\n$/);
+    // What a reader sees: no process (its manifest never went up).
+    expect(Object.keys(await objects(bucket)).filter((k) => k.endsWith('manifest.json'))).toEqual([]);
+    expect(ok(['get', 'process', '--remote', 'team', '--registry', reg])).toBe('PROCESS ID  START  MODULE  EXIT  RECORDS  SIZE\n');
+    expect(fails(['pull', id, '--registry', registryWithRemote(bucket)], 250)).toBe(`tc: no process matches '${id}'\n`);
+
+    // The server back (a new gateway): pushing again completes, and what it pushed replays elsewhere.
+    const again = await rgwScript('gateway', server.cluster);
+    expect(ok(['push', id, '--remote', `s3://${bucket}/tc`, '--registry', reg], { AWS_ENDPOINT_URL_S3: again.endpoint! })).toMatch(/^pushed /);
+    const reg2 = registryWithRemote(bucket);
+    ok(['pull', id, '--registry', reg2]);
+    expect(registryFiles(reg2)).toEqual(registryFiles(reg));
+    expect(replayed(reg2, id)).toEqual(replayed(reg, id));
+    process.kill(Number(again.pid), 'SIGTERM');
+  });
+
+  it('wrong credentials and a missing bucket: one line saying so, and nothing changes', async () => {
+    const bucket = await createBucket(server, 'creds');
+    const reg = registryWithRemote(bucket);
+    const id = record(reg, [HELLO]);
+    const files = registryFiles(reg);
+    const where = `s3://${bucket}/tc at ${server.endpoint}`;
+    const hint = 'check the credentials (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, AWS_PROFILE, ...)';
+    expect(fails(['push', id, '--registry', reg], 250, { AWS_SECRET_ACCESS_KEY: 'not-the-secret' })).toBe(`tc: ${where}: the secret key does not match the access key (SignatureDoesNotMatch): ${hint}\n`);
+    expect(fails(['get', 'process', '--remote', 'team', '--registry', reg], 250, { AWS_ACCESS_KEY_ID: 'nobody' })).toBe(`tc: ${where}: the server does not know the access key (InvalidAccessKeyId): ${hint}\n`);
+    expect(fails(['pull', id, '--registry', tempDir('tc-reg-'), '--remote', `s3://${bucket}/tc`], 250, { AWS_ENDPOINT_URL_S3: server.endpoint, AWS_ACCESS_KEY_ID: 'nobody' })).toMatch(/InvalidAccessKeyId/);
+    expect(await objects(bucket)).toEqual({});
+
+    const missing = `s3://no-such-bucket-${process.pid}/tc`;
+    const env = { AWS_ENDPOINT_URL_S3: server.endpoint };
+    expect(fails(['push', id, '--remote', missing, '--registry', reg], 250, env)).toBe(`tc: ${missing} at ${server.endpoint}: bucket no-such-bucket-${process.pid} does not exist\n`);
+    expect(fails(['gc', '--keep', '0', '--remote', missing, '--registry', reg], 250, env)).toMatch(/does not exist\n$/);
+    expect(registryFiles(reg)).toEqual(files);
+  });
+
+  it('an object damaged in the bucket: pull refuses it (the checksum, the digest, the manifest) and the registry is unchanged', async () => {
+    const bucket = await createBucket(server, 'damaged');
+    const reg = registryWithRemote(bucket);
+    const id = record(reg, [HELLO]);
+    ok(['push', id, '--registry', reg]);
+    const segmentKey = `tc/processes/${id}/log/00000000`;
+    const segment = await getObject(bucket, segmentKey);
+    const reg2 = registryWithRemote(bucket);
+    const empty = registryFiles(reg2);
+
+    // One payload byte of the last batch flipped: its CRC-32 no longer matches.
+    const bad = Buffer.from(segment);
+    bad[bad.length - 3]! ^= 0x40;
+    await putObject(bucket, segmentKey, bad);
+    expect(fails(['pull', id, '--registry', reg2], 254)).toMatch(new RegExp(`^tc: s3://${bucket}/tc at ${server.endpoint}: process ${id}: the log is damaged: segment 0, batch 0: .*checksum`));
+    expect(registryFiles(reg2)).toEqual(empty); // no temporary directory left either
+    expect(fails(['replay', id, '--remote', 'team', '--registry', reg2], 254)).toMatch(/the log is damaged/);
+    await putObject(bucket, segmentKey, segment);
+
+    // The module's bytes changed: its sha256 no longer matches the manifest's digest.
+    const hex = JSON.parse(fs.readFileSync(join(reg, 'processes', id, 'manifest.json'), 'utf8')).module.digest.slice(7);
+    const module = await getObject(bucket, `tc/modules/${hex}`);
+    const badModule = Buffer.from(module);
+    badModule[100]! ^= 1;
+    await putObject(bucket, `tc/modules/${hex}`, badModule);
+    expect(fails(['pull', id, '--registry', reg2], 254)).toBe(`tc: s3://${bucket}/tc at ${server.endpoint}: process ${id}: its module in the bucket does not match the manifest (sha256 ${sha(badModule).slice(0, 12)}..., expected ${hex.slice(0, 12)}...)\n`);
+    expect(registryFiles(reg2)).toEqual(empty);
+    await putObject(bucket, `tc/modules/${hex}`, module);
+
+    // The manifest is not one: listed as damaged, refused by pull.
+    await putObject(bucket, `tc/processes/${id}/manifest.json`, Buffer.from('{"version": 1, "id": '));
+    expect(JSON.parse(ok(['get', 'process', '--remote', 'team', '--registry', reg2, '-o', 'json']))).toMatchObject([{ id, status: 'damaged' }]);
+    expect(fails(['pull', id, '--registry', reg2], 254)).toMatch(new RegExp(`^tc: s3://.*: process ${id}: manifest is damaged \\(`));
+    expect(registryFiles(reg2)).toEqual(empty);
+  });
+
+  it('a pull killed half way leaves nothing that tc get shows, and the next pull completes', async () => {
+    const bucket = await createBucket(server, 'killed-pull');
+    const reg = registryWithRemote(bucket);
+    const id = record(reg, ['--dir', `${randomFile(24 * MiB)}::/in`, READ, '/in/input.bin']);
+    ok(['push', id, '--registry', reg]);
+    const reg2 = registryWithRemote(bucket);
+    const pull = spawn(process.execPath, [join(ROOT, 'bin/tc.js'), 'pull', id, '--registry', reg2], { stdio: 'ignore' });
+    const closed = new Promise<number | null>((r) => pull.on('close', (code) => r(code)));
+    // Killed once part of its segment is down (in a temporary directory).
+    const processes = join(reg2, 'processes');
+    const downloading = () => {
+      for (const name of fs.existsSync(processes) ? fs.readdirSync(processes) : []) {
+        const seg = join(processes, name, 'log', '00000000');
+        if (name.includes('.tmp-') && fs.existsSync(seg) && fs.statSync(seg).size > 0) return true;
+      }
+      return false;
+    };
+    while (!downloading()) {
+      expect(pull.exitCode, 'the pull ended before it could be killed').toBe(null);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    pull.kill('SIGKILL');
+    expect(await closed).toBe(null);
+    expect(ok(['get', 'process', '--registry', reg2])).toBe('PROCESS ID  START  MODULE  EXIT  RECORDS  SIZE\n');
+    expect(ok(['get', 'module', '--registry', reg2])).toBe('MODULE ID  MODULE NAME  SIZE\n');
+    expect(ok(['pull', id, '--registry', reg2])).toMatch(/^pulled /);
+    expect(ok(['verify', id, '--registry', reg2])).toMatch(/^ok: /);
+  });
+
+  it('two pushes of the same recording at once, and two registries pushing recordings of the same module at once: all succeed, the module and each manifest are there once', async () => {
+    const bucket = await createBucket(server, 'concurrent');
+    const reg1 = registryWithRemote(bucket);
+    const reg2 = registryWithRemote(bucket);
+    const out = tempDir('tc-out-');
+    const a = record(reg1, ['--dir', `${out}::/out`, FLITE, '-t', 'One.', '-o', '/out/a.wav']);
+    const b = record(reg2, ['--dir', `${out}::/out`, FLITE, '-t', 'Two.', '-o', '/out/b.wav']);
+    const runs: Spawned[] = await Promise.all([
+      tcAsync(['push', a, '--registry', reg1]),
+      tcAsync(['push', a, '--registry', reg1]),
+      tcAsync(['push', b, '--registry', reg2]),
+    ]);
+    for (const r of runs) expect([r.status, r.stderr.toString()]).toEqual([0, '']);
+    const keys = Object.keys(await objects(bucket)).sort();
+    expect(keys.filter((k) => k.startsWith('tc/modules/'))).toHaveLength(2); // the module and its metadata
+    expect(keys.filter((k) => k.endsWith('manifest.json'))).toEqual([`tc/processes/${a}/manifest.json`, `tc/processes/${b}/manifest.json`].sort());
+    const reg3 = registryWithRemote(bucket);
+    ok(['pull', a, b, '--registry', reg3]);
+    expect(replayed(reg3, a)).toEqual(replayed(reg1, a));
+    expect(replayed(reg3, b)).toEqual(replayed(reg2, b));
+  });
+});
