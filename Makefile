@@ -61,6 +61,7 @@ fixtures: $(NODE_MODULES)
 
 bench: build
 	node bench/run.mjs
+	node bench/s3.mjs
 
 ## What recording adds to one host call (ns), on the guest's thread alone (see bench/README.md).
 bench-calls: $(NODE_MODULES)
