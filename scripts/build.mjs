@@ -1,10 +1,10 @@
 // Bundle the CLI into dist/tc.cjs, each command into dist/commands/<name>.cjs (run, replay, trace, the
 // registry commands together, and those that reach a bucket together, with the AWS SDK) and the
 // log-writing thread of a recording into dist/writer.cjs (CommonJS, dependencies included), then
-// record V8's code cache of each bundle the CLI loads in <bundle>.cache by running the commands once (bin/tc.js loads a bundle with its cache: see
-// docs/RATIONALE.md, "Start-up"). The library is dist/lib.cjs (`tc-wasm`, src/api/index.ts) and the
-// portable core dist/core.js (`tc-wasm/core`, an ES module for any platform); their type declarations
-// go to dist/types (tsc).
+// record V8's code cache of each bundle the CLI loads in <bundle>.cache by running the commands once
+// (bin/tc.js loads a bundle with its cache: see docs/RATIONALE.md, "Start-up"). The library is
+// dist/lib.cjs (`tc-wasm`, src/api/index.ts) and the portable core dist/core.js (`tc-wasm/core`, an ES
+// module for any platform); their type declarations go to dist/types (tsc).
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

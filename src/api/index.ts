@@ -1,7 +1,8 @@
 /**
  * tc as a library, on Node: run a WASI preview1 module and record it, replay a recording, read the
- * registry as data, and share recordings through S3-compatible storage (push, pull, a bucket as data). The `tc` command is a thin shell over these functions: it formats what they return
- * and prints it; they throw typed errors ({@link TcError} and its kinds, each with the exit code the
+ * registry as data, and share recordings through S3-compatible storage (push, pull, a bucket as
+ * data). The `tc` command is a thin shell over these functions: it formats what they return and
+ * prints it; they throw typed errors ({@link TcError} and its kinds, each with the exit code the
  * command uses) and never exit the process.
  *
  * The portable core (replay from bytes, the log reader, the trace format) is `tc-wasm/core`.

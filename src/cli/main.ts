@@ -226,10 +226,10 @@ export function program(): Command {
     remote
       .command('add')
       .description('name a bucket (s3://bucket or s3://bucket/prefix)')
-      .argument('<name>', 'the remote\'s name')
+      .argument('<name>', "the remote's name")
       .argument('<url>', 's3://bucket/prefix')
-      .option('--endpoint <url>', 'the S3 API\'s URL, for a server other than AWS (MinIO, Ceph RGW, R2, ...)')
-      .option('--region <region>', 'the bucket\'s region (default: $AWS_REGION, else us-east-1)')
+      .option('--endpoint <url>', "the S3 API's URL, for a server other than AWS (MinIO, Ceph RGW, R2, ...)")
+      .option('--region <region>', "the bucket's region (default: $AWS_REGION, else us-east-1)")
       .option('--path-style', 'address the bucket in the path (http://host/bucket/key), as local servers want')
       .addOption(registryOption())
       .addOption(outputOption())
@@ -249,7 +249,7 @@ export function program(): Command {
     remote
       .command('rm')
       .description('forget a remote (the bucket is left as it is)')
-      .argument('<name>', 'the remote\'s name')
+      .argument('<name>', "the remote's name")
       .addOption(registryOption())
       .addOption(outputOption())
       .action(async (name: string, opts) => {
@@ -260,7 +260,7 @@ export function program(): Command {
     p.command('push')
       .description('upload processes to a remote: the module (unless it is there), the log, then the manifest')
       .argument('[ids...]', 'process ids (unique prefixes are enough)')
-      .addOption(remoteOption('the remote to push to (default: the registry\'s only remote)'))
+      .addOption(remoteOption("the remote to push to (default: the registry's only remote)"))
       .option('--all', 'every process that is not being recorded')
       .option('--since <duration>', 'the processes that started less than DURATION ago (30m, 2h, 7d)')
       .option('--max-size <size>', 'refuse a process larger than SIZE (100MB, 1.5GB: powers of 1024), before anything goes up')
@@ -274,7 +274,7 @@ export function program(): Command {
     p.command('pull')
       .description('download processes from a remote into the registry, checked (digests, batch checksums) before they appear')
       .argument('<ids...>', 'process ids in the remote (unique prefixes are enough)')
-      .addOption(remoteOption('the remote to pull from (default: the registry\'s only remote)'))
+      .addOption(remoteOption("the remote to pull from (default: the registry's only remote)"))
       .addOption(registryOption())
       .addOption(outputOption())
       .action(async (ids: string[], opts) => {

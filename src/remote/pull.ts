@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { EXIT, TcError } from '../errors.js';
 import { segmentFileName } from '../core/segment.js';
 import { checkLogFiles, checkSegmentNumbers } from '../registry/archive.js';
+import { logStats } from '../registry/inspect.js';
 import { RegistryError, resolveId, type Manifest, type ModuleInfo, type Registry } from '../registry/registry.js';
 import { tempPath } from '../registry/store.js';
 import { manifestText, moduleKey, type Bucket } from './bucket.js';
@@ -46,6 +47,7 @@ interface Plan {
   /** Already in the registry, the same recording: nothing to do. */
   readonly present: boolean;
   readonly segments: readonly { readonly key: string; readonly index: number; readonly size: number }[];
+  /** Its module must come down: the first process of this pull that uses it, when the registry lacks it. */
   readonly module: boolean;
 }
 
@@ -92,7 +94,7 @@ export async function pullProcesses(registry: Registry, bucket: Bucket, prefixes
   const out: PulledProcess[] = [];
   for (const plan of plans) {
     const before = moved;
-    const result = plan.present ? { pulled: false, records: plan.manifest.records ?? 0 } : await pullOne(registry, bucket, plan, onBytes);
+    const result = plan.present ? { pulled: false, records: plan.manifest.records ?? logStats(registry.logDir(plan.id)).records } : await pullOne(registry, bucket, plan, onBytes);
     out.push({ id: plan.id, ...result, segments: plan.segments.length, module: plan.manifest.module, moduleDownloaded: plan.module && result.pulled, bytes: moved - before });
   }
   return out;

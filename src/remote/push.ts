@@ -12,7 +12,7 @@
  * same recording at once write the same bytes under the same keys, and the manifest once.
  */
 import { statSync } from 'node:fs';
-import { EXIT, TcError } from '../errors.js';
+import { EXIT, TcError, UsageError } from '../errors.js';
 import { segmentFiles } from '../log/files.js';
 import { checkLogFiles } from '../registry/archive.js';
 import { parseDuration } from '../registry/gc.js';
@@ -94,7 +94,7 @@ interface Plan {
 function select(registry: Registry, selection: PushSelection): { ids: string[]; skipped: { id: string; reason: string }[] } {
   const skipped: { id: string; reason: string }[] = [];
   if (selection.ids !== undefined && selection.ids.length > 0) {
-    if (selection.all || selection.since !== undefined) throw new TcError('give process ids, or --all / --since, not both', EXIT.USAGE);
+    if (selection.all || selection.since !== undefined) throw new UsageError('give process ids, or --all / --since, not both');
     const ids = [...new Set(selection.ids.map((id) => registry.resolveProcess(id)))];
     for (const id of ids) {
       const m = registry.readManifest(id);
@@ -102,7 +102,7 @@ function select(registry: Registry, selection: PushSelection): { ids: string[]; 
     }
     return { ids, skipped };
   }
-  if (!selection.all && selection.since === undefined) throw new TcError('which processes? give their ids, or --all, or --since DURATION', EXIT.USAGE);
+  if (!selection.all && selection.since === undefined) throw new UsageError('which processes? give their ids, or --all, or --since DURATION');
   const cutoff = selection.since === undefined ? undefined : (selection.now ?? new Date()).getTime() - parseDuration(selection.since, '--since');
   const ids: string[] = [];
   for (const p of listProcesses(registry).reverse()) {

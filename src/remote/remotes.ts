@@ -8,7 +8,7 @@
  * (environment, shared files, SSO, IAM role) and are never written here. This module does not load
  * the SDK: `tc remote ls` and the checks of a command line stay cheap.
  */
-import { UsageError, TcError } from '../errors.js';
+import { TcError, UsageError } from '../errors.js';
 import { DirStore } from '../registry/store.js';
 
 /** A remote as `remotes.json` keeps it. */
@@ -50,7 +50,7 @@ export function parseS3Url(url: string, what = 'remote'): { bucket: string; pref
   const bucket = m[1]!;
   if (!BUCKET.test(bucket)) throw new UsageError(`${what} ${url}: '${bucket}' is not a bucket name (3-63 lowercase letters, digits, dots and hyphens)`);
   const path = (m[2] ?? '').replace(/\/+$/, '');
-  if (path.split('/').some((part) => part === '' || part === '.' || part === '..') && path !== '') {
+  if (path !== '' && path.split('/').some((part) => part === '' || part === '.' || part === '..')) {
     throw new UsageError(`${what} ${url}: the prefix has an empty, '.' or '..' part`);
   }
   return { bucket, prefix: path === '' ? '' : `${path}/` };
@@ -148,7 +148,7 @@ const known = (remotes: Record<string, RemoteConfig>): string => {
  * servers want). Without `remote`, the registry's only remote. Throws RemoteError (unknown name, no
  * remote, several) and UsageError (a bad URL).
  */
-export function resolveRemote(registryDir: string, remote: string | undefined, env: NodeJS.ProcessEnv = process.env): Remote {
+export function resolveRemote(registryDir: string, remote: string | undefined, env: Readonly<Record<string, string | undefined>> = process.env): Remote {
   if (remote !== undefined && remote.startsWith('s3://')) {
     const endpoint = env.AWS_ENDPOINT_URL_S3 || env.AWS_ENDPOINT_URL || undefined;
     return remoteOf(undefined, { url: remote, ...(endpoint === undefined ? {} : { endpoint: checkEndpoint(endpoint), pathStyle: true }) });

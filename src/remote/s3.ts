@@ -14,7 +14,7 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { isTcError } from '../errors.js';
+import { isTcError, TcError } from '../errors.js';
 import type { Store } from '../registry/store.js';
 import { RemoteError, remoteLabel, type Remote } from './remotes.js';
 
@@ -208,6 +208,11 @@ export class S3Store implements ObjectStore {
   async download(key: string, path: string, options: { readonly onBytes?: OnBytes; readonly onChunk?: (chunk: Uint8Array) => void } = {}): Promise<number> {
     let n = 0;
     await this.send(`reading ${key}`, async () => {
+      // A failure of the local file (a full disk) is the registry's, not the remote's.
+      const local = (e: unknown) => {
+        const err = e as NodeJS.ErrnoException;
+        throw err?.path === undefined ? e : new TcError(err.message);
+      };
       let r;
       try {
         r = await this.client.send(new GetObjectCommand({ Bucket: this.remote.bucket, Key: this.key(key) }));
@@ -223,7 +228,7 @@ export class S3Store implements ObjectStore {
           done(null, chunk);
         },
       });
-      await pipeline(r.Body as NodeJS.ReadableStream, count, createWriteStream(path, { flags: 'wx', mode: 0o600 }));
+      await pipeline(r.Body as NodeJS.ReadableStream, count, createWriteStream(path, { flags: 'wx', mode: 0o600 })).catch(local);
     });
     return n;
   }
