@@ -84,6 +84,9 @@ mon_max_pg_per_osd = 1000
 mon_allow_pool_size_one = true
 mon_warn_on_pool_no_redundancy = false
 osd_crush_chooseleaf_type = 0
+# A gateway killed without a word (the tests do so) holds a watch that others wait on, up to this many
+# seconds, when they change metadata (a new bucket): 30 by default.
+osd_client_watch_timeout = 5
 [client]
 ms_mon_client_mode = crc secure
 ms_client_mode = crc secure

@@ -11,6 +11,12 @@ import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addRemote, push } from '../src/api/remote.js';
+import { remote, type RemoteCommandOptions } from '../src/cli/commands/remotes.js';
+import { describe as describeCommand, renderDescribe } from '../src/cli/commands/describe.js';
+import { get, renderGet } from '../src/cli/commands/get.js';
+import { UsageError, type TcError } from '../src/errors.js';
+import { parseSize } from '../src/cli/commands/push.js';
+import { resolveRemote } from '../src/remote/remotes.js';
 import { Filter } from '../src/format/tc/format/filter.js';
 import { Registry, type Manifest } from '../src/registry/registry.js';
 import { encodeBatch, segmentFileName, type SegmentSummary } from '../src/timemachine/log.js';
@@ -25,10 +31,26 @@ const READ = join(ROOT, 'bench/c/read.wasm');
 const MiB = 1024 * 1024;
 
 let server: S3Server;
+/** The bucket of this file's tests; each test works below a prefix of its own ({@link area}). */
+let shared: string;
 
 beforeAll(async () => {
   server = await s3Server();
+  shared = await createBucket(server, 'remote-test');
 });
+
+/**
+ * A place of the test's own in the file's bucket, `<bucket>/<name>`, given where a bucket's name goes
+ * (`s3://${area}/tc` is a remote's URL): one bucket for all, since RGW takes ~1 s to write the first
+ * object of a new bucket.
+ */
+const area = (name: string): string => `${shared}/${name}`;
+
+/** The bucket and the key prefix (empty or ending with `/`) of `where`, a bucket or an {@link area}. */
+function split(where: string): { Bucket: string; prefix: string } {
+  const at = where.indexOf('/');
+  return at < 0 ? { Bucket: where, prefix: '' } : { Bucket: where.slice(0, at), prefix: `${where.slice(at + 1)}/` };
+}
 
 // --- helpers ---------------------------------------------------------------------------------------
 
@@ -59,30 +81,46 @@ function registryWithRemote(bucket: string, prefix = 'tc', endpoint = server.end
 
 /** Record `args` (tc run's, module included) into `registry`; the process id. */
 function record(registry: string, args: string[]): string {
-  const r = tc(['run', '--registry', registry, ...args]);
-  expect(r.status, r.stderr.toString()).toBe(0);
-  return splitId(r.stderr).id;
+  return recordRun(registry, args).id;
 }
 
-/** The objects of `bucket`: key -> { size, etag, modified }. */
-async function objects(bucket: string): Promise<Record<string, { size: number; etag: string; modified: number }>> {
+/** Record `args` into `registry`: the process id, and the run's exit status and output (as `replayed` gives them). */
+function recordRun(registry: string, args: string[]): { id: string; run: { status: number; stdout: string; stderr: string } } {
+  const r = tc(['run', '--registry', registry, ...args]);
+  expect(r.status, r.stderr.toString()).toBe(0);
+  const { id, rest } = splitId(r.stderr);
+  return { id, run: { status: r.status, stdout: r.stdout.toString('base64'), stderr: rest.toString() } };
+}
+
+/** What `tc get|describe ... -o FORMAT` prints for the registry itself, from the commands' functions in this process. */
+function local(registry: string, args: string[], format: string): string {
+  const [command, type, id] = args;
+  if (command === 'get') return renderGet(get(type, { registry }), format);
+  return renderDescribe(describeCommand(type!, id!, { registry, verbose: args.includes('-v') }), format);
+}
+
+/** The objects of `where` (an {@link area}): key (below its prefix) -> { size, etag, modified }. */
+async function objects(where: string): Promise<Record<string, { size: number; etag: string; modified: number }>> {
+  const { Bucket, prefix } = split(where);
   const out: Record<string, { size: number; etag: string; modified: number }> = {};
   let token: string | undefined;
   do {
-    const page = await s3Client(server).send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) out[o.Key!] = { size: o.Size!, etag: o.ETag!, modified: o.LastModified!.getTime() };
+    const page = await s3Client(server).send(new ListObjectsV2Command({ Bucket, Prefix: prefix, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) out[o.Key!.slice(prefix.length)] = { size: o.Size!, etag: o.ETag!, modified: o.LastModified!.getTime() };
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token !== undefined);
   return out;
 }
 
-async function getObject(bucket: string, key: string): Promise<Buffer> {
-  const r = await s3Client(server).send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+async function getObject(where: string, key: string): Promise<Buffer> {
+  const { Bucket, prefix } = split(where);
+  const r = await s3Client(server).send(new GetObjectCommand({ Bucket, Key: prefix + key }));
   return Buffer.from(await r.Body!.transformToByteArray());
 }
 
-async function putObject(bucket: string, key: string, body: Uint8Array): Promise<void> {
-  await s3Client(server).send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+async function putObject(where: string, key: string, body: Uint8Array): Promise<void> {
+  const { Bucket, prefix } = split(where);
+  await s3Client(server).send(new PutObjectCommand({ Bucket, Key: prefix + key, Body: body }));
 }
 
 /** The sha256 of `bytes` (large contents are compared by it: a failed comparison prints two lines). */
@@ -169,40 +207,53 @@ describe('tc remote', () => {
     expect(ok(['remote', 'add', '--registry', reg, 'team', 's3://recordings/ci/tc', '--endpoint', 'http://127.0.0.1:9000', '--path-style', '--region', 'eu-west-3'])).toBe(
       'added remote team (s3://recordings/ci/tc)\n',
     );
-    ok(['remote', 'add', '--registry', reg, 'aws', 's3://other-bucket']);
-    expect(JSON.parse(ok(['remote', 'ls', '--registry', reg, '-o', 'json']))).toEqual([
-      { name: 'aws', url: 's3://other-bucket', pathStyle: false },
-      { name: 'team', url: 's3://recordings/ci/tc', endpoint: 'http://127.0.0.1:9000', region: 'eu-west-3', pathStyle: true },
-    ]);
+    remote('add', ['aws', 's3://other-bucket'], { registry: reg });
+    expect(remote('ls', [], { registry: reg })).toEqual({
+      action: 'ls',
+      remotes: [
+        { name: 'aws', url: 's3://other-bucket', pathStyle: false },
+        { name: 'team', url: 's3://recordings/ci/tc', endpoint: 'http://127.0.0.1:9000', region: 'eu-west-3', pathStyle: true },
+      ],
+    });
     expect(ok(['remote', 'ls', '--registry', reg]).split('\n')[2]).toMatch(/^team +s3:\/\/recordings\/ci\/tc +http:\/\/127\.0\.0\.1:9000 +eu-west-3 +yes$/);
     expect(fs.statSync(join(reg, 'remotes.json')).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(join(reg, 'remotes.json'), 'utf8')).not.toMatch(/key|secret|token/i);
 
-    expect(fails(['remote', 'add', '--registry', reg, 'team', 's3://x-bucket'], 250)).toBe('tc: remote team exists already (s3://recordings/ci/tc); tc remote rm team first\n');
+    // Refused, with the command's one line and exit code; the others through the command's function.
     expect(fails(['remote', 'add', '--registry', reg, 'b', 'http://bucket/x'], 251)).toBe('tc: remote url http://bucket/x: expected s3://bucket or s3://bucket/prefix\n');
-    expect(fails(['remote', 'add', '--registry', reg, 'b', 's3://Bad_Bucket'], 251)).toMatch(/'Bad_Bucket' is not a bucket name/);
-    expect(fails(['remote', 'add', '--registry', reg, 'b', 's3://bucket/a//b'], 251)).toMatch(/the prefix has an empty, '\.' or '\.\.' part/);
-    expect(fails(['remote', 'add', '--registry', reg, '-x', 's3://bucket'], 251)).toMatch(/unknown option '-x'/);
-    expect(fails(['remote', 'add', '--registry', reg, 'a/b', 's3://bucket'], 251)).toMatch(/^tc: remote name 'a\/b': expected letters/);
-    expect(fails(['remote', 'add', '--registry', reg, 'b', 's3://bucket', '--endpoint', 'ftp://x'], 251)).toBe('tc: --endpoint ftp://x: expected an http:// or https:// URL\n');
     expect(fails(['remote', 'rm', '--registry', reg, 'nope'], 250)).toBe('tc: no remote nope (remotes: aws, team)\n');
-    expect(fails(['push', '--all', '--registry', reg], 250)).toBe('tc: which remote? this registry has aws, team: choose one with --remote\n');
-    expect(fails(['get', 'process', '--remote', 'nope', '--registry', reg], 250)).toBe('tc: no remote nope (remotes: aws, team)\n');
+    const refused = (action: string, args: string[], opts: RemoteCommandOptions = {}) => {
+      try {
+        remote(action, args, { registry: reg, ...opts });
+      } catch (e) {
+        return `${(e as TcError).exitCode} ${(e as Error).message}`;
+      }
+      throw new Error(`tc remote ${action} ${args.join(' ')} was not refused`);
+    };
+    expect(refused('add', ['team', 's3://x-bucket'])).toBe('250 remote team exists already (s3://recordings/ci/tc); tc remote rm team first');
+    expect(refused('add', ['b', 's3://Bad_Bucket'])).toMatch(/^251 remote url s3:\/\/Bad_Bucket: 'Bad_Bucket' is not a bucket name/);
+    expect(refused('add', ['b', 's3://bucket/a//b'])).toBe("251 remote url s3://bucket/a//b: the prefix has an empty, '.' or '..' part");
+    expect(refused('add', ['a/b', 's3://bucket'])).toMatch(/^251 remote name 'a\/b': expected letters/);
+    expect(refused('add', ['b', 's3://bucket'], { endpoint: 'ftp://x' })).toBe('251 --endpoint ftp://x: expected an http:// or https:// URL');
+    expect(refused('add', ['b', 's3://bucket'], { region: 'EU West' })).toBe('251 --region EU West: expected a region name like us-east-1');
+    expect(() => resolveRemote(reg, undefined)).toThrow('which remote? this registry has aws, team: choose one with --remote');
+    expect(() => resolveRemote(reg, 'nope')).toThrow('no remote nope (remotes: aws, team)');
+    expect(resolveRemote(reg, 's3://bucket/a/b/', { AWS_ENDPOINT_URL: 'http://127.0.0.1:1' })).toEqual({ url: 's3://bucket/a/b/', bucket: 'bucket', prefix: 'a/b/', endpoint: 'http://127.0.0.1:1', pathStyle: true });
 
     expect(ok(['remote', 'rm', '--registry', reg, 'aws'])).toBe('removed remote aws (s3://other-bucket)\n');
-    expect(ok(['remote', 'rm', '--registry', reg, 'team', '-o', 'yaml'])).toMatch(/^name: team\nurl: s3:\/\/recordings\/ci\/tc\n/);
+    expect(remote('rm', ['team'], { registry: reg })).toMatchObject({ action: 'rm', remote: { name: 'team' } });
     expect(fails(['push', '--all', '--registry', reg], 250)).toBe('tc: no remote: tc remote add NAME s3://bucket/prefix, or --remote s3://bucket/prefix\n');
     fs.writeFileSync(join(reg, 'remotes.json'), '{"remotes": [');
-    expect(fails(['remote', 'ls', '--registry', reg], 250)).toMatch(/remotes\.json is damaged/);
+    expect(refused('ls', [])).toMatch(/^250 .*remotes\.json is damaged/);
   });
 });
 
 describe('tc push and tc pull', () => {
   it('a recording pushed from one registry and pulled into an empty one replays identically; the bucket holds the registry layout (flite: its 21 MB module goes up in parts)', async () => {
-    const bucket = await createBucket(server, 'share');
+    const bucket = area('share');
     const reg1 = registryWithRemote(bucket);
     const out = tempDir('tc-out-');
-    const id = record(reg1, ['--dir', `${out}::/out`, FLITE, '-t', 'Recorded here, replayed there.', '-o', '/out/x.wav']);
+    const { id, run } = recordRun(reg1, ['--dir', `${out}::/out`, FLITE, '-t', 'Recorded here, replayed there.', '-o', '/out/x.wav']);
 
     expect(ok(['push', id.slice(0, 8), '--registry', reg1])).toMatch(new RegExp(`^pushed ${id} \\(\\d.* MiB, with its module flite.wasm\\)\\n$`));
     const manifest = JSON.parse(fs.readFileSync(join(reg1, 'processes', id, 'manifest.json'), 'utf8')) as Manifest;
@@ -215,30 +266,24 @@ describe('tc push and tc pull', () => {
     const reg2 = registryWithRemote(bucket);
     expect(ok(['pull', id.slice(0, 8), '--registry', reg2])).toMatch(new RegExp(`^pulled ${id} \\(.*, with its module flite.wasm\\)\\n$`));
     expect(registryFiles(reg2)).toEqual(registryFiles(reg1));
-    const there = replayed(reg2, id);
-    expect(there).toEqual(replayed(reg1, id));
-    expect(there.status).toBe(0);
-    expect(ok(['trace', '--registry', reg2, id])).toBe(ok(['trace', '--registry', reg1, id]));
-
-    // Pulling again changes nothing; so does pushing again.
-    const files = registryFiles(reg2);
-    expect(ok(['pull', id, '--registry', reg2])).toBe(`${id}: in the registry already\n`);
-    expect(registryFiles(reg2)).toEqual(files);
+    // As it ran where it was recorded: the same output, the same exit status.
+    expect(replayed(reg2, id)).toEqual(run);
+    // Pushed again from where it was pulled: it is there already, and nothing changes.
     expect(ok(['push', id, '--registry', reg2])).toBe(`${id}: in s3://${bucket}/tc at ${server.endpoint} already\n`);
     expect(await objects(bucket)).toEqual(bucketObjects);
   });
 
   it('a large segment goes up in parts and comes down streamed; pushing twice changes nothing; tc replay --remote pulls on demand', async () => {
-    const bucket = await createBucket(server, 'large');
+    const bucket = area('large');
     const reg1 = registryWithRemote(bucket, 'team/recordings');
-    const id = record(reg1, ['--dir', `${randomFile(20 * MiB)}::/in`, READ, '/in/input.bin']);
+    const id = record(reg1, ['--dir', `${randomFile(12 * MiB)}::/in`, READ, '/in/input.bin']);
     const segment = fs.statSync(join(reg1, 'processes', id, 'log', '00000000')).size;
-    expect(segment).toBeGreaterThan(20 * MiB);
+    expect(segment).toBeGreaterThan(12 * MiB);
 
     const pushed = JSON.parse(ok(['push', id, '--registry', reg1, '-o', 'json']));
     expect(pushed).toMatchObject({ remote: `s3://${bucket}/team/recordings at ${server.endpoint}`, processes: [{ id, pushed: true, moduleUploaded: true }], skipped: [] });
     const before = await objects(bucket);
-    expect(before[`team/recordings/processes/${id}/log/00000000`]).toMatchObject({ size: segment, etag: expect.stringMatching(/-3"$/) });
+    expect(before[`team/recordings/processes/${id}/log/00000000`]).toMatchObject({ size: segment, etag: expect.stringMatching(/-2"$/) });
     expect(JSON.parse(ok(['push', id, '--registry', reg1, '-o', 'json'])).processes).toEqual([{ ...pushed.processes[0], pushed: false, moduleUploaded: false, bytes: 0 }]);
     expect(await objects(bucket)).toEqual(before);
 
@@ -246,7 +291,7 @@ describe('tc push and tc pull', () => {
     const reg2 = registryWithRemote(bucket, 'team/recordings');
     for (let i = 0; i < 2; i++) {
       const r = tc(['replay', '--registry', reg2, '--remote', 'team', id.slice(0, 6)]);
-      expect([r.status, r.stdout.toString(), r.stderr.toString()]).toEqual([0, `read ${20 * MiB} bytes\n`, '']);
+      expect([r.status, r.stdout.toString(), r.stderr.toString()]).toEqual([0, `read ${12 * MiB} bytes\n`, '']);
     }
     expect(registryFiles(reg2)).toEqual(registryFiles(reg1));
     expect(ok(['verify', '--registry', reg2, id])).toMatch(/^ok: /);
@@ -257,7 +302,7 @@ describe('tc push and tc pull', () => {
   });
 
   it('a recording that did not finish (three segments, the last batch cut short) goes up and comes down as it is', async () => {
-    const bucket = await createBucket(server, 'killed');
+    const bucket = area('killed');
     const reg1 = registryWithRemote(bucket);
     const id = 'dddddddd-4444-4444-8444-444444444444';
     const records = writeKilledRecording(reg1, id);
@@ -279,7 +324,7 @@ describe('tc push and tc pull', () => {
   });
 
   it('refuses a process being recorded (tc push --all skips it), and one larger than --max-size, naming its size; pushes those started within --since', async () => {
-    const bucket = await createBucket(server, 'refuse');
+    const bucket = area('refuse');
     const reg = registryWithRemote(bucket);
     const done = record(reg, [HELLO]);
     const old = record(reg, [HELLO]);
@@ -300,7 +345,8 @@ describe('tc push and tc pull', () => {
         `tc: process ${done} is ${size} B, more than --max-size ${size - 1} (${size - 1} B); nothing was pushed\n`,
       );
       expect(fails(['push', '--all', '--registry', reg, '--max-size', '0.5KB'], 250)).toMatch(/more than --max-size 0\.5KB \(512 B\); nothing was pushed\n$/);
-      expect(fails(['push', done, '--registry', reg, '--max-size', '10 MiBs'], 251)).toBe('tc: --max-size 10 MiBs: expected a size like 100MB, 1.5GB or 512KB (powers of 1024)\n');
+      expect(() => parseSize('10 MiBs')).toThrow(new UsageError('--max-size 10 MiBs: expected a size like 100MB, 1.5GB or 512KB (powers of 1024)'));
+      expect([parseSize('100MB'), parseSize('100 MiB'), parseSize('1.5gb'), parseSize('512')]).toEqual([100 * MiB, 100 * MiB, 1536 * MiB, 512]);
       expect(await objects(bucket)).toEqual({});
 
       // --since: only the processes that started within it; the live one is skipped.
@@ -319,15 +365,15 @@ describe('tc push and tc pull', () => {
       await new Promise((r) => live.on('close', r));
     }
     expect(fails(['push', '--since', '2x', '--registry', reg], 251)).toBe('tc: --since 2x: expected a duration like 30s, 10m, 2h, 7d\n');
-    expect(fails(['push', '--registry', reg], 251)).toBe('tc: which processes? give their ids, or --all, or --since DURATION\n');
-    expect(fails(['push', done, '--all', '--registry', reg], 251)).toBe('tc: give process ids, or --all / --since, not both\n');
-    expect(fails(['push', 'ffff', '--registry', reg], 250)).toBe("tc: no process matches 'ffff'\n");
+    await expect(push([], { registry: reg })).rejects.toThrow(new UsageError('which processes? give their ids, or --all, or --since DURATION'));
+    await expect(push([done], { registry: reg, all: true })).rejects.toThrow(new UsageError('give process ids, or --all / --since, not both'));
+    await expect(push(['ffff'], { registry: reg })).rejects.toThrow("no process matches 'ffff'");
   });
 });
 
 describe('the registry commands with --remote', () => {
   it('list, describe and delete in the bucket as in a registry, and tc gc --remote applies retention, deleting the modules no process uses', async () => {
-    const bucket = await createBucket(server, 'list');
+    const bucket = area('list');
     const reg = registryWithRemote(bucket);
     const recent = record(reg, [HELLO]);
     const old = record(reg, [join(ROOT, 'wasm-fixtures/wat/hello.wasm')]);
@@ -338,20 +384,17 @@ describe('the registry commands with --remote', () => {
     const remote = ['--remote', 'team', '--registry', reg];
 
     // As the registry shows them: the rows, the descriptions (with -v: every batch), the modules.
-    for (const format of ['json', 'yaml']) {
-      expect(ok(['get', 'process', ...remote, '-o', format])).toBe(ok(['get', 'process', '--registry', reg, '-o', format]));
-      expect(ok(['get', 'module', ...remote, '-o', format])).toBe(ok(['get', 'module', '--registry', reg, '-o', format]));
-      expect(ok(['describe', 'process', recent.slice(0, 8), '-v', ...remote, '-o', format])).toBe(ok(['describe', 'process', recent, '-v', '--registry', reg, '-o', format]));
-    }
-    const moduleId = JSON.parse(ok(['get', 'module', '--registry', reg, '-o', 'json']))[0].digest.slice(7, 15);
-    expect(ok(['describe', 'module', moduleId, ...remote])).toBe(ok(['describe', 'module', moduleId, '--registry', reg]));
+    expect(ok(['get', 'process', ...remote, '-o', 'json'])).toBe(local(reg, ['get', 'process'], 'json'));
+    expect(ok(['get', 'module', ...remote, '-o', 'yaml'])).toBe(local(reg, ['get', 'module'], 'yaml'));
+    expect(ok(['describe', 'process', recent.slice(0, 8), '-v', ...remote, '-o', 'json'])).toBe(local(reg, ['describe', 'process', recent, '-v'], 'json'));
+    const moduleId = JSON.parse(local(reg, ['get', 'module'], 'json'))[0].digest.slice(7, 15);
+    expect(ok(['describe', 'module', moduleId, ...remote])).toBe(local(reg, ['describe', 'module', moduleId], 'text'));
     expect(ok(['get', 'process', ...remote]).split('\n')[0]).toMatch(/^PROCESS ID +START +MODULE +EXIT +RECORDS +SIZE$/);
-    expect(ok(['get', ...remote])).toBe(ok(['get', '--registry', reg]));
     expect(fails(['describe', 'process', 'ffff', ...remote], 250)).toBe("tc: no process matches 'ffff'\n");
 
     // A module a process uses is refused; rm deletes a process (its manifest first) and leaves its module.
     const users = [old].sort().join(', ');
-    const watModule = JSON.parse(ok(['describe', 'process', old, '--registry', reg, '-o', 'json'])).module.digest.slice(7);
+    const watModule = JSON.parse(local(reg, ['describe', 'process', old], 'json')).module.digest.slice(7);
     expect(fails(['rm', 'module', watModule.slice(0, 10), ...remote], 250)).toBe(`tc: module ${watModule.slice(0, 12)} is used by process ${users} in s3://${bucket}/tc at ${server.endpoint}; remove those first (or tc gc --remote)\n`);
     expect(ok(['rm', 'process', older.slice(0, 8), ...remote])).toBe(`${older}\n`);
     expect(Object.keys(await objects(bucket)).filter((k) => k.includes(older))).toEqual([]);
@@ -367,16 +410,15 @@ describe('the registry commands with --remote', () => {
       [`tc/processes/${recent}/manifest.json`, `tc/processes/${recent}/log/00000000`, ...Object.keys(await objects(bucket)).filter((k) => k.startsWith('tc/modules/'))].sort(),
     );
     expect(JSON.parse(ok(['get', 'module', ...remote, '-o', 'json'])).map((m: { name: string }) => m.name)).toEqual(['hello.wasm']);
-    expect(ok(['gc', '--keep', '1', ...remote])).toBe('freed 0 B: 0 processes, 0 modules\n');
     expect(fails(['gc', '--older-than', 'soon', ...remote], 251)).toBe('tc: --older-than soon: expected a duration like 30s, 10m, 2h, 7d\n');
     // The registry itself was not touched.
-    expect(JSON.parse(ok(['get', 'process', '--registry', reg, '-o', 'json']))).toHaveLength(3);
+    expect(JSON.parse(local(reg, ['get', 'process'], 'json'))).toHaveLength(3);
   });
 });
 
 describe('faults', () => {
   it('the server stopped in the middle of a push: a clear error, the bucket shows no process, and pushing again completes', async () => {
-    const bucket = await createBucket(server, 'stopped');
+    const bucket = area('stopped');
     const reg = registryWithRemote(bucket);
     const out = tempDir('tc-out-');
     const id = record(reg, ['--dir', `${out}::/out`, FLITE, '-t', 'Interrupted.', '-o', '/out/x.wav']);
@@ -405,18 +447,16 @@ describe('faults', () => {
     expect(ok(['get', 'process', '--remote', 'team', '--registry', reg])).toBe('PROCESS ID  START  MODULE  EXIT  RECORDS  SIZE\n');
     expect(fails(['pull', id, '--registry', registryWithRemote(bucket)], 250)).toBe(`tc: no process matches '${id}'\n`);
 
-    // The server back (a new gateway): pushing again completes, and what it pushed replays elsewhere.
-    const again = await rgwScript('gateway', server.cluster);
-    expect(ok(['push', id, '--remote', `s3://${bucket}/tc`, '--registry', reg], { AWS_ENDPOINT_URL_S3: again.endpoint! })).toMatch(/^pushed /);
+    // A server again (the run's own gateway over the same cluster): pushing again completes, and
+    // what it pushed comes down whole elsewhere.
+    expect(ok(['push', id, '--remote', `s3://${bucket}/tc`, '--registry', reg], { AWS_ENDPOINT_URL_S3: server.endpoint })).toMatch(/^pushed /);
     const reg2 = registryWithRemote(bucket);
     ok(['pull', id, '--registry', reg2]);
     expect(registryFiles(reg2)).toEqual(registryFiles(reg));
-    expect(replayed(reg2, id)).toEqual(replayed(reg, id));
-    process.kill(Number(again.pid), 'SIGTERM');
   });
 
   it('wrong credentials and a missing bucket: one line saying so, and nothing changes', async () => {
-    const bucket = await createBucket(server, 'creds');
+    const bucket = area('creds');
     const reg = registryWithRemote(bucket);
     const id = record(reg, [HELLO]);
     const files = registryFiles(reg);
@@ -435,7 +475,7 @@ describe('faults', () => {
   });
 
   it('an object damaged in the bucket: pull refuses it (the checksum, the digest, the manifest) and the registry is unchanged', async () => {
-    const bucket = await createBucket(server, 'damaged');
+    const bucket = area('damaged');
     const reg = registryWithRemote(bucket);
     const id = record(reg, [HELLO]);
     ok(['push', id, '--registry', reg]);
@@ -471,7 +511,7 @@ describe('faults', () => {
   });
 
   it('a pull killed half way leaves nothing that tc get shows, and the next pull completes', async () => {
-    const bucket = await createBucket(server, 'killed-pull');
+    const bucket = area('killed-pull');
     const reg = registryWithRemote(bucket);
     const id = record(reg, ['--dir', `${randomFile(24 * MiB)}::/in`, READ, '/in/input.bin']);
     ok(['push', id, '--registry', reg]);
@@ -500,12 +540,11 @@ describe('faults', () => {
   });
 
   it('two pushes of the same recording at once, and two registries pushing recordings of the same module at once: all succeed, the module and each manifest are there once', async () => {
-    const bucket = await createBucket(server, 'concurrent');
+    const bucket = area('concurrent');
     const reg1 = registryWithRemote(bucket);
     const reg2 = registryWithRemote(bucket);
-    const out = tempDir('tc-out-');
-    const a = record(reg1, ['--dir', `${out}::/out`, FLITE, '-t', 'One.', '-o', '/out/a.wav']);
-    const b = record(reg2, ['--dir', `${out}::/out`, FLITE, '-t', 'Two.', '-o', '/out/b.wav']);
+    const a = record(reg1, [HELLO]);
+    const b = record(reg2, [HELLO]);
     const runs: Spawned[] = await Promise.all([
       tcAsync(['push', a, '--registry', reg1]),
       tcAsync(['push', a, '--registry', reg1]),
@@ -515,6 +554,7 @@ describe('faults', () => {
     const keys = Object.keys(await objects(bucket)).sort();
     expect(keys.filter((k) => k.startsWith('tc/modules/'))).toHaveLength(2); // the module and its metadata
     expect(keys.filter((k) => k.endsWith('manifest.json'))).toEqual([`tc/processes/${a}/manifest.json`, `tc/processes/${b}/manifest.json`].sort());
+    expect((await getObject(bucket, `tc/processes/${a}/manifest.json`)).equals(fs.readFileSync(join(reg1, 'processes', a, 'manifest.json')))).toBe(true);
     const reg3 = registryWithRemote(bucket);
     ok(['pull', a, b, '--registry', reg3]);
     expect(replayed(reg3, a)).toEqual(replayed(reg1, a));
