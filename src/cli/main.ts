@@ -62,7 +62,7 @@ const outputOption = () => new Option('-o, --output <format>', 'output format').
 const registryOption = () => new Option('--registry <dir>', 'registry directory (default: $TC_REGISTRY or ~/.tc)');
 
 /** `--remote NAME|s3://bucket/prefix`: a remote of the registry (`tc remote add`), or a bucket as it is. */
-const remoteOption = (description: string) => new Option('--remote <remote>', `${description} (a remote's name, or s3://bucket/prefix)`);
+const remoteOption = (description: string) => new Option('--remote <remote>', `${description}: a remote's name, or s3://bucket/prefix`);
 
 /** Build the program (exported for tests of the wiring). */
 export function program(): Command {
@@ -260,7 +260,7 @@ export function program(): Command {
     p.command('push')
       .description('upload processes to a remote: the module (unless it is there), the log, then the manifest')
       .argument('[ids...]', 'process ids (unique prefixes are enough)')
-      .addOption(remoteOption("the remote to push to (default: the registry's only remote)"))
+      .addOption(remoteOption("the remote to push to, if not the registry's only one"))
       .option('--all', 'every process that is not being recorded')
       .option('--since <duration>', 'the processes that started less than DURATION ago (30m, 2h, 7d)')
       .option('--max-size <size>', 'refuse a process larger than SIZE (100MB, 1.5GB: powers of 1024), before anything goes up')
@@ -274,7 +274,7 @@ export function program(): Command {
     p.command('pull')
       .description('download processes from a remote into the registry, checked (digests, batch checksums) before they appear')
       .argument('<ids...>', 'process ids in the remote (unique prefixes are enough)')
-      .addOption(remoteOption("the remote to pull from (default: the registry's only remote)"))
+      .addOption(remoteOption("the remote to pull from, if not the registry's only one"))
       .addOption(registryOption())
       .addOption(outputOption())
       .action(async (ids: string[], opts) => {
