@@ -139,7 +139,7 @@ export class Bucket {
         status: archived.status,
         ...(archived.exitCode === undefined ? {} : { exitCode: archived.exitCode }),
         // A recording that did not finish has no total: counted from its batch headers, as in a registry.
-        records: typeof archived.records === 'number' ? archived.records : await this.withCopy(p.id, {}, (reg) => logStats(reg.logDir(p.id)).records),
+        records: typeof archived.records === 'number' ? archived.records : await this.withCopy(p.id, { segments: p.segments }, (reg) => logStats(reg.logDir(p.id)).records),
         size: p.size,
       };
     });
@@ -179,10 +179,15 @@ export class Bucket {
 
   /**
    * Run `fn` over a registry in a temporary directory holding a copy of process `id` (its manifest
-   * and log; with `module`, its module too), then remove that directory. For reading a process as the
-   * registry's code reads one (statistics from its batch headers, a module's interface).
+   * and log, whose `segments` a caller may know from a {@link scan} already; with `module`, that
+   * module too), then remove that directory. For reading a process as the registry's code reads one
+   * (statistics from its batch headers, a module's interface).
    */
-  async withCopy<T>(id: string | undefined, options: { readonly module?: string; readonly onBytes?: OnBytes }, fn: (registry: Registry) => T): Promise<T> {
+  async withCopy<T>(
+    id: string | undefined,
+    options: { readonly segments?: BucketProcess['segments']; readonly module?: string; readonly onBytes?: OnBytes },
+    fn: (registry: Registry) => T,
+  ): Promise<T> {
     const dir = mkdtempSync(join(tmpdir(), 'tc-remote-'));
     try {
       const registry = new Registry(dir);
@@ -191,7 +196,7 @@ export class Bucket {
         const log = join(dir, 'processes', id, 'log');
         mkdirSync(log, { recursive: true, mode: 0o700 });
         writeFileSync(join(dir, 'processes', id, 'manifest.json'), manifestText(manifest), { mode: 0o600 });
-        const segments = (await this.scan()).get(id)?.segments ?? [];
+        const segments = options.segments ?? (await this.scan()).get(id)?.segments ?? [];
         for (const s of segments) await this.store.download(s.key, join(log, segmentFileName(s.index)), { onBytes: options.onBytes });
       }
       if (options.module !== undefined) {
