@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addRemote, push } from '../src/api/remote.js';
+import { addRemote, openRemote, push } from '../src/api/remote.js';
 import { remote, type RemoteCommandOptions } from '../src/cli/commands/remotes.js';
 import { describe as describeCommand, renderDescribe } from '../src/cli/commands/describe.js';
 import { get, renderGet } from '../src/cli/commands/get.js';
@@ -404,11 +404,18 @@ describe('the registry commands with --remote', () => {
     const dry = JSON.parse(ok(['gc', '--older-than', '30d', '--dry-run', ...remote, '-o', 'json']));
     expect(dry).toMatchObject({ dryRun: true, processes: [{ id: old }], modules: [{ digest: `sha256:${watModule}` }], live: [] });
     expect(Object.keys(await objects(bucket)).some((k) => k.includes(old))).toBe(true);
+    // What a push that died left (a segment, no manifest): not a process, and kept while it is recent.
+    const orphan = 'eeeeeeee-5555-4555-8555-555555555555';
+    await putObject(bucket, `tc/processes/${orphan}/log/00000000`, fs.readFileSync(join(reg, 'processes', recent, 'log', '00000000')));
     const gc = ok(['gc', '--older-than', '30d', ...remote]);
     expect(gc).toMatch(new RegExp(`^deleted process ${old} \\(.*\\)\\ndeleted module ${watModule.slice(0, 12)} hello.wasm \\(.*\\)\\nfreed .*: 1 process, 1 module\\n$`));
     expect(Object.keys(await objects(bucket)).sort()).toEqual(
-      [`tc/processes/${recent}/manifest.json`, `tc/processes/${recent}/log/00000000`, ...Object.keys(await objects(bucket)).filter((k) => k.startsWith('tc/modules/'))].sort(),
+      [`tc/processes/${recent}/manifest.json`, `tc/processes/${recent}/log/00000000`, `tc/processes/${orphan}/log/00000000`, ...Object.keys(await objects(bucket)).filter((k) => k.startsWith('tc/modules/'))].sort(),
     );
+    // Once it is older than --older-than, it goes (here, two hours from now, keeping the newest process).
+    const later = await openRemote({ registry: reg, remote: 'team' }).gc({ olderThan: '1h', keep: 1, now: new Date(Date.now() + 2 * 3600_000) });
+    expect(later).toMatchObject({ processes: [{ id: orphan, size: fs.statSync(join(reg, 'processes', recent, 'log', '00000000')).size }], modules: [] });
+    expect(Object.keys(await objects(bucket)).filter((k) => k.startsWith('tc/processes/'))).toEqual([`tc/processes/${recent}/log/00000000`, `tc/processes/${recent}/manifest.json`]);
     expect(JSON.parse(ok(['get', 'module', ...remote, '-o', 'json'])).map((m: { name: string }) => m.name)).toEqual(['hello.wasm']);
     expect(fails(['gc', '--older-than', 'soon', ...remote], 251)).toBe('tc: --older-than soon: expected a duration like 30s, 10m, 2h, 7d\n');
     // The registry itself was not touched.

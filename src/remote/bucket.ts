@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { EXIT } from '../errors.js';
 import { segmentFileName } from '../core/segment.js';
 import { archivedManifest } from '../registry/archive.js';
-import { selectGarbage, type GcOptions, type GcResult } from '../registry/gc.js';
+import { parseDuration, selectGarbage, type GcOptions, type GcResult } from '../registry/gc.js';
 import { describeModule, describeProcess, logStats, type ModuleDescription, type ProcessDescription, type ProcessSummary } from '../registry/inspect.js';
 import { manifestProblems } from '../registry/manifest-check.js';
 import { PROCESS_ID, Registry, resolveId, UnknownIdError, type Manifest, type ModuleInfo } from '../registry/registry.js';
@@ -42,6 +42,8 @@ export interface BucketProcess {
   readonly manifest: boolean;
   /** Bytes of all its objects (manifest and log), as `tc get process` counts a process's size. */
   readonly size: number;
+  /** When the last of its objects was written (ms since the epoch; 0 when the server did not say). */
+  readonly modified: number;
   /** Its log segments (`log/NNNNNNNN`), in order. */
   readonly segments: readonly (ObjectInfo & { readonly index: number })[];
 }
@@ -77,13 +79,14 @@ export class Bucket {
    * manifest (a push under way, or one that died) too. Names that are not uuids are skipped.
    */
   async scan(): Promise<Map<string, BucketProcess>> {
-    const dirs = new Map<string, { manifest: boolean; size: number; segments: (ObjectInfo & { index: number })[] }>();
+    const dirs = new Map<string, { manifest: boolean; size: number; modified: number; segments: (ObjectInfo & { index: number })[] }>();
     for (const o of await this.store.list('processes/')) {
       const [, id, ...rest] = o.key.split('/');
       if (id === undefined || !PROCESS_ID.test(id) || rest.length === 0) continue;
-      const dir = dirs.get(id) ?? { manifest: false, size: 0, segments: [] };
+      const dir = dirs.get(id) ?? { manifest: false, size: 0, modified: 0, segments: [] };
       dirs.set(id, dir);
       dir.size += o.size;
+      dir.modified = Math.max(dir.modified, o.lastModified?.getTime() ?? 0);
       const name = rest.join('/');
       if (name === 'manifest.json') dir.manifest = true;
       else if (rest.length === 2 && rest[0] === 'log' && /^\d{8}$/.test(rest[1]!)) dir.segments.push({ ...o, index: Number(rest[1]) });
@@ -288,12 +291,19 @@ export class Bucket {
    * beyond the `keep` newest), then every module no remaining process uses. The processes are listed
    * again after the deletions, just before the modules go, so that a module a push has just started
    * using is kept (tc push also looks for its module again just before it writes the manifest).
+   * With `olderThan`, what pushes that died left of a process (segments, no manifest) goes too, once
+   * its last object is older than that: a push under way writes its objects one after another.
    */
   async gc(opts: GcOptions = {}): Promise<GcResult> {
+    const dirs = await this.scan();
     const all = await this.processes();
     const { dryRun, doomed, live } = selectGarbage(all, opts);
     const processes: DeletedProcess[] = [];
     for (const p of all.filter((x) => doomed.has(x.id))) processes.push({ id: p.id, ...(p.startTime === undefined ? {} : { startTime: p.startTime }), size: dryRun ? p.size : await this.removeProcess(p.id) });
+    const cutoff = opts.olderThan === undefined ? undefined : (opts.now ?? new Date()).getTime() - parseDuration(opts.olderThan);
+    for (const d of dirs.values()) {
+      if (cutoff !== undefined && !d.manifest && d.modified > 0 && d.modified < cutoff) processes.push({ id: d.id, size: dryRun ? d.size : await this.removeProcess(d.id) });
+    }
     const remaining = dryRun ? all.filter((p) => !doomed.has(p.id)) : await this.processes();
     const used = new Set(remaining.map((p) => p.module?.digest));
     const modules: DeletedModule[] = [];
