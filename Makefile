@@ -35,9 +35,11 @@ demo: build
 	@echo '$$ tc export process <id> --html .demo/flite.html   (open it in a browser: it plays and re-executes; or tc view <id>)'
 	@node bin/tc.js export process --registry .demo/registry "$$(head -1 .demo/id)" --html .demo/flite.html
 
-## Debian packages the tests need, installed when missing: Chromium for the browser tests.
+## Debian packages the tests need, installed when missing: Chromium for the browser tests; Ceph's
+## object gateway, monitor and OSD for the S3-compatible server of the remote tests (scripts/rgw.sh).
 test-deps:
 	@command -v chromium >/dev/null || { echo 'installing chromium (browser tests)'; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; }
+	@command -v radosgw >/dev/null && command -v ceph-mon >/dev/null && command -v ceph-osd >/dev/null || { echo 'installing radosgw ceph-mon ceph-osd (the S3 server of the remote tests)'; apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends radosgw ceph-mon ceph-osd >/dev/null; }
 
 test: build test-deps
 	npx vitest run
@@ -62,6 +64,7 @@ fixtures: $(NODE_MODULES)
 bench: build test-deps
 	node bench/run.mjs
 	node bench/player.mjs
+	node bench/s3.mjs
 
 ## What recording adds to one host call (ns), on the guest's thread alone (see bench/README.md).
 bench-calls: $(NODE_MODULES)

@@ -1,10 +1,11 @@
 // Bundle the CLI into dist/tc.cjs, each command into dist/commands/<name>.cjs (run, replay, trace, diff,
-// and the registry commands together) and the log-writing thread of a recording into dist/writer.cjs
-// (CommonJS, dependencies included), then record V8's code cache of each bundle the CLI loads in
-// <bundle>.cache by running the commands once (bin/tc.js loads a bundle with its cache: see
-// docs/RATIONALE.md, "Start-up"). The library is dist/lib.cjs (`tc-wasm`, src/api/index.ts) and the
-// portable core dist/core.js (`tc-wasm/core`, an ES module for any platform); their type declarations
-// go to dist/types (tsc).
+// view, redact, the registry commands together, and those that reach a bucket together, with the AWS
+// SDK) and the log-writing thread of a recording into dist/writer.cjs (CommonJS, dependencies
+// included), then record V8's code cache of each bundle the CLI loads in <bundle>.cache by running the
+// commands once (bin/tc.js loads a bundle with its cache: see docs/RATIONALE.md, "Start-up"). The
+// library is dist/lib.cjs (`tc-wasm`, src/api/index.ts) and the portable core dist/core.js
+// (`tc-wasm/core`, an ES module for any platform); their type declarations go to dist/types (tsc). The
+// player of tc view goes to dist/view/ (for browsers).
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -27,7 +28,7 @@ const lazyChildProcess = {
 
 // Each command is a bundle of its own (dist/commands/<name>.cjs), loaded when it runs, with V8's code
 // cache of it, through the loader that bin/tc.js puts on globalThis (plain require without it).
-const COMMANDS = ['run', 'replay', 'trace', 'diff', 'registry', 'view', 'redact'];
+const COMMANDS = ['run', 'replay', 'trace', 'diff', 'registry', 'view', 'redact', 'remote'];
 const commandBundles = {
   name: 'command-bundles',
   setup(b) {
@@ -98,13 +99,15 @@ const types = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '-
 if (types.status !== 0) throw new Error(`tsc -p tsconfig.types.json: exit ${types.status}\n${types.stdout}${types.stderr}`);
 
 // The code cache: V8 keeps the functions compiled so far, so record, replay, trace and list a hello
-// world with the caches being written at exit (each run adds what it compiled to what it loaded).
+// world, and list the remotes (loading the bucket commands and the AWS SDK), with the caches being
+// written at exit (each run adds what it compiled to what it loaded).
 for (const f of ['dist/tc.cjs', ...COMMANDS.map((n) => `dist/commands/${n}.cjs`)]) rmSync(`${f}.cache`, { force: true });
 const registry = mkdtempSync(join(tmpdir(), 'tc-build-'));
 try {
   const env = { ...process.env, TC_WRITE_CODE_CACHE: '1' };
-  const run = (args) => {
-    const r = spawnSync(process.execPath, ['bin/tc.js', args[0], '--registry', registry, ...args.slice(1)], { env, encoding: 'utf8' });
+  // `tc <command words...> --registry <registry> <rest...>`
+  const run = (args, words = 1) => {
+    const r = spawnSync(process.execPath, ['bin/tc.js', ...args.slice(0, words), '--registry', registry, ...args.slice(words)], { env, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`tc ${args.join(' ')}: exit ${r.status}\n${r.stderr}`);
     return r.stderr;
   };
@@ -113,6 +116,7 @@ try {
   run(['trace', id]);
   run(['diff', id, id]);
   run(['get', 'process']);
+  run(['remote', 'ls'], 2);
 } finally {
   rmSync(registry, { recursive: true, force: true });
 }

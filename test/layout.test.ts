@@ -52,6 +52,31 @@ describe('imports go one way', () => {
     }
   });
 
+  it('remotes: over the registry and the log files, never the host, the recorder or the commands', async () => {
+    for (const entry of ['src/remote/push.ts', 'src/remote/pull.ts', 'src/remote/bucket.ts', 'src/api/remote.ts']) {
+      const r = await reaches(entry);
+      expect(r, entry).toContain('registry');
+      for (const no of ['host', 'timemachine', 'cli', 'run.ts', 'replay.ts']) expect(r, `${entry} reaches ${no}`).not.toContain(no);
+    }
+  });
+
+  it('the AWS SDK is in the bundle of the commands that reach a bucket, and in no other command or the CLI', async () => {
+    /** The packages the bundle of `entry` holds (dynamic imports of other command bundles left out, as scripts/build.mjs does). */
+    const packages = async (entry: string) => {
+      const r = await build({
+        entryPoints: [join(ROOT, entry)], absWorkingDir: ROOT, bundle: true, platform: 'node', format: 'cjs', write: false, metafile: true, logLevel: 'silent',
+        plugins: [{ name: 'commands-apart', setup: (b) => b.onResolve({ filter: /^\.\/commands\// }, (a) => ({ path: a.path, external: true })) }],
+      });
+      return new Set(Object.keys(r.metafile.inputs).map((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(f)?.[1] ?? (f.startsWith('src/remote/') ? 'src/remote' : '')));
+    };
+    for (const entry of ['src/cli/main.ts', 'src/cli/commands/run.ts', 'src/cli/commands/replay.ts', 'src/cli/commands/trace.ts', 'src/cli/commands/registry.ts']) {
+      const p = await packages(entry);
+      expect(p.has('@aws-sdk/client-s3') || p.has('@aws-sdk/lib-storage') || p.has('src/remote'), entry).toBe(false);
+    }
+    const remote = await packages('src/cli/commands/remote.ts');
+    for (const yes of ['@aws-sdk/client-s3', '@aws-sdk/lib-storage', 'src/remote', 'cli-progress', 'bytes']) expect(remote.has(yes), yes).toBe(true);
+  });
+
   it('run: the host and the recorder, over the core', async () => {
     const r = await reaches('src/run.ts');
     for (const yes of ['core', 'host', 'timemachine']) expect(r).toContain(yes);

@@ -8,8 +8,10 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import YAML from 'yaml';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { CopyObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { program } from '../src/cli/main.js';
 import { debugRun } from './helpers/inspector.js';
+import { createBucket, s3Client, s3Server } from './helpers/rgw.js';
 import { ROOT, splitId, TC, tc, tempDir } from './helpers/run.js';
 
 const README = fs.readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -116,6 +118,46 @@ function registry(): string {
 }
 
 /**
+ * A bucket on the test server holding, below `seed/`, what the template holds: the process `id`, and
+ * the module `unused` that no process uses (pushed with a process that was then deleted there). Made
+ * once, by the first test that needs it.
+ */
+let seeded: Promise<{ bucket: string; endpoint: string }> | undefined;
+function seededBucket(): Promise<{ bucket: string; endpoint: string }> {
+  seeded ??= (async () => {
+    const server = await s3Server();
+    const bucket = await createBucket(server, 'readme');
+    const reg = withRemote(registry(), { bucket, endpoint: server.endpoint }, 'seed');
+    const other = splitId(tc(['run', '--registry', reg, join(ROOT, 'wasm-fixtures/wat/hello.wasm')]).stderr).id;
+    for (const args of [['push', '--all'], ['rm', 'process', other, '--remote', 'team']]) {
+      const r = tc([...args, '--registry', reg]);
+      expect(r.status, `tc ${args.join(' ')}: ${r.stderr}`).toBe(0);
+    }
+    return { bucket, endpoint: server.endpoint };
+  })();
+  return seeded;
+}
+
+/** `registry` with remote `team`: `s3://<bucket>/<prefix>` at the test server. */
+function withRemote(registry: string, at: { bucket: string; endpoint: string }, prefix: string): string {
+  const remotes = { remotes: { team: { url: `s3://${at.bucket}/${prefix}`, endpoint: at.endpoint, pathStyle: true } } };
+  fs.writeFileSync(join(registry, 'remotes.json'), JSON.stringify(remotes));
+  return registry;
+}
+
+let prefixes = 0;
+/** A prefix of the seeded bucket of its own, holding a copy of `seed/` (commands may delete from it). */
+async function bucketCopy(at: { bucket: string; endpoint: string }): Promise<string> {
+  const prefix = `copy-${prefixes++}`;
+  const client = s3Client(await s3Server());
+  const listed = await client.send(new ListObjectsV2Command({ Bucket: at.bucket, Prefix: 'seed/' }));
+  for (const o of listed.Contents ?? []) {
+    await client.send(new CopyObjectCommand({ Bucket: at.bucket, Key: `${prefix}/${o.Key!.slice(5)}`, CopySource: `${at.bucket}/${o.Key}` }));
+  }
+  return prefix;
+}
+
+/**
  * The option named by a README table cell (`--dir HOST[::GUEST]`, `-o, --output text|json|yaml`) as
  * the arguments to try: one list per value (each of `a|b|c`), with placeholders given real values.
  */
@@ -157,8 +199,8 @@ describe('README.md', () => {
   });
 
   it('tc replay and tc trace: each option of their tables, each -o value parsing', async () => {
-    const reg = registry();
-    const values = { DIR: reg, FILE: join(top, 'replay-status.json'), NAME: 'fd_write', N: '0', FUNCTION: 'fd_write', 'HOST:PORT': '127.0.0.1:0', 'NAME=VALUE': `secret-1=${SECRET}`, 'NAME[=VAR]': 'secret-1=TC_README_SECRET' };
+    const reg = withRemote(registry(), await seededBucket(), 'seed');
+    const values = { DIR: reg, FILE: join(top, 'replay-status.json'), NAME: 'fd_write', REMOTE: 'team', N: '0', FUNCTION: 'fd_write', 'HOST:PORT': '127.0.0.1:0', 'NAME=VALUE': `secret-1=${SECRET}`, 'NAME[=VAR]': 'secret-1=TC_README_SECRET' };
     const jobs: { args: string[]; check: (r: Result, what: string) => void; debugged?: boolean }[] = [];
     for (const opt of firstCells(section('`tc replay')).flatMap((cell) => optionArgs(cell, values))) {
       jobs.push({
@@ -225,7 +267,7 @@ describe('README.md', () => {
   });
 
   it('registry commands: each command of the table in each -o format, and each of its optional flags', async () => {
-    const section = README.slice(README.indexOf('\n### Registry commands'), README.indexOf('\n## ', README.indexOf('\n### Registry commands')));
+    const section = README.slice(README.indexOf('\n### Registry commands'), README.indexOf('\n### Remote commands'));
     const formats = /Every one takes `--registry DIR` and `-o, --output ([a-z|]+)`/.exec(section)?.[1]?.split('|');
     expect(formats).toEqual(['text', 'json', 'yaml']);
     const exportToStdoutIsText = section.includes('`tc export` to `-` prints the export itself, so it takes only `-o text` there');
@@ -294,18 +336,69 @@ describe('README.md', () => {
     if (exportToStdoutIsText) expect(tc(['export', 'module', moduleId, '-', '--registry', template, '-o', 'json']).status).toBe(251);
   });
 
+  it('remote commands: each command of the table in each -o format, and each of its optional flags, against a bucket', async () => {
+    const text = section('Remote commands');
+    const formats = /Every one takes `--registry DIR` and `-o, --output ([a-z|]+)`/.exec(text)?.[1]?.split('|');
+    expect(formats).toEqual(['text', 'json', 'yaml']);
+    const commands = firstCells(text);
+    expect(commands.length).toBeGreaterThanOrEqual(13);
+    const at = await seededBucket();
+    const optional: Record<string, string> = { URL: at.endpoint, REGION: 'us-east-1', REMOTE: 'team', SIZE: '1GB', DURATION: '7d', N: '1' };
+    const jobs: { args: string[]; format: string; pull: boolean }[] = [];
+    for (const command of commands) {
+      const tokens = [...command.matchAll(/\[([^\]]+)\]|(\S+)/g)];
+      expect(tokens[0]![2], command).toBe('tc');
+      const required = tokens.slice(1).filter((t) => t[2] !== undefined).map((t) => t[2]!);
+      const flags = tokens.filter((t) => t[1] !== undefined).map((t) => t[1]!.split(' ').map((w) => optional[w] ?? w));
+      const resource = required[1] === 'module' ? 'module' : 'process';
+      const args = required.map((word) => {
+        if (word === '<id>' || word === '<id>...') return resource === 'module' ? (required[0] === 'rm' ? unused : moduleId) : id;
+        if (word === 'NAME') return required[1] === 'add' ? 'other' : 'team';
+        if (word === 'URL') return `s3://${at.bucket}/elsewhere`;
+        if (word === 'REMOTE') return 'team';
+        if (word === 'DURATION') return '7d';
+        if (/^(--)?[a-z]+$/.test(word)) return word;
+        throw new Error(`README names an argument this test does not know: ${word} in ${command}`);
+      });
+      const combos = [[], ...flags].map((extra) => [...args, ...extra]);
+      for (let k = 0; k < Math.max(combos.length, formats!.length); k++) {
+        const format = formats![k % formats!.length]!;
+        jobs.push({ args: [...combos[k % combos.length]!, '-o', format], format, pull: required[0] === 'pull' });
+      }
+    }
+    const walked = new Set(jobs.map((j) => j.args.slice(0, 2).join(' ')));
+    expect([...walked]).toEqual(expect.arrayContaining(['remote add', 'remote ls', `push ${id}`, 'push --all', 'push --since', `pull ${id}`, 'get process', 'rm module', 'gc --remote']));
+    const results = await pool(
+      jobs.map((j) => async () => {
+        const reg = withRemote(registry(), at, await bucketCopy(at));
+        // What is pulled comes down: the registry does not have it.
+        if (j.pull) fs.rmSync(join(reg, 'processes', id), { recursive: true });
+        return run([...j.args, '--registry', reg]);
+      }),
+    );
+    jobs.forEach((j, i) => {
+      const r = results[i]!;
+      const what = `tc ${j.args.join(' ')}: ${r.stderr}`;
+      expect(r.status, what).toBe(0);
+      expect(r.stderr, what).toBe('');
+      expectParses(j.format, r.stdout.toString(), what);
+    });
+  });
+
   it('names every command tc has and every option of each', () => {
-    const registrySection = README.slice(README.indexOf('\n### Registry commands'));
+    const commandTables = section('Registry commands') + section('Remote commands');
     for (const cmd of program().commands) {
       const name = cmd.name();
       const own = README.includes(`\n### \`tc ${name}`) ? section(`\`tc ${name}`) : undefined;
-      const text = own ?? registrySection.slice(0, registrySection.indexOf('\n## ', 1));
+      const text = own ?? commandTables;
       expect(text, `tc ${name}`).toContain(`\`tc ${name}`);
-      for (const opt of cmd.options) {
+      // And those of its subcommands (tc remote add, ls, rm).
+      for (const [c, opt] of [cmd, ...cmd.commands].flatMap((c) => c.options.map((o) => [c, o] as const))) {
         const flags = [opt.long, opt.short].filter((f): f is string => f !== undefined);
         // --no-record is named as it is typed; `-o` and `--registry` of the registry commands by the table's preamble.
-        expect(flags.some((f) => text.includes(f)), `tc ${name} ${opt.flags}`).toBe(true);
+        expect(flags.some((f) => text.includes(f)), `tc ${c === cmd ? name : `${name} ${c.name()}`} ${opt.flags}`).toBe(true);
       }
+      for (const sub of cmd.commands) expect(text, `tc ${name} ${sub.name()}`).toContain(`\`tc ${name} ${sub.name()}`);
     }
   });
 });

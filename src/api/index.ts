@@ -1,7 +1,8 @@
 /**
- * tc as a library, on Node: run a WASI preview1 module and record it, replay a recording, and read the
- * registry as data. The `tc` command is a thin shell over these functions: it formats what they return
- * and prints it; they throw typed errors ({@link TcError} and its kinds, each with the exit code the
+ * tc as a library, on Node: run a WASI preview1 module and record it, replay a recording, read the
+ * registry as data, and share recordings through S3-compatible storage (push, pull, a bucket as
+ * data). The `tc` command is a thin shell over these functions: it formats what they return and
+ * prints it; they throw typed errors ({@link TcError} and its kinds, each with the exit code the
  * command uses) and never exit the process.
  *
  * The portable core (replay from bytes, the log reader, the trace format) is `tc-wasm/core`.
@@ -19,6 +20,7 @@ export { redact, type RedactOptions, type RedactResult } from './redact.js';
 export { openRegistry, TcRegistry, type AsciicastExport } from './registry.js';
 export { logRecords, processSecrets, readLog, type LogRecordsOptions } from './log.js';
 export type { SecretInfo, SecretSource } from '../core/secrets.js';
+export { addRemote, openRemote, pull, push, remotes, removeRemote, TcRemote, type PushOptions, type RemoteOptions, type TransferOptions } from './remote.js';
 export type { OutputStream, TracedRecord } from './records.js';
 export { EXIT, ModuleError, TcError, UsageError } from '../errors.js';
 export { ReplayDivergence, LogEndedError } from '../core/replayer.js';
@@ -35,3 +37,7 @@ export type { ModuleInfo, ProcessStatus, Redaction } from '../registry/registry.
 export type { DeletedModule, DeletedProcess } from '../registry/remove.js';
 export type { VerifyResult } from '../registry/verify.js';
 export { AnnotationError, type Annotation } from '../registry/annotations.js';
+export { RemoteError, type Remote, type RemoteConfig } from '../remote/remotes.js';
+export { PullDamageError, type PulledProcess } from '../remote/pull.js';
+export { StillRecordingError, TooLargeError, type PushedProcess, type PushResult } from '../remote/push.js';
+export type { TransferProgress } from '../remote/s3.js';

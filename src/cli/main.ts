@@ -63,6 +63,9 @@ const outputOption = () => new Option('-o, --output <format>', 'output format').
 /** `--registry DIR`, taken by every command that reads or writes the registry. */
 const registryOption = () => new Option('--registry <dir>', 'registry directory (default: $TC_REGISTRY or ~/.tc)');
 
+/** `--remote NAME|s3://bucket/prefix`: a remote of the registry (`tc remote add`), or a bucket as it is. */
+const remoteOption = (description: string) => new Option('--remote <remote>', `${description}: a remote's name, or s3://bucket/prefix`);
+
 /** Build the program (exported for tests of the wiring). */
 export function program(): Command {
   const p = new Command('tc')
@@ -113,9 +116,12 @@ export function program(): Command {
     .option('--break-on <function>', 'pause before every call of this function (repeatable)', collect, [])
     .option('--secret <name=value>', "a secret's value, checked against the recording's hash (repeatable)", collect, [])
     .option('--secret-env <name[=var]>', "a secret's value from tc's environment variable NAME (or VAR) (repeatable)", collect, [])
+    .addOption(remoteOption('pull the process from this remote first, unless the registry has it'))
     .action(async (id: string, opts) => {
       const { replayCommand } = await import('./commands/replay.js');
-      process.exitCode = await replayCommand(id, opts);
+      // The bucket's code (and the AWS SDK) is loaded only with --remote.
+      const fetch = opts.remote === undefined ? undefined : async (prefix: string) => (await import('./commands/remote.js')).pullForReplay(prefix, opts);
+      process.exitCode = await replayCommand(id, { ...opts, fetch });
     });
 
   p.command('trace')
@@ -168,7 +174,13 @@ export function program(): Command {
       .argument('[type]', 'process (ps, proc, procs, processes) or module (mo, mod, mods, modules)')
       .addOption(registryOption())
       .addOption(outputOption())
+      .addOption(remoteOption('list the processes or modules of this remote'))
       .action(async (type: string | undefined, opts) => {
+        if (opts.remote !== undefined) {
+          const { getRemoteCommand } = await import('./commands/remote.js');
+          process.exitCode = await getRemoteCommand(type, opts);
+          return;
+        }
         const { getCommand } = await import('./commands/registry.js');
         process.exitCode = getCommand(type, opts);
       });
@@ -180,7 +192,13 @@ export function program(): Command {
       .addOption(registryOption())
       .addOption(outputOption())
       .option('-v, --verbose', 'environment values, and the batches of every log segment')
+      .addOption(remoteOption('describe a process or module of this remote'))
       .action(async (type: string, id: string, opts) => {
+        if (opts.remote !== undefined) {
+          const { describeRemoteCommand } = await import('./commands/remote.js');
+          process.exitCode = await describeRemoteCommand(type, id, opts);
+          return;
+        }
         const { describeCommand } = await import('./commands/registry.js');
         process.exitCode = describeCommand(type, id, opts);
       });
@@ -219,7 +237,13 @@ export function program(): Command {
       .addOption(registryOption())
       .addOption(outputOption())
       .option('--force', 'delete a process even while it is being recorded')
+      .addOption(remoteOption('delete from this remote'))
       .action(async (type: string, ids: string[], opts) => {
+        if (opts.remote !== undefined) {
+          const { rmRemoteCommand } = await import('./commands/remote.js');
+          process.exitCode = await rmRemoteCommand(type, ids, opts);
+          return;
+        }
         const { rmCommand } = await import('./commands/registry.js');
         process.exitCode = rmCommand(type, ids, opts);
       });
@@ -231,13 +255,83 @@ export function program(): Command {
       .option('--dry-run', 'show what would be deleted, delete nothing')
       .addOption(registryOption())
       .addOption(outputOption())
+      .addOption(remoteOption('apply the retention to this remote'))
       .action(async (opts) => {
+        if (opts.remote !== undefined) {
+          const { gcRemoteCommand } = await import('./commands/remote.js');
+          process.exitCode = await gcRemoteCommand(opts);
+          return;
+        }
         const { gcCommand } = await import('./commands/registry.js');
         process.exitCode = gcCommand(opts);
       });
   }
 
-  // tc verify
+  // remote commands: buckets (S3-compatible storage) to push recordings to and pull them from
+  {
+    const remote = p
+      .command('remote')
+      .description('name the buckets this registry pushes to and pulls from (credentials come from the AWS SDK: environment, shared files, SSO, IAM role)');
+    remote
+      .command('add')
+      .description('name a bucket (s3://bucket or s3://bucket/prefix)')
+      .argument('<name>', "the remote's name")
+      .argument('<url>', 's3://bucket/prefix')
+      .option('--endpoint <url>', "the S3 API's URL, for a server other than AWS (MinIO, Ceph RGW, R2, ...)")
+      .option('--region <region>', "the bucket's region (default: $AWS_REGION, else us-east-1)")
+      .option('--path-style', 'address the bucket in the path (http://host/bucket/key), as local servers want')
+      .addOption(registryOption())
+      .addOption(outputOption())
+      .action(async (name: string, url: string, opts) => {
+        const { remoteCommand } = await import('./commands/remote.js');
+        process.exitCode = remoteCommand('add', [name, url], opts);
+      });
+    remote
+      .command('ls')
+      .description('list the remotes of this registry')
+      .addOption(registryOption())
+      .addOption(outputOption())
+      .action(async (opts) => {
+        const { remoteCommand } = await import('./commands/remote.js');
+        process.exitCode = remoteCommand('ls', [], opts);
+      });
+    remote
+      .command('rm')
+      .description('forget a remote (the bucket is left as it is)')
+      .argument('<name>', "the remote's name")
+      .addOption(registryOption())
+      .addOption(outputOption())
+      .action(async (name: string, opts) => {
+        const { remoteCommand } = await import('./commands/remote.js');
+        process.exitCode = remoteCommand('rm', [name], opts);
+      });
+
+    p.command('push')
+      .description('upload processes to a remote: the module (unless it is there), the log, then the manifest')
+      .argument('[ids...]', 'process ids (unique prefixes are enough)')
+      .addOption(remoteOption("the remote to push to, if not the registry's only one"))
+      .option('--all', 'every process that is not being recorded')
+      .option('--since <duration>', 'the processes that started less than DURATION ago (30m, 2h, 7d)')
+      .option('--max-size <size>', 'refuse a process larger than SIZE (100MB, 1.5GB: powers of 1024), before anything goes up')
+      .addOption(registryOption())
+      .addOption(outputOption())
+      .action(async (ids: string[], opts) => {
+        const { pushCommand } = await import('./commands/remote.js');
+        process.exitCode = await pushCommand(ids, opts);
+      });
+
+    p.command('pull')
+      .description('download processes from a remote into the registry, checked (digests, batch checksums) before they appear')
+      .argument('<ids...>', 'process ids in the remote (unique prefixes are enough)')
+      .addOption(remoteOption("the remote to pull from, if not the registry's only one"))
+      .addOption(registryOption())
+      .addOption(outputOption())
+      .action(async (ids: string[], opts) => {
+        const { pullCommand } = await import('./commands/remote.js');
+        process.exitCode = await pullCommand(ids, opts);
+      });
+  }
+
   p.command('view')
     .description('watch recordings in a browser: serve the player on 127.0.0.1, print its URL and open it (until Ctrl-C)')
     .argument('[target]', 'a process id (a unique prefix) to open its player, or an exported .tcr file to view without importing it')
@@ -249,6 +343,7 @@ export function program(): Command {
       process.exitCode = await viewCommand(target, opts);
     });
 
+  // tc verify
   p.command('verify')
     .description('check a process: manifest, module, and every batch and record of its log (exit 254 when damaged)')
     .argument('<process-id>', 'process id (a unique prefix is enough)')

@@ -6,7 +6,7 @@
  * A process being recorded right now is never deleted. Modules used by no remaining process are.
  */
 import { UsageError } from '../errors.js';
-import { listModules, listProcesses } from './inspect.js';
+import { listModules, listProcesses, type ProcessSummary } from './inspect.js';
 import type { Registry } from './registry.js';
 import { moduleSize, removeModule, removeProcess, type DeletedModule, type DeletedProcess } from './remove.js';
 
@@ -33,8 +33,11 @@ export interface GcResult {
 
 const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3600_000, d: 86400_000, w: 7 * 86400_000 };
 
-/** Parse `30s`, `10m`, `2h`, `7d`, `1w`, `1h30m`, `1.5h` to milliseconds. Throws UsageError. */
-export function parseDuration(text: string): number {
+/**
+ * Parse `30s`, `10m`, `2h`, `7d`, `1w`, `1h30m`, `1.5h` to milliseconds. Throws UsageError naming
+ * `option` (the command-line option the duration came with).
+ */
+export function parseDuration(text: string, option = '--older-than'): number {
   const s = text.trim();
   const part = /(\d+(?:\.\d+)?)(ms|s|m|h|d|w)/y;
   let ms = 0;
@@ -46,7 +49,7 @@ export function parseDuration(text: string): number {
     ms += Number(m[1]) * UNITS[m[2]!]!;
     pos = part.lastIndex;
   }
-  if (s.length === 0 || pos !== s.length) throw new UsageError(`--older-than ${text}: expected a duration like 30s, 10m, 2h, 7d`);
+  if (s.length === 0 || pos !== s.length) throw new UsageError(`${option} ${text}: expected a duration like 30s, 10m, 2h, 7d`);
   return ms;
 }
 
@@ -56,13 +59,23 @@ function parseKeep(v: string | number): number {
   return n;
 }
 
-/** Collect garbage in `registry` (see the file comment). Throws UsageError for bad options. */
-export function collectGarbage(registry: Registry, opts: GcOptions = {}): GcResult {
+/** The processes a collection deletes, and those it keeps because they are being recorded. */
+export interface GcSelection {
+  readonly dryRun: boolean;
+  /** Ids of the processes to delete. */
+  readonly doomed: ReadonlySet<string>;
+  /** Ids of the processes being recorded right now (never deleted). */
+  readonly live: readonly string[];
+}
+
+/**
+ * Which of `all` (newest first; status `recording` for one being recorded right now) a collection
+ * with `opts` deletes (see the file comment): the choice `tc gc` makes, in a registry or a bucket.
+ * Throws UsageError for bad options.
+ */
+export function selectGarbage(all: readonly ProcessSummary[], opts: GcOptions = {}): GcSelection {
   const cutoff = opts.olderThan === undefined ? undefined : (opts.now ?? new Date()).getTime() - parseDuration(opts.olderThan);
   const keep = opts.keep === undefined ? undefined : parseKeep(opts.keep);
-  const dryRun = opts.dryRun === true;
-
-  const all = listProcesses(registry); // newest first
   const live = all.filter((p) => p.status === 'recording').map((p) => p.id);
   const doomed = new Set<string>();
   if (cutoff !== undefined || keep !== undefined) {
@@ -73,6 +86,13 @@ export function collectGarbage(registry: Registry, opts: GcOptions = {}): GcResu
       doomed.add(p.id);
     });
   }
+  return { dryRun: opts.dryRun === true, doomed, live };
+}
+
+/** Collect garbage in `registry` (see the file comment). Throws UsageError for bad options. */
+export function collectGarbage(registry: Registry, opts: GcOptions = {}): GcResult {
+  const all = listProcesses(registry); // newest first
+  const { dryRun, doomed, live } = selectGarbage(all, opts);
   const processes: DeletedProcess[] = all
     .filter((p) => doomed.has(p.id))
     .map((p) => ({ id: p.id, startTime: p.startTime, size: dryRun ? p.size : removeProcess(registry, p.id) }));

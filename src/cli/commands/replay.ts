@@ -31,6 +31,11 @@ export interface ReplayCommandOptions {
   secret?: string[];
   /** `NAME` (from tc's environment variable NAME) or `NAME=VAR`. */
   secretEnv?: string[];
+  /**
+   * With `--remote`: get process `prefix` from the bucket into the registry (unless it is there) and
+   * give its full id (see `pullForReplay` in src/cli/commands/pull.ts, loaded only then).
+   */
+  fetch?: (prefix: string) => Promise<string>;
 }
 
 /** `--break-at N` as a record offset. Throws UsageError. */
@@ -77,7 +82,8 @@ export async function replayCommand(prefix: string, opts: ReplayCommandOptions):
   let status: ExitStatus;
   try {
     // Everything checked before the inspector waits for a debugger.
-    id = checkReplay(prefix, { registry: opts.registry, breakAt, breakOn });
+    // With --remote, the process comes from the bucket first (unless the registry has it).
+    id = checkReplay(opts.fetch === undefined ? prefix : await opts.fetch(prefix), { registry: opts.registry, breakAt, breakOn });
     const secrets = givenSecrets(opts);
     const marks = opts.trace ? new SecretMarks(processSecrets(id, { registry: opts.registry })) : undefined;
     // A pause asked for waits for someone to see it (as Node's --inspect-wait); --inspect alone does not wait.
