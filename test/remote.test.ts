@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addRemote, openRemote, push } from '../src/api/remote.js';
+import { openRegistry } from '../src/api/registry.js';
 import { remote, type RemoteCommandOptions } from '../src/cli/commands/remotes.js';
 import { describe as describeCommand, renderDescribe } from '../src/cli/commands/describe.js';
 import { get, renderGet } from '../src/cli/commands/get.js';
@@ -368,6 +369,36 @@ describe('tc push and tc pull', () => {
     await expect(push([], { registry: reg })).rejects.toThrow(new UsageError('which processes? give their ids, or --all, or --since DURATION'));
     await expect(push([done], { registry: reg, all: true })).rejects.toThrow(new UsageError('give process ids, or --all / --since, not both'));
     await expect(push(['ffff'], { registry: reg })).rejects.toThrow("no process matches 'ffff'");
+  });
+});
+
+describe('notes (annotations.json) in the bucket', () => {
+  it('go up with a recording and again when they change, come down with it, and damaged ones are refused', async () => {
+    const bucket = area('notes');
+    const reg = registryWithRemote(bucket);
+    const id = record(reg, [HELLO]);
+    const note = (text: string) => ({ id: `n-${text.length}`, record: 1, text, created: '2026-12-07T12:00:00.000Z' });
+    openRegistry(reg).setAnnotations(id, [note('the first write')]);
+    ok(['push', id, '--registry', reg]);
+    expect(JSON.parse((await getObject(bucket, `tc/processes/${id}/annotations.json`)).toString()).annotations.map((n: { text: string }) => n.text)).toEqual(['the first write']);
+    // A note made after the push goes up with the next one; the recording's objects are not written again.
+    const before = await objects(bucket);
+    openRegistry(reg).setAnnotations(id, [note('the first write'), note('then a longer note')]);
+    ok(['push', id, '--registry', reg]);
+    const after = await objects(bucket);
+    for (const [key, o] of Object.entries(before)) if (!key.endsWith('annotations.json')) expect(after[key], key).toEqual(o);
+    const reg2 = registryWithRemote(bucket);
+    ok(['pull', id, '--registry', reg2]);
+    expect(openRegistry(reg2).annotations(id).map((n) => n.text)).toEqual(['the first write', 'then a longer note']);
+    // Damaged notes in the bucket: the pull is refused and the registry left as it was.
+    await putObject(bucket, `tc/processes/${id}/annotations.json`, Buffer.from('{"annotations": [{"id": 7}]}'));
+    const reg3 = registryWithRemote(bucket);
+    const empty = registryFiles(reg3);
+    expect(fails(['pull', id, '--registry', reg3], 254)).toMatch(new RegExp(`^tc: s3://.*: process ${id}: annotations\\.json is damaged: annotation 0: bad id\n$`));
+    expect(registryFiles(reg3)).toEqual(empty);
+    // tc rm --remote takes them with the process.
+    ok(['rm', 'process', id, '--remote', 'team', '--registry', reg]);
+    expect(Object.keys(await objects(bucket)).filter((k) => k.includes(id))).toEqual([]);
   });
 });
 

@@ -11,6 +11,7 @@
  * get`), a process described as `tc describe` does it (from a copy of its log), deletions, and `tc
  * gc`'s retention. Pushing and pulling are src/remote/push.ts and src/remote/pull.ts.
  */
+import { ANNOTATIONS_ENTRY } from '../registry/annotations.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,8 @@ import { RemoteError } from './remotes.js';
 import type { ObjectInfo, ObjectStore, OnBytes } from './s3.js';
 
 export const manifestKey = (id: string): string => `processes/${id}/manifest.json`;
+/** The key of process `id`'s notes (`annotations.json`, docs/registry.md): there when it has some. */
+export const annotationsKey = (id: string): string => `processes/${id}/${ANNOTATIONS_ENTRY}`;
 export const logPrefix = (id: string): string => `processes/${id}/log/`;
 export const segmentKey = (id: string, index: number): string => `${logPrefix(id)}${segmentFileName(index)}`;
 const hexOf = (digest: string): string => digest.replace(/^sha256:/, '');

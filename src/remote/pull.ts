@@ -16,7 +16,8 @@ import { checkLogFiles, checkSegmentNumbers } from '../registry/archive.js';
 import { logStats } from '../registry/inspect.js';
 import { RegistryError, resolveId, type Manifest, type ModuleInfo, type Registry } from '../registry/registry.js';
 import { tempPath } from '../registry/store.js';
-import { manifestText, moduleKey, type Bucket } from './bucket.js';
+import { ANNOTATIONS_ENTRY, annotationsFile, checkAnnotations } from '../registry/annotations.js';
+import { annotationsKey, manifestText, moduleKey, type Bucket } from './bucket.js';
 import { RemoteError } from './remotes.js';
 import type { OnBytes, TransferProgress } from './s3.js';
 
@@ -148,6 +149,17 @@ async function pullOne(registry: Registry, bucket: Bucket, plan: Plan, onBytes: 
       files.push({ index: s.index, path });
     }
     const records = checkLogFiles(source, manifest, files, EXIT.CORRUPT);
+    // The notes, when the bucket has some: checked as tc import checks them.
+    const notes = await bucket.store.get(annotationsKey(id));
+    if (notes !== undefined) {
+      let checked;
+      try {
+        checked = checkAnnotations(JSON.parse(Buffer.from(notes).toString('utf8')));
+      } catch (e) {
+        throw new PullDamageError(`${source}: ${ANNOTATIONS_ENTRY} is damaged: ${(e as Error).message}`);
+      }
+      writeFileSync(join(tmp, ANNOTATIONS_ENTRY), annotationsFile(checked), { mode: 0o600 });
+    }
     writeFileSync(join(tmp, 'manifest.json'), plan.text, { mode: 0o600 });
     // Checked: the module first (a manifest names a module that is there), then the process at once.
     if (moduleTmp !== undefined) {

@@ -18,7 +18,8 @@ import { checkLogFiles } from '../registry/archive.js';
 import { parseDuration } from '../registry/gc.js';
 import { isLive, listProcesses, processSize } from '../registry/inspect.js';
 import { RegistryError, sha256, type Manifest, type ModuleInfo, type Registry } from '../registry/registry.js';
-import { manifestKey, manifestText, moduleKey, moduleMetaKey, segmentKey, type Bucket } from './bucket.js';
+import { annotationsFile, readAnnotations } from '../registry/annotations.js';
+import { annotationsKey, manifestKey, manifestText, moduleKey, moduleMetaKey, segmentKey, type Bucket } from './bucket.js';
 import { RemoteError } from './remotes.js';
 import type { OnBytes, TransferProgress } from './s3.js';
 
@@ -154,6 +155,7 @@ export async function pushProcesses(registry: Registry, bucket: Bucket, selectio
   for (const plan of plans) {
     const before = moved;
     if (!plan.present) await pushOne(registry, bucket, plan, onBytes);
+    else await pushNotes(registry, bucket, plan.id, onBytes);
     processes.push({ id: plan.id, pushed: !plan.present, module: plan.manifest.module, moduleUploaded: plan.module, bytes: moved - before });
   }
   return { processes, skipped };
@@ -168,6 +170,20 @@ async function pushModule(registry: Registry, bucket: Bucket, m: ModuleInfo, onB
   await bucket.store.put(moduleMetaKey(m.digest), Buffer.from(`${JSON.stringify({ digest: info.digest, name: info.name, size: info.size }, null, 2)}\n`), { ifAbsent: true });
 }
 
+/**
+ * Upload process `id`'s notes (annotations.json) when it has some and the bucket's differ: notes are
+ * made after a recording, so a process the bucket holds already gets them too. They are not part of
+ * the recording: the manifest does not name them, and a later push replaces them.
+ */
+async function pushNotes(registry: Registry, bucket: Bucket, id: string, onBytes: OnBytes): Promise<void> {
+  const notes = readAnnotations(registry, id);
+  if (notes.length === 0) return;
+  const text = annotationsFile(notes);
+  const there = await bucket.store.get(annotationsKey(id));
+  if (there !== undefined && Buffer.from(there).toString('utf8') === text) return;
+  await bucket.store.put(annotationsKey(id), Buffer.from(text), { onBytes });
+}
+
 /** Push one planned process (see the file comment). */
 async function pushOne(registry: Registry, bucket: Bucket, plan: Plan, onBytes: OnBytes): Promise<void> {
   const { id, manifest } = plan;
@@ -175,6 +191,7 @@ async function pushOne(registry: Registry, bucket: Bucket, plan: Plan, onBytes: 
   checkLogFiles(`process ${id}`, manifest, plan.segments, EXIT.CORRUPT);
   if (plan.module) await pushModule(registry, bucket, manifest.module, onBytes);
   for (const s of plan.segments) await bucket.store.put(segmentKey(id, s.index), { path: s.path, size: s.size }, { onBytes });
+  await pushNotes(registry, bucket, id, onBytes);
   // The module again, just before the commit point: a tc gc --remote that ran meanwhile may have
   // taken it for unused.
   if ((await bucket.store.head(moduleKey(manifest.module.digest))) === undefined || (await bucket.store.head(moduleMetaKey(manifest.module.digest))) === undefined) {
