@@ -27,24 +27,33 @@ useNativeEqual((a, b) => Buffer.compare(a, b) === 0);
 export interface ReplayProcessOptions {
   /** Process id or unique prefix. */
   readonly id: string;
+  /** Registry directory (default: $TC_REGISTRY, else ~/.tc). */
   readonly registry?: string;
   readonly onOutput?: ReplayOptions['onOutput'];
   readonly onRecord?: (record: LogRecord) => void;
-  /** Called with a warning line (e.g. recorded by another tc/Node/V8 version). */
+  /** A warning line (the recording was made by another tc, Node or V8 version). */
   readonly onWarning?: (message: string) => void;
-  /** Pause a debugger before record `breakAt`'s call (src/core/debug.ts): an offset in the log. */
+  /**
+   * Pause a debugger attached to this process just before record `breakAt`'s call, in the host import,
+   * with the guest's WebAssembly frames below (src/core/debug.ts: a `debugger` statement, which does
+   * nothing without a debugger). Throws UsageError when the log has no such record.
+   */
   readonly breakAt?: number;
-  /** Pause a debugger before every call of these functions. */
+  /** Pause a debugger before every call of these functions (`fd_write`, `proc_exit`). Throws UsageError for a name that is not WASI's. */
   readonly breakOn?: readonly string[];
-  /** Pause a debugger just before the guest starts. */
+  /** Pause a debugger just before the guest's `_start`, once its module is loaded. */
   readonly breakAtStart?: boolean;
   /**
-   * Values of the recording's secrets, by name (README, "Secrets"): each is checked against the
-   * recorded hash, then put back where the log has its placeholder.
+   * Values of the recording's secrets, by name (`openRegistry().describeProcess(id).secrets` lists
+   * them): each is checked against its recorded hash (a wrong one throws TcError, an unknown name
+   * UsageError), then the replay goes exactly as the recording did. Without a secret's value, the
+   * guest gets its placeholder: a program that only passes it along replays to the end; a
+   * divergence names the secrets used before it (ReplayDivergence's `secretsUsed`).
    */
   readonly secrets?: Readonly<Record<string, string | Uint8Array>>;
 }
 
+/** How a replay ended: as the recording did. */
 export interface ReplayResult {
   readonly id: string;
   readonly exitCode: number;

@@ -269,15 +269,8 @@ export class DecodedBatch {
   /** The last record of the batch at or before `t` (0 when none is). */
   recordAt(t: number): number {
     const mt = this.markTimes;
-    let lo = 0;
-    let hi = mt.length - 1;
     if (mt[0]! > t) return 0;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (mt[mid]! <= t) lo = mid;
-      else hi = mid - 1;
-    }
-    let k = lo * STRIDE;
+    let k = lastAtOrBefore(mt.length, (i) => mt[i]!, t) * STRIDE;
     let { start: p, time } = this.locate(k);
     const end = this.bytes.length;
     p = this.scanner.scan(this.bytes, p, end);
@@ -318,14 +311,7 @@ export class RecordStore {
   /** The batch that holds record `n` (binary search over the batches' first offsets). */
   batchOf(n: number): number {
     const bs = this.index.batches;
-    let lo = 0;
-    let hi = bs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (bs[mid]!.info.firstOffset <= n) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lastAtOrBefore(bs.length, (i) => bs[i]!.info.firstOffset, n);
   }
 
   /** The batch `i`, decoded. */
@@ -408,14 +394,8 @@ export class RecordStore {
   recordAt(t: number): number {
     const bs = this.index.batches;
     if (bs.length === 0) return 0;
-    let lo = 0;
-    let hi = bs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (bs[mid]!.info.firstTimestamp <= t) lo = mid;
-      else hi = mid - 1;
-    }
-    return bs[lo]!.info.firstOffset + this.batch(lo).recordAt(t);
+    const i = this.batchAtTime(t);
+    return bs[i]!.info.firstOffset + this.batch(i).recordAt(t);
   }
 
   /**
@@ -448,17 +428,23 @@ export class RecordStore {
     return out;
   }
 
+  /** The last batch whose first record is at or before time `t` (ns); 0 before the first. */
   private batchAtTime(t: number): number {
     const bs = this.index.batches;
-    let lo = 0;
-    let hi = bs.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (bs[mid]!.info.firstTimestamp <= t) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo;
+    return lastAtOrBefore(bs.length, (i) => bs[i]!.info.firstTimestamp, t);
   }
+}
+
+/** The last i in [0, n) with key(i) <= v, for keys that never decrease; 0 when there is none. */
+function lastAtOrBefore(n: number, key: (i: number) => number, v: number): number {
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (key(mid) <= v) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 /** The kind of a record, for its colour. */
