@@ -880,6 +880,55 @@ describe('registry commands, end to end', () => {
     expect(JSON.parse(tc(['get', 'mo', '--registry', reg, '-o', 'json']).stdout.toString())).toHaveLength(1);
   });
 
+  it('gc deletes what a tc that died left under temporary names, once its writer is gone and an hour has passed, and nothing else', () => {
+    const dir = tempDir();
+    const reg = join(dir, 'reg');
+    const a = record(reg, [join(ROOT, 'wasm-fixtures/c/hello.wasm')]);
+    const hex = fs.readdirSync(join(reg, 'modules')).find((n) => !n.endsWith('.json'))!;
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const other = '7e000000-0000-4000-8000-000000000000';
+    // What a killed import or pull leaves (a whole process directory, a module), a killed rm (the
+    // renamed directory), a killed manifest write (beside the manifest): written by tc `dead`.
+    const module = `modules/${hex}.tmp-${dead}-1-a1`;
+    const imported = `processes/${other}.tmp-${dead}-0-b2`;
+    const removed = `processes/${a.id}.rm.tmp-${dead}-3-c3`;
+    const manifest = `processes/${a.id}/manifest.json.tmp-${dead}-2-d4`;
+    fs.copyFileSync(join(reg, 'modules', hex), join(reg, module));
+    fs.cpSync(join(reg, 'processes', a.id), join(reg, imported), { recursive: true });
+    fs.cpSync(join(reg, 'processes', a.id), join(reg, removed), { recursive: true });
+    fs.copyFileSync(join(reg, 'processes', a.id, 'manifest.json'), join(reg, manifest));
+    const old = [module, imported, removed, manifest].sort();
+    const twoHoursAgo = new Date(Date.now() - 7200_000);
+    for (const p of old) fs.utimesSync(join(reg, p), twoHoursAgo, twoHoursAgo);
+    // Kept: one as old whose writer runs (this test's process), one of a dead writer changed a minute ago.
+    const live = `processes/${other}.tmp-${process.pid}-0-e5`;
+    const recent = `modules/${hex}.tmp-${dead}-9-f6`;
+    fs.mkdirSync(join(reg, live));
+    fs.utimesSync(join(reg, live), twoHoursAgo, twoHoursAgo);
+    fs.writeFileSync(join(reg, recent), 'x');
+    const sizeOf = (p: string): number => (fs.statSync(p).isDirectory() ? fs.readdirSync(p).reduce((n, e) => n + sizeOf(join(p, e)), 0) : fs.statSync(p).size);
+    const sizes = old.map((p) => sizeOf(join(reg, p)));
+    expect(sizes.every((n) => n > 0)).toBe(true);
+
+    const before = snapshot(reg);
+    const dry = tc(['gc', '--dry-run', '--registry', reg, '-o', 'json']);
+    expect(dry.status, dry.stderr.toString()).toBe(0);
+    expect(snapshot(reg)).toEqual(before);
+    const planned = JSON.parse(dry.stdout.toString());
+    expect(planned.leftovers).toEqual(old.map((path, i) => ({ path, pid: dead, size: sizes[i] })));
+    expect(planned.freed.bytes).toBe(sizes.reduce((n, s) => n + s, 0));
+
+    const done = tc(['gc', '--registry', reg]);
+    expect(done.status, done.stderr.toString()).toBe(0);
+    expect(done.stdout.toString()).toContain(`deleted ${imported}, left by tc ${dead} (`);
+    for (const p of old) expect(fs.existsSync(join(reg, p)), p).toBe(false);
+    expect(fs.existsSync(join(reg, live)) && fs.existsSync(join(reg, recent))).toBe(true);
+    // The recording and its module are as they were.
+    expect(tc(['verify', '--registry', reg, a.id]).status).toBe(0);
+    expect(tc(['replay', '-q', '--registry', reg, a.id]).status).toBe(0);
+    expect(JSON.parse(tc(['gc', '--dry-run', '--registry', reg, '-o', 'json']).stdout.toString()).leftovers).toEqual([]);
+  });
+
   it('rm module deletes modules no process uses, and refuses one a process uses, naming the process', () => {
     const dir = tempDir();
     const reg = join(dir, 'reg');

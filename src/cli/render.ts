@@ -229,6 +229,7 @@ export function gcText(r: GcResult): string {
   let out = '';
   for (const p of r.processes) out += `${verb} process ${p.id} (${humanBytes(p.size)})\n`;
   for (const m of r.modules) out += `${verb} module ${shortDigest(m.digest)} ${m.name} (${humanBytes(m.size)})\n`;
+  for (const l of r.leftovers) out += `${verb} ${l.path}, left by tc ${l.pid} (${humanBytes(l.size)})\n`;
   for (const id of r.live) out += `kept process ${id}: still being recorded\n`;
   out += `${r.dryRun ? 'would free' : 'freed'} ${humanBytes(r.freed.bytes)}: ${plural(r.freed.processes, 'process')}, ${plural(r.freed.modules, 'module')}\n`;
   return out;

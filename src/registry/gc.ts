@@ -4,7 +4,12 @@
  * Which processes: with `olderThan`, those that started more than that long ago; with `keep` N, all
  * but the N newest; with both, those matching both; with neither, none (only unused modules go).
  * A process being recorded right now is never deleted. Modules used by no remaining process are.
+ * So are the temporary files and directories a tc that died left (a killed import, pull, redact or
+ * rm: see tempPath in src/registry/store.ts), once their writer is not running on this machine and
+ * they have not changed for an hour (a writer on another machine sharing the directory).
  */
+import * as fs from 'node:fs';
+import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { listModules, listProcesses, type ProcessSummary } from './inspect.js';
 import type { Registry } from './registry.js';
@@ -21,11 +26,22 @@ export interface GcOptions {
   now?: Date;
 }
 
+/** A temporary file or directory that a tc that died left in the registry. Size in bytes. */
+export interface Leftover {
+  /** Its path in the registry (`processes/<uuid>.tmp-<pid>-...`). */
+  readonly path: string;
+  /** The process id of the tc that wrote it. */
+  readonly pid: number;
+  readonly size: number;
+}
+
 /** What `tc gc` did (or would do, with --dry-run). Sizes in bytes. */
 export interface GcResult {
   readonly dryRun: boolean;
   readonly processes: readonly DeletedProcess[];
   readonly modules: readonly DeletedModule[];
+  /** Temporary files left by a tc that died (none in a bucket: see tc push's own orphans, in `processes`). */
+  readonly leftovers: readonly Leftover[];
   /** Processes left alone because they are being recorded right now. */
   readonly live: readonly string[];
   readonly freed: { readonly processes: number; readonly modules: number; readonly bytes: number };
@@ -104,7 +120,64 @@ export function collectGarbage(registry: Registry, opts: GcOptions = {}): GcResu
     .filter((m) => !used.has(m.digest))
     .map((m) => ({ digest: m.digest, name: m.name, size: dryRun ? moduleSize(registry, m.digest) : removeModule(registry, m.digest) }));
 
-  const bytes = processes.reduce((n, p) => n + p.size, 0) + modules.reduce((n, m) => n + m.size, 0);
-  return { dryRun, processes, modules, live, freed: { processes: processes.length, modules: modules.length, bytes } };
+  const leftovers = findLeftovers(registry, (opts.now ?? new Date()).getTime() - LEFTOVER_AGE_MS);
+  if (!dryRun) for (const l of leftovers) fs.rmSync(join(registry.root, l.path), { recursive: true, force: true });
+
+  const bytes = [...processes, ...modules, ...leftovers].reduce((n, x) => n + x.size, 0);
+  return { dryRun, processes, modules, leftovers, live, freed: { processes: processes.length, modules: modules.length, bytes } };
+}
+
+/** How long a leftover must have been unchanged before gc deletes it (ms). */
+const LEFTOVER_AGE_MS = 3600_000;
+const TEMP_NAME = /\.tmp-(\d+)-/;
+
+/** Whether process `pid` runs on this machine (EPERM: it does, as another user). */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
+  }
+}
+
+/** Bytes under `path` (a file, or a directory's files). */
+function sizeOf(path: string): number {
+  const st = fs.lstatSync(path, { throwIfNoEntry: false });
+  if (st === undefined) return 0;
+  if (!st.isDirectory()) return st.size;
+  return fs.readdirSync(path).reduce((n, name) => n + sizeOf(join(path, name)), 0);
+}
+
+/**
+ * The temporary entries in modules/, processes/ and each process directory whose writer is not
+ * running and that have not changed since `cutoff` (ms since the epoch).
+ */
+export function findLeftovers(registry: Registry, cutoff: number): Leftover[] {
+  const out: Leftover[] = [];
+  const scan = (dir: string, deeper: boolean) => {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(join(registry.root, dir), { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const path = `${dir}/${e.name}`;
+      const m = TEMP_NAME.exec(e.name);
+      if (m === null) {
+        if (deeper && e.isDirectory()) scan(path, false);
+        continue;
+      }
+      const pid = Number(m[1]);
+      const full = join(registry.root, path);
+      const st = fs.lstatSync(full, { throwIfNoEntry: false });
+      if (st === undefined || pid === process.pid || running(pid) || st.mtimeMs >= cutoff) continue;
+      out.push({ path, pid, size: sizeOf(full) });
+    }
+  };
+  scan('modules', false);
+  scan('processes', true);
+  return out.sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 

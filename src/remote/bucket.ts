@@ -314,6 +314,6 @@ export class Bucket {
       modules.push({ digest: m.digest, name: m.name, size: dryRun ? (m.bytes ? m.size : 0) + m.metaSize : await this.removeModule(m) });
     }
     const bytes = processes.reduce((n, p) => n + p.size, 0) + modules.reduce((n, m) => n + m.size, 0);
-    return { dryRun, processes, modules, live, freed: { processes: processes.length, modules: modules.length, bytes } };
+    return { dryRun, processes, modules, leftovers: [], live, freed: { processes: processes.length, modules: modules.length, bytes } };
   }
 }
