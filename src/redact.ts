@@ -3,7 +3,8 @@
  * new process (a new id) whose log, manifest and arguments hold placeholders where the secrets were
  * (src/core/secrets.ts, the same scrubbing as `tc run --secret-*`), leaves the original as it is,
  * then replays the new process without the secrets and keeps what it found in its manifest
- * (`redaction`: it replays to the end, or diverges at a record).
+ * (`redaction`: it replays to the end, or diverges at a record). The notes come along, their text
+ * scrubbed as the manifest's.
  */
 import * as fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -18,6 +19,7 @@ import { LogTruncatedError } from './core/segment.js';
 import { TcError, UsageError } from './errors.js';
 import { fileSource, segmentFiles } from './log/files.js';
 import { ZLIB } from './log/zlib.js';
+import { ANNOTATIONS_ENTRY, annotationsFile, readAnnotations } from './registry/annotations.js';
 import { isLive } from './registry/inspect.js';
 import { Registry, registryDir, RegistryError, type Manifest, type Redaction } from './registry/registry.js';
 import { makeSecrets, type NewSecret } from './registry/secrets.js';
@@ -147,7 +149,7 @@ function* records(logDir: string): Generator<LogRecord> {
  * Redact process `options.id` (see the module's comment). Throws UnknownIdError; UsageError when
  * nothing is given, a variable is not in the recording's environment, a file was never read, or a
  * value is shorter than 4 bytes; TcError for a process still being recorded; LogCorruptError for a
- * damaged log. The original is never changed; the new process appears whole or not at all.
+ * damaged log; AnnotationError for a damaged notes file. The original is never changed; the new process appears whole or not at all.
  */
 export async function redactProcess(options: RedactOptions): Promise<RedactResult> {
   const registry = new Registry(registryDir(options.registry));
@@ -182,6 +184,8 @@ export async function redactProcess(options: RedactOptions): Promise<RedactResul
   const hide = new SecretScrubber(made.values, 'hide');
   const manifestHide = new SecretScrubber(made.values, 'hide');
   const clean = (s: string) => manifestHide.text(s);
+
+  const notes = readAnnotations(registry, from).map((a) => ({ ...a, text: clean(a.text) }));
 
   const id = randomUUID();
   const processes = registry.store.path('processes');
@@ -228,6 +232,7 @@ export async function redactProcess(options: RedactOptions): Promise<RedactResul
     };
     delete manifest.redaction;
     const redaction = await check(registry, manifest, logDir, from);
+    if (notes.length > 0) fs.writeFileSync(join(tmp, ANNOTATIONS_ENTRY), annotationsFile(notes), { mode: 0o600 });
     fs.writeFileSync(join(tmp, 'manifest.json'), JSON.stringify({ ...manifest, redaction }, null, 2) + '\n', { mode: 0o600 });
     fs.renameSync(tmp, join(processes, id));
     return { id, from, secrets: made.infos.map((s) => s.name), replaced: hide.replaced, records: writer.recordCount, redaction };

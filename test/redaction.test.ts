@@ -361,6 +361,12 @@ describe('tc redact', () => {
   });
 
   it('writes a new process without the secrets, leaves the original as it was, and keeps the verdict', () => {
+    // Notes on the original, one quoting secrets: they come along, the secrets in them replaced.
+    const notes = [
+      { id: 'n1', record: 3, text: 'starts here', created: '2026-01-01T00:00:00.000Z' },
+      { id: 'n2', record: 24, text: `reads ${TOKEN}, then sends ${PASSWORD}!`, created: '2026-01-01T00:00:01.000Z' },
+    ];
+    openRegistry(reg).setAnnotations(original, notes);
     const before = tree(join(reg, 'processes', original));
     const r = tc(['redact', '--registry', reg, original, '--env', 'API_TOKEN', '--value', PASSWORD, '--file', '/data/key.txt']);
     expect(r.status, r.stderr.toString()).toBe(0);
@@ -380,6 +386,8 @@ describe('tc redact', () => {
     const m = JSON.parse(fs.readFileSync(join(reg, 'processes', redacted!, 'manifest.json'), 'utf8'));
     expect(m.redaction).toEqual({ from: original, verdict: 'diverges', record: 30, message: verdict });
     expect(m.secrets.map((s: { name: string; source: string }) => `${s.name} ${s.source}`)).toEqual(['API_TOKEN env', '/data/key.txt file', 'secret-1 value']);
+    const placeholder = (name: string) => m.secrets.find((s: { name: string }) => s.name === name).placeholder;
+    expect(openRegistry(reg).annotations(redacted!)).toEqual([notes[0], { ...notes[1], text: `reads ${placeholder('API_TOKEN')}, then sends ${placeholder('secret-1')}!` }]);
     const d = tc(['describe', 'process', '--registry', reg, redacted!]).stdout.toString();
     expect(d).toContain(`Redacted: from ${original}: ${verdict}\n`);
 
