@@ -70,6 +70,21 @@ describe('tc diff', () => {
     expect(exact.data.hunks.flatMap((h) => h.entries).filter((e) => e.op === 'changed').every((e) => /^clock_time_get/.test(e.a!.call))).toBe(true);
   });
 
+  it('a sleep until an absolute time: the deadline (a clock value) is compared by kind, unless --exact', () => {
+    const a = record([join(C, 'sleep_until.wasm')]);
+    const b = record([join(C, 'sleep_until.wasm')]);
+    const abstime = trace(a).lines!.filter((l) => l.startsWith('poll_oneoff(') && l.includes('ABSTIME'));
+    expect(abstime).toHaveLength(1);
+    const r = diff(a, b);
+    expect(r.data.hunks, r.text).toEqual([]);
+    expect(r.status).toBe(0);
+    const exact = diff(a, b, '--exact', '--context', '0');
+    expect(exact.status).toBe(1);
+    const polls = exact.data.hunks.flatMap((h) => h.entries).filter((e) => e.a?.call.startsWith('poll_oneoff(') || e.b?.call.startsWith('poll_oneoff('));
+    expect(polls.map((e) => e.a?.call ?? e.b!.call).every((c) => c.includes('ABSTIME'))).toBe(true);
+    expect(polls.length).toBeGreaterThan(0);
+  });
+
   it('random bytes and a file\'s host identities and times are compared by kind, unless --exact', () => {
     const r1 = [record([join(C, 'random.wasm')]), record([join(C, 'random.wasm')])];
     expect(diff(...r1).status).toBe(0);

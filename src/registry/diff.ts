@@ -13,7 +13,8 @@
  * that differ from run to run whatever the program does, which are compared by kind (their size)
  * unless `exact`: clock readings (`clock_time_get`'s time), random bytes (`random_get`'s), and the
  * host's identities and times of a file (a filestat's dev, ino, atim, mtim, ctim; a directory entry's
- * d_ino). The pointer lists args_get and environ_get write (where the guest keeps its strings) are
+ * d_ino). In a call's signature, poll_oneoff's absolute deadlines (a clock value plus a wait) are
+ * compared by kind the same way. The pointer lists args_get and environ_get write (where the guest keeps its strings) are
  * compared by kind always.
  *
  * Signatures and answers are kept as strings (bytes of up to 64 as they are, longer ones by length and
@@ -27,7 +28,7 @@ import { RESULT_TRAP } from '../core/codec.js';
 import { writtenBytes } from '../core/streams.js';
 import { formatRecord } from '../core/trace.js';
 import { UsageError } from '../errors.js';
-import { SIZEOF, SYSCALL, type Output, type Syscall } from '../wasi/syscalls.js';
+import { SIZEOF, SYSCALL, type Input, type Output, type Syscall } from '../wasi/syscalls.js';
 import { effectiveStatus } from './inspect.js';
 import type { Manifest, ProcessStatus } from './registry.js';
 
@@ -174,6 +175,24 @@ function direntInodes(b: Uint8Array): [number, number][] {
   return out;
 }
 
+/**
+ * The timeout of each clock subscription with SUBSCRIPTION_CLOCK_ABSTIME in poll_oneoff's
+ * subscriptions (48 bytes each: tag at 8, clock timeout at 24-32, flags at 40): an absolute deadline
+ * is a clock value. See https://github.com/WebAssembly/WASI/blob/main/legacy/preview1/docs.md#subscription_clock
+ */
+function absoluteDeadlines(b: Uint8Array): [number, number][] {
+  const out: [number, number][] = [];
+  for (let p = 0; p + SIZEOF.subscription <= b.length; p += SIZEOF.subscription) {
+    if (b[p + 8] === 0 && (b[p + 40]! & 1) !== 0) out.push([p + 24, p + 32]);
+  }
+  return out;
+}
+
+/** Input `input` of a call as part of its signature. */
+function inputKey(input: Input, b: Uint8Array, exact: boolean): string {
+  return !exact && input.kind === 'subscriptions' ? bytesKey(zeroed(b, absoluteDeadlines(b))) : bytesKey(b);
+}
+
 /** Output `i` of a call of `sc` as compared. */
 function outputKey(sc: Syscall, o: Output, b: Uint8Array, exact: boolean): string {
   // args_get's and environ_get's pointer lists are where the guest keeps its strings: never compared.
@@ -193,7 +212,7 @@ function call(rec: DiffRecord, exact: boolean): Call {
   sc.params.forEach((p, i) => {
     if (p.type !== 'ptr') key += `,${rec.params[i]}`;
   });
-  for (const input of rec.inputs) key += `|${bytesKey(input)}`;
+  rec.inputs.forEach((b, i) => (key += `|${inputKey(sc.inputs[i]!, b, exact)}`));
   let answer = rec.result === RESULT_TRAP ? `trap ${rec.trap ?? ''}` : String(rec.result);
   // A failed call's answer is its errno: what its outputs hold then is not the host's (its trace line shows none).
   if (rec.result === 0) rec.outputs.forEach((b, i) => (answer += `|${outputKey(sc, sc.outputs[i]!, b, exact)}`));
