@@ -9,6 +9,7 @@
 import * as fs from 'node:fs';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { concatBytes } from './core/concat.js';
 import { decodeRecord, RecordScanner, timestampOffset, type LogRecord } from './core/codec.js';
 import { loadModule } from './core/module.js';
 import { replayLog } from './core/replay.js';
@@ -107,7 +108,7 @@ export function fileReadIn(records: Iterable<LogRecord>, dirs: readonly { readon
       }
       case SYSCALL.fd_close:
         paths.delete(fd);
-        if (reading === fd) return chunks.length === 0 ? null : concat(chunks);
+        if (reading === fd) return chunks.length === 0 ? null : concatBytes(chunks);
         break;
       case SYSCALL.fd_read:
       case SYSCALL.fd_pread:
@@ -115,18 +116,9 @@ export function fileReadIn(records: Iterable<LogRecord>, dirs: readonly { readon
         break;
     }
   }
-  return chunks.length === 0 ? null : concat(chunks);
+  return chunks.length === 0 ? null : concatBytes(chunks);
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
 
 /** The records of the log in `logDir`, decoded, up to where it ends (a recording that was killed ends inside a batch). */
 function* records(logDir: string): Generator<LogRecord> {

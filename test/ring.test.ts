@@ -10,6 +10,7 @@ import fc from 'fast-check';
 import { crc32 } from 'node:zlib';
 import { createRing, RING_SLACK, RingReader, RingWriter, type OnRecords } from '../src/timemachine/ring.js';
 import { ByteWriter, RecordScanner } from '../src/core/codec.js';
+import { concatBytes } from '../src/core/concat.js';
 import { DEFAULT_LIMITS } from '../src/timemachine/log.js';
 import { batches } from '../src/log/files.js';
 import { LogPump } from '../src/timemachine/pump.js';
@@ -45,15 +46,6 @@ function roundTrip(lengths: number[], drainAfter: Set<number>) {
   return { produced, received, atRingEnd, writer };
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 /** Every piece ends at a record's end, but those (in `atRingEnd`) that end at the ring's end. */
 function piecesAtRecordEnds(produced: Uint8Array[], received: Uint8Array[], atRingEnd: Set<number>): boolean {
@@ -76,7 +68,7 @@ describe('the ring', () => {
       fc.property(fc.array(sizes, { minLength: 1, maxLength: 60 }), fc.array(fc.nat(59)), (lengths, drains) => {
         const { produced, received, atRingEnd, writer } = roundTrip(lengths, new Set(drains));
         expect(writer.recordCount).toBe(lengths.length);
-        expect(Buffer.from(concat(received)).equals(Buffer.from(concat(produced)))).toBe(true);
+        expect(Buffer.from(concatBytes(received)).equals(Buffer.from(concatBytes(produced)))).toBe(true);
         expect(piecesAtRecordEnds(produced, received, atRingEnd)).toBe(true);
       }),
       { numRuns: 150 },
@@ -87,7 +79,7 @@ describe('the ring', () => {
     // 100-byte records, drained only when the ring is full: runs wrap around the end.
     const lengths = Array.from({ length: 10_000 }, () => 100);
     const { produced, received, atRingEnd } = roundTrip(lengths, new Set());
-    expect(Buffer.from(concat(received)).equals(Buffer.from(concat(produced)))).toBe(true);
+    expect(Buffer.from(concatBytes(received)).equals(Buffer.from(concatBytes(produced)))).toBe(true);
     expect(piecesAtRecordEnds(produced, received, atRingEnd)).toBe(true);
     // Every lap of the ring ended in a piece cut at its end (10,000 records wrap it three times).
     expect(atRingEnd.size).toBeGreaterThanOrEqual(3);
@@ -145,7 +137,7 @@ describe('the ring', () => {
         });
         writer.close();
         while (!reader.finished) reader.drain(onRecords);
-        expect(Buffer.from(concat(received)).equals(Buffer.from(concat(produced)))).toBe(true);
+        expect(Buffer.from(concatBytes(received)).equals(Buffer.from(concatBytes(produced)))).toBe(true);
       }),
       { numRuns: 150 },
     );
@@ -229,7 +221,7 @@ describe("the producer's batch cuts", () => {
           offset += n;
         }
         expect(offset).toBe(steps.length);
-        expect(Buffer.from(concat(got)).equals(Buffer.from(concat(produced)))).toBe(true);
+        expect(Buffer.from(concatBytes(got)).equals(Buffer.from(concatBytes(produced)))).toBe(true);
       }),
       { numRuns: 120 },
     );

@@ -25,6 +25,7 @@ import { createHash } from 'node:crypto';
 import { diffArrays } from 'diff';
 import type { LogRecord } from '../core/codec.js';
 import { RESULT_TRAP } from '../core/codec.js';
+import { concatBytes } from '../core/concat.js';
 import { writtenBytes } from '../core/streams.js';
 import { formatRecord } from '../core/trace.js';
 import { UsageError } from '../errors.js';
@@ -232,18 +233,9 @@ function read(side: DiffSide, only: ReadonlySet<string> | null, exact: boolean):
     if (rec.stream !== undefined) chunks[rec.stream].push(writtenBytes(rec).slice());
     if (only === null || only.has(rec.syscall.name)) calls.push(call(rec, exact));
   }
-  return { calls, output: { stdout: concat(chunks.stdout), stderr: concat(chunks.stderr) } };
+  return { calls, output: { stdout: concatBytes(chunks.stdout), stderr: concatBytes(chunks.stderr) } };
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
 
 function streamDiff(a: Uint8Array, b: Uint8Array): StreamDiff {
   let differing = Math.abs(a.length - b.length);

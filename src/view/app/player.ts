@@ -8,6 +8,7 @@
  */
 import { FitAddon } from '@xterm/addon-fit';
 import { Terminal } from '@xterm/xterm';
+import { concatBytes } from '../../core/concat.js';
 import { SecretMarks, secretLabel } from '../../core/secrets.js';
 import type { Annotation } from '../../registry/annotations.js';
 import type { Manifest } from '../../registry/registry.js';
@@ -315,13 +316,7 @@ export class Player {
       at = r.end;
     }
     parts.push(bytes.subarray(at));
-    const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-    let p = 0;
-    for (const part of parts) {
-      out.set(part, p);
-      p += part.length;
-    }
-    return out;
+    return concatBytes(parts);
   }
 
   // --- playback ------------------------------------------------------------------------------------
