@@ -8,7 +8,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash, randomFillSync } from 'node:crypto';
 import * as fs from 'node:fs';
 import { join } from 'node:path';
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { addRemote, openRemote, push } from '../src/api/remote.js';
 import { openRegistry } from '../src/api/registry.js';
@@ -451,6 +451,23 @@ describe('the registry commands with --remote', () => {
     expect(fails(['gc', '--older-than', 'soon', ...remote], 251)).toBe('tc: --older-than soon: expected a duration like 30s, 10m, 2h, 7d\n');
     // The registry itself was not touched.
     expect(JSON.parse(local(reg, ['get', 'process'], 'json'))).toHaveLength(3);
+  });
+});
+
+describe('tc describe process --remote', () => {
+  it('of a finished recording reads its manifest alone (no segment), and shows what the registry shows', async () => {
+    const bucket = area('describe');
+    const reg = registryWithRemote(bucket);
+    const id = record(reg, [join(ROOT, 'wasm-fixtures/c/clocks.wasm')]);
+    ok(['push', id, '--registry', reg]);
+    const remote = ['--remote', 'team', '--registry', reg];
+    for (const format of ['text', 'json', 'yaml']) expect(ok(['describe', 'process', id.slice(0, 8), ...remote, '-o', format])).toBe(local(reg, ['describe', 'process', id], format));
+    // With its segments gone from the bucket, the description is the same: no segment was read.
+    const { Bucket, prefix } = split(bucket);
+    const segments = Object.keys(await objects(bucket)).filter((k) => k.startsWith(`tc/processes/${id}/log/`));
+    expect(segments.length).toBeGreaterThan(0);
+    for (const k of segments) await s3Client(server).send(new DeleteObjectCommand({ Bucket, Key: prefix + k }));
+    expect(ok(['describe', 'process', id, ...remote, '-o', 'json'])).toBe(local(reg, ['describe', 'process', id], 'json'));
   });
 });
 

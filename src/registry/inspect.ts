@@ -133,6 +133,11 @@ export function logStats(logDir: string, options: { batches?: boolean } = {}): L
     });
     if (damage !== undefined) break;
   }
+  return { ...sumSegments(segments), ...(damage === undefined ? {} : { damage }) };
+}
+
+/** A log's totals over its segments. */
+function sumSegments(segments: readonly SegmentStats[]): LogStats {
   const sum = (k: 'records' | 'batches' | 'size' | 'uncompressedSize' | 'compressedSize') => segments.reduce((n, s) => n + s[k], 0);
   return {
     records: sum('records'),
@@ -142,7 +147,6 @@ export function logStats(logDir: string, options: { batches?: boolean } = {}): L
     compressedSize: sum('compressedSize'),
     compression: spaceSaved(sum('compressedSize'), sum('uncompressedSize')),
     segments,
-    ...(damage === undefined ? {} : { damage }),
   };
 }
 
@@ -252,8 +256,36 @@ export interface ProcessDescription extends LogStats {
 /** Describe process `prefix` (a unique id prefix). Throws UnknownIdError, RegistryError. */
 export function describeProcess(registry: Registry, prefix: string, options: { verbose?: boolean } = {}): ProcessDescription {
   const id = registry.resolveProcess(prefix);
-  const m = registry.readManifest(id);
-  const log = logStats(registry.logDir(id), { batches: options.verbose });
+  return describeManifest(registry.readManifest(id), logStats(registry.logDir(id), { batches: options.verbose }), options);
+}
+
+/**
+ * The statistics of a finished recording's log as its manifest's segment summaries give them (written
+ * when the recording ended; tc verify checks them against the log), without the batches; undefined
+ * for a recording that did not finish (its summaries may lag its log) or a summary that lacks a number.
+ */
+export function manifestLogStats(m: Manifest): LogStats | undefined {
+  if (m.status !== 'exited' && m.status !== 'trapped' && m.status !== 'interrupted') return undefined;
+  const keys = ['records', 'batches', 'size', 'uncompressedSize', 'compressedSize', 'firstTimestamp', 'lastTimestamp'] as const;
+  if (!m.segments.every((s) => keys.every((k) => Number.isSafeInteger(s[k])))) return undefined;
+  const segments: SegmentStats[] = m.segments.map((s) => ({
+    index: s.index,
+    records: s.records,
+    batches: s.batches,
+    firstTimestamp: s.firstTimestamp,
+    lastTimestamp: s.lastTimestamp,
+    duration: s.lastTimestamp - s.firstTimestamp,
+    size: s.size,
+    uncompressedSize: s.uncompressedSize,
+    compressedSize: s.compressedSize,
+    compression: spaceSaved(s.compressedSize, s.uncompressedSize),
+  }));
+  return sumSegments(segments);
+}
+
+/** `tc describe process` of manifest `m`, given the statistics of its log. */
+export function describeManifest(m: Manifest, log: LogStats, options: { verbose?: boolean } = {}): ProcessDescription {
+  const id = m.id;
   const lastTs = log.segments.reduce((t, s) => Math.max(t, s.lastTimestamp), 0);
   let duration: number | undefined;
   if (m.endTime !== undefined) duration = Math.max(0, Date.parse(m.endTime) - Date.parse(m.startTime)) * 1e6;

@@ -19,7 +19,7 @@ import { EXIT } from '../errors.js';
 import { segmentFileName } from '../core/segment.js';
 import { archivedManifest } from '../registry/archive.js';
 import { parseDuration, selectGarbage, type GcOptions, type GcResult } from '../registry/gc.js';
-import { describeModule, describeProcess, logStats, type ModuleDescription, type ProcessDescription, type ProcessSummary } from '../registry/inspect.js';
+import { describeManifest, describeModule, describeProcess, logStats, manifestLogStats, type ModuleDescription, type ProcessDescription, type ProcessSummary } from '../registry/inspect.js';
 import { manifestProblems } from '../registry/manifest-check.js';
 import { PROCESS_ID, Registry, resolveId, UnknownIdError, type Manifest, type ModuleInfo } from '../registry/registry.js';
 import type { DeletedModule, DeletedProcess } from '../registry/remove.js';
@@ -218,9 +218,18 @@ export class Bucket {
     }
   }
 
-  /** `tc describe process <id>` of the bucket's process `prefix` (a unique prefix), read from a copy of its log. */
+  /**
+   * `tc describe process <id>` of the bucket's process `prefix` (a unique prefix): from its manifest
+   * alone when it finished (the segment summaries written when it ended), else and with `verbose`
+   * (every batch) from a copy of its log.
+   */
   async describeProcess(prefix: string, options: { readonly verbose?: boolean } = {}): Promise<ProcessDescription> {
     const id = await this.resolveProcess(prefix);
+    if (!options.verbose) {
+      const manifest = archivedManifest((await this.readManifest(id)).manifest);
+      const log = manifestLogStats(manifest);
+      if (log !== undefined) return describeManifest(manifest, log, options);
+    }
     return this.withCopy(id, {}, (registry) => describeProcess(registry, id, options));
   }
 
