@@ -119,7 +119,6 @@ export function fileReadIn(records: Iterable<LogRecord>, dirs: readonly { readon
   return chunks.length === 0 ? null : concatBytes(chunks);
 }
 
-
 /** The records of the log in `logDir`, decoded, up to where it ends (a recording that was killed ends inside a batch). */
 function* records(logDir: string): Generator<LogRecord> {
   const sources = segmentFiles(logDir).map((f) => fileSource(f.path));
@@ -141,7 +140,8 @@ function* records(logDir: string): Generator<LogRecord> {
  * Redact process `options.id` (see the module's comment). Throws UnknownIdError; UsageError when
  * nothing is given, a variable is not in the recording's environment, a file was never read, or a
  * value is shorter than 4 bytes; TcError for a process still being recorded; LogCorruptError for a
- * damaged log; AnnotationError for a damaged notes file. The original is never changed; the new process appears whole or not at all.
+ * damaged log; AnnotationError for a damaged notes file. The original is never changed; the new
+ * process appears whole or not at all.
  */
 export async function redactProcess(options: RedactOptions): Promise<RedactResult> {
   const registry = new Registry(registryDir(options.registry));

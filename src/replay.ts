@@ -39,7 +39,10 @@ export interface ReplayProcessOptions {
    * nothing without a debugger). Throws UsageError when the log has no such record.
    */
   readonly breakAt?: number;
-  /** Pause a debugger before every call of these functions (`fd_write`, `proc_exit`). Throws UsageError for a name that is not WASI's. */
+  /**
+   * Pause a debugger before every call of these functions (`fd_write`, `proc_exit`). Throws
+   * UsageError for a name that is not WASI's.
+   */
   readonly breakOn?: readonly string[];
   /** Pause a debugger just before the guest's `_start`, once its module is loaded. */
   readonly breakAtStart?: boolean;

@@ -46,7 +46,6 @@ function roundTrip(lengths: number[], drainAfter: Set<number>) {
   return { produced, received, atRingEnd, writer };
 }
 
-
 /** Every piece ends at a record's end, but those (in `atRingEnd`) that end at the ring's end. */
 function piecesAtRecordEnds(produced: Uint8Array[], received: Uint8Array[], atRingEnd: Set<number>): boolean {
   const ends = new Set<number>();

@@ -14,8 +14,8 @@
  * unless `exact`: clock readings (`clock_time_get`'s time), random bytes (`random_get`'s), and the
  * host's identities and times of a file (a filestat's dev, ino, atim, mtim, ctim; a directory entry's
  * d_ino). In a call's signature, poll_oneoff's absolute deadlines (a clock value plus a wait) are
- * compared by kind the same way. The pointer lists args_get and environ_get write (where the guest keeps its strings) are
- * compared by kind always.
+ * compared by kind the same way. The pointer lists args_get and environ_get write (where the guest
+ * keeps its strings) are compared by kind always.
  *
  * Signatures and answers are kept as strings (bytes of up to 64 as they are, longer ones by length and
  * SHA-1), so that two long logs take memory by their number of calls, not their bytes; the trace lines
@@ -235,7 +235,6 @@ function read(side: DiffSide, only: ReadonlySet<string> | null, exact: boolean):
   }
   return { calls, output: { stdout: concatBytes(chunks.stdout), stderr: concatBytes(chunks.stderr) } };
 }
-
 
 function streamDiff(a: Uint8Array, b: Uint8Array): StreamDiff {
   let differing = Math.abs(a.length - b.length);
