@@ -13,6 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { addRemote, openRemote, push } from '../src/api/remote.js';
 import { openRegistry } from '../src/api/registry.js';
 import { remote, type RemoteCommandOptions } from '../src/cli/commands/remotes.js';
+import { startView } from './helpers/browser.js';
 import { describe as describeCommand, renderDescribe } from '../src/cli/commands/describe.js';
 import { get, renderGet } from '../src/cli/commands/get.js';
 import { UsageError, type TcError } from '../src/errors.js';
@@ -451,6 +452,33 @@ describe('the registry commands with --remote', () => {
     expect(fails(['gc', '--older-than', 'soon', ...remote], 251)).toBe('tc: --older-than soon: expected a duration like 30s, 10m, 2h, 7d\n');
     // The registry itself was not touched.
     expect(JSON.parse(local(reg, ['get', 'process'], 'json'))).toHaveLength(3);
+  });
+});
+
+describe('tc trace and tc view with --remote', () => {
+  it('pull the process first, unless the registry has it, then trace it or serve its player', async () => {
+    const bucket = area('trace-view');
+    const reg1 = registryWithRemote(bucket);
+    const id = record(reg1, [HELLO]);
+    ok(['push', id, '--registry', reg1]);
+    const trace = ok(['trace', id, '--registry', reg1]);
+    expect(trace).toContain('[stdout]');
+    const reg2 = registryWithRemote(bucket);
+    expect(ok(['trace', id.slice(0, 8), '--remote', 'team', '--registry', reg2])).toBe(trace);
+    expect(registryFiles(reg2)).toEqual(registryFiles(reg1));
+
+    const reg3 = registryWithRemote(bucket);
+    const view = await startView([id.slice(0, 8), '--remote', 'team', '--registry', reg3]);
+    try {
+      expect(view.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/p/${id}\\?token=[0-9a-f]+$`));
+      const res = await fetch(new URL(`/api/processes/${id}`, view.url));
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { manifest: { id: string } }).manifest.id).toBe(id);
+    } finally {
+      expect((await view.stop()).code).toBe(0);
+    }
+    expect(registryFiles(reg3)).toEqual(registryFiles(reg1));
+    expect(fails(['view', '--remote', 'team', '--registry', reg3], 251)).toBe('tc: --remote: give the id of a process of the remote\n');
   });
 });
 

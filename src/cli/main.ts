@@ -4,7 +4,7 @@
  * that exits the process.
  */
 import { Command, CommanderError, Option } from 'commander';
-import { DIFF_EXIT, errorReport, EXIT, isTcError } from '../errors.js';
+import { DIFF_EXIT, errorReport, EXIT, isTcError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
 import { stderr } from './io.js';
 import type { Worker } from 'node:worker_threads';
@@ -130,9 +130,12 @@ export function program(): Command {
     .addOption(registryOption())
     .addOption(new Option('-o, --output <format>', 'output format: text, json (an object a line) or yaml (a document a record)').choices(['text', 'json', 'yaml']).default('text'))
     .option('--function <name>', 'only calls of this function (repeatable)', collect, [])
+    .addOption(remoteOption('pull the process from this remote first, unless the registry has it'))
     .action(async (id: string, opts) => {
       const { traceCommand } = await import('./commands/trace.js');
-      process.exitCode = traceCommand(id, opts);
+      // The bucket's code (and the AWS SDK) is loaded only with --remote.
+      const full = opts.remote === undefined ? id : await (await import('./commands/remote.js')).pullForReplay(id, opts);
+      process.exitCode = traceCommand(full, opts);
     });
 
   p.command('diff')
@@ -338,8 +341,14 @@ export function program(): Command {
     .option('--port <n>', 'port to listen on, 0 for any free one (default: 8765, or another free port when it is taken)')
     .option('--no-browser', 'only print the URL')
     .addOption(registryOption())
+    .addOption(remoteOption("pull the process from this remote first, unless the registry has it (a process id only)"))
     .action(async (target: string | undefined, opts) => {
-      const { viewCommand } = await import('./commands/view.js');
+      const { isArchive, viewCommand } = await import('./commands/view.js');
+      if (opts.remote !== undefined) {
+        if (target === undefined || isArchive(target)) throw new UsageError('--remote: give the id of a process of the remote');
+        // The bucket's code (and the AWS SDK) is loaded only with --remote.
+        target = await (await import('./commands/remote.js')).pullForReplay(target, opts);
+      }
       process.exitCode = await viewCommand(target, opts);
     });
 

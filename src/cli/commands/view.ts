@@ -1,7 +1,7 @@
 /**
  * `tc view [id | file.tcr]`: serve the player on 127.0.0.1 (src/view/server.ts), print its URL, open
  * it in the default browser (not with --no-browser, when stdout is not a terminal, or when CI is set),
- * and serve until Ctrl-C.
+ * and serve until Ctrl-C. With --remote, the process comes from the bucket first (tc pull).
  */
 import * as fs from 'node:fs';
 import { openRegistry } from '../../api/registry.js';
@@ -15,13 +15,15 @@ export interface ViewOptions {
   port?: string;
   /** false with --no-browser. */
   browser?: boolean;
+  /** Pull process `target` from this remote first, unless the registry has it (done by the caller: see src/cli/main.ts). */
+  remote?: string;
 }
 
 /** The port tc view listens on when none is given. */
 export const DEFAULT_PORT = 8765;
 
 /** Whether `target` names an exported recording rather than a process id. */
-const isArchive = (target: string) => target.endsWith('.tcr') || target.includes('/') || (fs.existsSync(target) && fs.statSync(target).isFile());
+export const isArchive = (target: string): boolean => target.endsWith('.tcr') || target.includes('/') || (fs.existsSync(target) && fs.statSync(target).isFile());
 
 export async function viewCommand(target: string | undefined, opts: ViewOptions): Promise<number> {
   let port = DEFAULT_PORT;
