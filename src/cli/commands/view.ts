@@ -15,7 +15,10 @@ export interface ViewOptions {
   port?: string;
   /** false with --no-browser. */
   browser?: boolean;
-  /** Pull process `target` from this remote first, unless the registry has it (done by the caller: see src/cli/main.ts). */
+  /**
+   * Pull process `target` from this remote first, unless the registry has it: done by the caller
+   * (src/cli/main.ts), which loads the bucket's bundle.
+   */
   remote?: string;
 }
 
