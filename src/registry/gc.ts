@@ -11,7 +11,7 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { UsageError } from '../errors.js';
-import { listModules, listProcesses, type ProcessSummary } from './inspect.js';
+import { listModules, listProcesses, treeSize, type ProcessSummary } from './inspect.js';
 import type { Registry } from './registry.js';
 import { moduleSize, removeModule, removeProcess, type DeletedModule, type DeletedProcess } from './remove.js';
 
@@ -141,14 +141,6 @@ function running(pid: number): boolean {
   }
 }
 
-/** Bytes under `path` (a file, or a directory's files). */
-function sizeOf(path: string): number {
-  const st = fs.lstatSync(path, { throwIfNoEntry: false });
-  if (st === undefined) return 0;
-  if (!st.isDirectory()) return st.size;
-  return fs.readdirSync(path).reduce((n, name) => n + sizeOf(join(path, name)), 0);
-}
-
 /**
  * The temporary entries in modules/, processes/ and each process directory whose writer is not
  * running and that have not changed since `cutoff` (ms since the epoch).
@@ -173,7 +165,7 @@ export function findLeftovers(registry: Registry, cutoff: number): Leftover[] {
       const full = join(registry.root, path);
       const st = fs.lstatSync(full, { throwIfNoEntry: false });
       if (st === undefined || pid === process.pid || running(pid) || st.mtimeMs >= cutoff) continue;
-      out.push({ path, pid, size: sizeOf(full) });
+      out.push({ path, pid, size: treeSize(full) });
     }
   };
   scan('modules', false);

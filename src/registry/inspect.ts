@@ -170,7 +170,8 @@ export function processSize(registry: Registry, id: string): number {
   return treeSize(registry.store.path(`processes/${id}`));
 }
 
-function treeSize(path: string): number {
+/** Bytes under `path` (a file, or every file below a directory); 0 when it is not there. */
+export function treeSize(path: string): number {
   const st = fs.lstatSync(path, { throwIfNoEntry: false });
   if (st === undefined) return 0;
   if (!st.isDirectory()) return st.size;
