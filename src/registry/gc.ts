@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { UsageError } from '../errors.js';
 import { listModules, listProcesses, treeSize, type ProcessSummary } from './inspect.js';
 import type { Registry } from './registry.js';
+import { tempWriter } from './store.js';
 import { moduleSize, removeModule, removeProcess, type DeletedModule, type DeletedProcess } from './remove.js';
 
 export interface GcOptions {
@@ -129,7 +130,6 @@ export function collectGarbage(registry: Registry, opts: GcOptions = {}): GcResu
 
 /** How long a leftover must have been unchanged before gc deletes it (ms). */
 const LEFTOVER_AGE_MS = 3600_000;
-const TEMP_NAME = /\.tmp-(\d+)-/;
 
 /** Whether process `pid` runs on this machine (EPERM: it does, as another user). */
 function running(pid: number): boolean {
@@ -156,12 +156,11 @@ export function findLeftovers(registry: Registry, cutoff: number): Leftover[] {
     }
     for (const e of entries) {
       const path = `${dir}/${e.name}`;
-      const m = TEMP_NAME.exec(e.name);
-      if (m === null) {
+      const pid = tempWriter(e.name);
+      if (pid === undefined) {
         if (deeper && e.isDirectory()) scan(path, false);
         continue;
       }
-      const pid = Number(m[1]);
       const full = join(registry.root, path);
       const st = fs.lstatSync(full, { throwIfNoEntry: false });
       if (st === undefined || pid === process.pid || running(pid) || st.mtimeMs >= cutoff) continue;

@@ -37,6 +37,12 @@ let temps = 0;
  */
 export const tempPath = (path: string): string => `${path}.tmp-${process.pid}-${temps++}-${Math.random().toString(36).slice(2, 10)}`;
 
+/** The process id of the writer of a {@link tempPath} named `name`, or undefined for another name. */
+export function tempWriter(name: string): number | undefined {
+  const m = /\.tmp-(\d+)-/.exec(name);
+  return m === null ? undefined : Number(m[1]);
+}
+
 /** Thrown when the registry cannot be written or read (one-line message). */
 export class RegistryError extends TcError {}
 
